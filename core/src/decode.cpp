@@ -1,0 +1,210 @@
+// Byte-level input checks and decoding: UTF-8 or Windows-1252, LF line ends.
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "declass/core/document.h"
+#include "source_internal.h"
+
+namespace declass::core {
+
+namespace {
+
+// Windows-1252 0x80-0x9F; the five undefined bytes map to their Latin-1 code points.
+constexpr std::array<uint16_t, 32> kCp1252High = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
+// surrogates, <= U+10FFFF), or 0 if invalid.
+size_t utf8_sequence(const unsigned char* p, size_t avail) {
+  const unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return (avail >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (avail < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && p[1] < 0xA0) return 0;
+    if (c == 0xED && p[1] >= 0xA0) return 0;
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+      return 0;
+    if (c == 0xF0 && p[1] < 0x90) return 0;
+    if (c == 0xF4 && p[1] >= 0x90) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+bool is_text_control(unsigned char c) {
+  return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Line and byte column of `offset` in the raw bytes (LF, CRLF or CR line ends).
+Position raw_position(std::string_view bytes, size_t offset) {
+  Position pos;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.size() || bytes[i + 1] != '\n'))) {
+      ++pos.line;
+      line_start = i + 1;
+    }
+  }
+  pos.column = static_cast<uint32_t>(offset - line_start + 1);
+  return pos;
+}
+
+Diagnostic make(Severity sev, std::string code, const std::string& path, std::string_view bytes,
+                size_t offset, std::string message) {
+  Diagnostic d;
+  d.severity = sev;
+  d.code = std::move(code);
+  d.path = path;
+  const Position p = raw_position(bytes, offset);
+  d.line = p.line;
+  d.column = p.column;
+  d.offset = offset;
+  d.message = std::move(message);
+  return d;
+}
+
+std::string hex_byte(unsigned char c) {
+  static const char* kDigits = "0123456789ABCDEF";
+  std::string s = "0x";
+  s += kDigits[c >> 4];
+  s += kDigits[c & 15];
+  return s;
+}
+
+}  // namespace
+
+Result<Source> decode(std::string path, std::string_view bytes, const ReadOptions& options) {
+  Result<Source> result;
+  if (bytes.empty()) {
+    Diagnostic d;
+    d.code = "empty-input";
+    d.path = path;
+    d.message = "file is empty";
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
+  if (bytes.size() > options.max_bytes || bytes.size() >= 0xFFFFFFF0u) {
+    Diagnostic d;
+    d.code = "input-too-large";
+    d.path = path;
+    d.message = "file is " + std::to_string(bytes.size()) + " bytes; the limit is " +
+                std::to_string(options.max_bytes);
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
+
+  size_t start = 0;
+  if (bytes.size() >= 3 && std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) start = 3;
+
+  // One pass: reject binary bytes, classify the high bytes.
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t valid_multibyte = 0;
+  size_t first_invalid = n;
+  size_t first_valid_multibyte = n;
+  bool has_cr = false;
+  for (size_t i = start; i < n;) {
+    const unsigned char c = data[i];
+    if (c >= 0x20 && c < 0x7F) {
+      ++i;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      if (!is_text_control(c)) {
+        result.diagnostics.push_back(make(
+            Severity::kError, "binary-input", path, bytes, i,
+            c == 0 ? std::string("NUL byte: this is a binary file, not a cable")
+                   : "control byte " + hex_byte(c) + ": this is a binary file, not a cable"));
+        return result;
+      }
+      if (c == '\r') has_cr = true;
+      ++i;
+      continue;
+    }
+    const size_t len = utf8_sequence(data + i, n - i);
+    if (len == 0) {
+      if (first_invalid == n) first_invalid = i;
+      ++i;
+    } else {
+      if (first_valid_multibyte == n) first_valid_multibyte = i;
+      ++valid_multibyte;
+      i += len;
+    }
+  }
+
+  const bool is_utf8 = first_invalid == n;
+  if (!is_utf8 && valid_multibyte > 0) {
+    // Both valid UTF-8 sequences and invalid bytes: a mixed or damaged file.
+    // Guessing either way could corrupt text that a reviewer must see exactly.
+    const Position v = raw_position(bytes, first_valid_multibyte);
+    result.diagnostics.push_back(make(
+        Severity::kError, "invalid-utf8", path, bytes, first_invalid,
+        "invalid UTF-8 byte " + hex_byte(data[first_invalid]) +
+            " in a file that is otherwise UTF-8 (valid sequence at " + std::to_string(v.line) +
+            ":" + std::to_string(v.column) + "); re-encode the file"));
+    return result;
+  }
+
+  std::string text;
+  std::vector<std::pair<uint32_t, uint64_t>> map;
+  const Encoding encoding = is_utf8 ? Encoding::kUtf8 : Encoding::kWindows1252;
+  if (is_utf8 && !has_cr) {
+    text.assign(bytes.substr(start));
+    if (start != 0) map.emplace_back(0, start);
+  } else {
+    text.reserve(n + n / 16);
+    map.emplace_back(0, start);
+    for (size_t i = start; i < n; ++i) {
+      const unsigned char c = data[i];
+      if (c == '\r') {
+        text += '\n';
+        if (i + 1 < n && data[i + 1] == '\n') ++i;
+        map.emplace_back(static_cast<uint32_t>(text.size()), i + 1);
+      } else if (c < 0x80 || is_utf8) {
+        text += static_cast<char>(c);
+      } else {
+        append_utf8(text, c >= 0xA0 ? c : kCp1252High[c - 0x80]);
+        map.emplace_back(static_cast<uint32_t>(text.size()), i + 1);
+      }
+    }
+  }
+
+  if (!is_utf8) {
+    result.diagnostics.push_back(make(Severity::kWarning, "decoded-windows-1252", path, bytes,
+                                      first_invalid,
+                                      "file is not UTF-8; decoded as Windows-1252 (Latin-1)"));
+  }
+  if (has_cr) {
+    Diagnostic d;
+    d.severity = Severity::kNote;
+    d.code = "line-ends-normalized";
+    d.path = path;
+    d.message = "CR or CRLF line ends read as LF";
+    result.diagnostics.push_back(std::move(d));
+  }
+  result.value = SourceBuilder::build(std::move(path), std::move(text), encoding, has_cr, n,
+                                      std::move(map));
+  return result;
+}
+
+}  // namespace declass::core

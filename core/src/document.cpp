@@ -1,0 +1,232 @@
+#include "declass/core/document.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace declass::core {
+
+namespace {
+
+constexpr std::array<std::string_view, 15> kBlockKindNames = {
+    "preamble", "notice",  "routing",       "banner",    "caption",
+    "addressee", "eo-line", "tags",         "subject",   "ref",
+    "classified-by", "paragraph", "sub-paragraph", "signature", "page-break"};
+
+bool is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v'; }
+
+// Width of a blank at text[i]: 1 for ASCII blanks, 2 for U+00A0 (NBSP, common in
+// the HTML-derived files), 0 if not a blank.
+size_t blank_width(std::string_view text, size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (is_blank(c)) return 1;
+  if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) return 2;
+  return 0;
+}
+
+bool is_word_byte(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+}  // namespace
+
+std::string_view to_string(BlockKind k) { return kBlockKindNames[static_cast<size_t>(k)]; }
+
+std::optional<BlockKind> block_kind_from_string(std::string_view s) {
+  for (size_t i = 0; i < kBlockKindNames.size(); ++i)
+    if (kBlockKindNames[i] == s) return static_cast<BlockKind>(i);
+  return std::nullopt;
+}
+
+std::string_view to_string(Layout l) {
+  switch (l) {
+    case Layout::kPageTable: return "page-table";
+    case Layout::kPreamble: return "preamble";
+    case Layout::kBare: return "bare";
+  }
+  return "bare";
+}
+
+int32_t Document::block_at(uint32_t offset) const {
+  // Blocks are sorted by span.begin; interruptions nest inside their parent's
+  // span, so search back from the last block starting at or before offset.
+  auto it = std::upper_bound(blocks.begin(), blocks.end(), offset,
+                             [](uint32_t o, const Block& b) { return o < b.span.begin; });
+  while (it != blocks.begin()) {
+    --it;
+    for (const Span& p : it->pieces)
+      if (p.contains(offset)) return static_cast<int32_t>(it - blocks.begin());
+    if (it->parent < 0 && it->span.end <= offset) {
+      // A top-level block that ends before offset: nothing earlier can contain it
+      // unless it encloses this one, which top-level blocks never do.
+      break;
+    }
+  }
+  return -1;
+}
+
+NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
+                         NormalizeOptions options) {
+  const std::string_view text = source.text();
+  NormalizedText out;
+  size_t total = 0;
+  for (const Span& p : pieces) total += p.size() + 1;
+  out.text.reserve(total);
+  out.origin.reserve(total + 1);
+
+  bool pending_space = false;
+  uint32_t space_origin = 0;
+  uint32_t last_end = 0;  // source offset just after the last byte emitted
+  for (const Span& piece : pieces) {
+    if (!out.text.empty() && !pending_space) {
+      pending_space = true;
+      space_origin = piece.begin;
+    }
+    for (size_t i = piece.begin; i < piece.end && i < text.size();) {
+      const size_t w = blank_width(text, i);
+      if (w > 0) {
+        if (!pending_space && !out.text.empty()) {
+          pending_space = true;
+          space_origin = static_cast<uint32_t>(i);
+        }
+        i += w;
+        continue;
+      }
+      if (pending_space) {
+        // A hyphen ending a line, between word characters, joins the two lines:
+        // "Six-\nParty" -> "Six-Party"; with drop_line_end_hyphens "gov-\nernment"
+        // -> "government".
+        const size_t n = out.text.size();
+        const bool hyphen_join =
+            n >= 2 && out.text[n - 1] == '-' && is_word_byte(static_cast<unsigned char>(out.text[n - 2])) &&
+            is_word_byte(static_cast<unsigned char>(text[i])) &&
+            text.substr(space_origin, i - space_origin).find('\n') != std::string_view::npos;
+        if (hyphen_join) {
+          if (options.drop_line_end_hyphens) {
+            out.text.pop_back();
+            out.origin.pop_back();
+          }
+        } else {
+          out.text += ' ';
+          out.origin.push_back(space_origin);
+        }
+        pending_space = false;
+      }
+      out.text += text[i];
+      out.origin.push_back(static_cast<uint32_t>(i));
+      last_end = static_cast<uint32_t>(i + 1);
+      ++i;
+    }
+  }
+  out.origin.push_back(last_end);
+  return out;
+}
+
+std::vector<Span> NormalizedText::source_spans(const Source& source, uint32_t begin,
+                                               uint32_t end) const {
+  const std::string_view src = source.text();
+  std::vector<Span> spans;
+  end = std::min<uint32_t>(end, static_cast<uint32_t>(text.size()));
+  for (uint32_t i = begin; i < end; ++i) {
+    if (text[i] == ' ') continue;  // separators are covered only between words on one line
+    const uint32_t o = origin[i];
+    if (!spans.empty()) {
+      Span& cur = spans.back();
+      if (o == cur.end) {
+        cur.end = o + 1;
+        continue;
+      }
+      if (o > cur.end) {
+        const std::string_view gap = src.substr(cur.end, o - cur.end);
+        if (gap.find_first_not_of(" \t") == std::string_view::npos ||
+            (gap.size() >= 2 && gap == std::string_view("\xC2\xA0"))) {
+          cur.end = o + 1;
+          continue;
+        }
+        // A dropped line-end hyphen belongs to the word it splits.
+        if (gap[0] == '-' && gap.find('\n') != std::string_view::npos) cur.end += 1;
+      }
+    }
+    spans.push_back({o, o + 1});
+  }
+  return spans;
+}
+
+std::vector<Span> body_pieces(const Block& block) {
+  uint32_t skip_to = block.label_span.end;
+  if (block.mark) skip_to = std::max(skip_to, block.mark->span.end);
+  if (skip_to == 0) return block.pieces;
+  std::vector<Span> out;
+  out.reserve(block.pieces.size());
+  for (Span p : block.pieces) {
+    if (p.end <= skip_to) continue;
+    if (p.begin < skip_to) p.begin = skip_to;
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::string block_text(const Document& doc, const Block& block) {
+  return normalize(doc.source, body_pieces(block)).text;
+}
+
+Result<Document> read_file(const std::string& path, const ReadOptions& options) {
+  Result<Document> result;
+  auto io_error = [&](std::string message) {
+    Diagnostic d;
+    d.code = "io-error";
+    d.path = path;
+    d.message = std::move(message);
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return io_error(std::string("cannot read: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return io_error("is a directory, not a cable");
+  if (static_cast<uint64_t>(st.st_size) > options.max_bytes) {
+    Diagnostic d;
+    d.code = "input-too-large";
+    d.path = path;
+    d.message = "file is " + std::to_string(st.st_size) + " bytes; the limit is " +
+                std::to_string(options.max_bytes);
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return io_error(std::string("cannot open: ") + std::strerror(errno));
+  std::string bytes;
+  bytes.resize(static_cast<size_t>(st.st_size));
+  size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
+  // The file may have grown or shrunk since stat(); read what is there, bounded.
+  if (got == bytes.size()) {
+    char extra[4096];
+    size_t more;
+    while ((more = std::fread(extra, 1, sizeof extra, f)) > 0) {
+      if (bytes.size() + more > options.max_bytes) {
+        std::fclose(f);
+        return io_error("file grew past the size limit while being read");
+      }
+      bytes.append(extra, more);
+    }
+  } else {
+    bytes.resize(got);
+  }
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return io_error("read error");
+
+  Result<Source> src = decode(path, bytes, options);
+  result.diagnostics = std::move(src.diagnostics);
+  if (!src.value) return result;
+  Document doc = read_document(std::move(*src.value));
+  // Decoding notes come first, then the reader's own findings.
+  result.diagnostics.insert(result.diagnostics.end(), doc.diagnostics.begin(), doc.diagnostics.end());
+  doc.diagnostics = result.diagnostics;
+  result.value = std::move(doc);
+  return result;
+}
+
+}  // namespace declass::core

@@ -1,0 +1,161 @@
+#include <gtest/gtest.h>
+
+#include "declass/core/document.h"
+#include "declass/core/source.h"
+
+namespace declass::core {
+namespace {
+
+Source decoded(std::string_view bytes) {
+  Result<Source> r = decode("t.txt", bytes);
+  EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics[0].format());
+  return r.value ? std::move(*r.value) : Source{};
+}
+
+const Diagnostic* find(const std::vector<Diagnostic>& ds, std::string_view code) {
+  for (const auto& d : ds)
+    if (d.code == code) return &d;
+  return nullptr;
+}
+
+TEST(Decode, Utf8PassesThroughUnchanged) {
+  Source s = decoded("\xC2\xB6" "1. (C) caf\xC3\xA9\n");
+  EXPECT_EQ(s.encoding(), Encoding::kUtf8);
+  EXPECT_EQ(s.text(), "\xC2\xB6" "1. (C) caf\xC3\xA9\n");
+  EXPECT_FALSE(s.had_cr());
+}
+
+TEST(Decode, BomIsDroppedAndOffsetsMapBack) {
+  Source s = decoded("\xEF\xBB\xBFSECRET\n");
+  EXPECT_EQ(s.text(), "SECRET\n");
+  EXPECT_EQ(s.original_offset(0), 3u);
+  EXPECT_EQ(s.original_offset(2), 5u);
+}
+
+TEST(Decode, Latin1PilcrowAndCrlfAreNormalisedWithDiagnostics) {
+  Result<Source> r = decode("raw.txt", "\r\nLINE\r\n\xB6" "1. (C) X\r\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value->encoding(), Encoding::kWindows1252);
+  EXPECT_TRUE(r.value->had_cr());
+  EXPECT_EQ(r.value->text(), "\nLINE\n\xC2\xB6" "1. (C) X\n");
+  const Diagnostic* w = find(r.diagnostics, "decoded-windows-1252");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->severity, Severity::kWarning);
+  EXPECT_EQ(w->line, 3u);
+  EXPECT_EQ(w->column, 1u);
+  EXPECT_NE(find(r.diagnostics, "line-ends-normalized"), nullptr);
+  // "1" after the pilcrow: decoded offset 8 ("\nLINE\n" + 2 bytes) is original byte 9.
+  EXPECT_EQ(r.value->original_offset(8), 9u);
+}
+
+TEST(Decode, Cp1252SmartQuotesDecode) {
+  Source s = decoded("\x93quoted\x94 it\x92s\n");
+  EXPECT_EQ(s.text(), "\xE2\x80\x9Cquoted\xE2\x80\x9D it\xE2\x80\x99s\n");
+}
+
+TEST(Decode, LoneCrIsALineEnd) {
+  Source s = decoded("A\rB\rC");
+  EXPECT_EQ(s.text(), "A\nB\nC");
+  EXPECT_EQ(s.line_count(), 3u);
+}
+
+TEST(Decode, EmptyFileIsAnError) {
+  Result<Source> r = decode("empty.txt", "");
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].format(), "empty.txt: error: file is empty [empty-input]");
+}
+
+TEST(Decode, NulByteIsBinaryWithPosition) {
+  Result<Source> r = decode("bin.dat", std::string_view("ab\ncd\0ef", 8));
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].format(),
+            "bin.dat:2:3: error: NUL byte: this is a binary file, not a cable [binary-input]");
+}
+
+TEST(Decode, ControlByteIsBinary) {
+  Result<Source> r = decode("x", "abc\x1B[0m");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics[0].code, "binary-input");
+  EXPECT_EQ(r.diagnostics[0].column, 4u);
+}
+
+TEST(Decode, MixedUtf8AndInvalidBytesIsAnError) {
+  Result<Source> r = decode("mixed.txt", "caf\xC3\xA9\nbad \xFF here\n");
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].code, "invalid-utf8");
+  EXPECT_EQ(r.diagnostics[0].line, 2u);
+  EXPECT_EQ(r.diagnostics[0].column, 5u);
+}
+
+TEST(Decode, OverlongAndSurrogateSequencesAreNotUtf8) {
+  // Alone they are read as Windows-1252 (no valid multibyte sequence present).
+  Result<Source> r = decode("x", "\xC0\xAF \xED\xA0\x80");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value->encoding(), Encoding::kWindows1252);
+}
+
+TEST(Decode, TooLargeIsAnError) {
+  ReadOptions o;
+  o.max_bytes = 4;
+  Result<Source> r = decode("big", "12345", o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics[0].code, "input-too-large");
+}
+
+TEST(Source, PositionsCountCodePoints) {
+  Source s = Source::from_utf8("p", "ab\n\xC2\xB6" "1. x\nlast");
+  EXPECT_EQ(s.line_count(), 3u);
+  EXPECT_EQ(s.position(0), (Position{1, 1}));
+  EXPECT_EQ(s.position(3), (Position{2, 1}));
+  EXPECT_EQ(s.position(5), (Position{2, 2}));  // after the 2-byte pilcrow
+  EXPECT_EQ(s.line_text(2), "\xC2\xB6" "1. x");
+  EXPECT_EQ(s.line_text(3), "last");
+  EXPECT_EQ(s.line_of(static_cast<uint32_t>(s.text().size())), 3u);
+}
+
+TEST(Normalize, JoinsLinesCollapsesBlanksAndMapsBack) {
+  Source s = Source::from_utf8("n", "Director-General Kenichiro\nSasae  said");
+  NormalizedText n = normalize(s, {{0, static_cast<uint32_t>(s.text().size())}});
+  EXPECT_EQ(n.text, "Director-General Kenichiro Sasae said");
+  const size_t at = n.text.find("Kenichiro Sasae");
+  auto spans = n.source_spans(s, static_cast<uint32_t>(at), static_cast<uint32_t>(at + 15));
+  ASSERT_EQ(spans.size(), 2u);  // one per source line
+  EXPECT_EQ(s.slice(spans[0]), "Kenichiro");
+  EXPECT_EQ(s.slice(spans[1]), "Sasae");
+}
+
+TEST(Normalize, SkipsInterruptionsBetweenPieces) {
+  Source s = Source::from_utf8("n", "early\n\nSIPDIS\nstages");
+  // Pieces exclude the SIPDIS caption (offsets 7..13).
+  NormalizedText n = normalize(s, {{0, 6}, {14, 20}});
+  EXPECT_EQ(n.text, "early stages");
+  auto spans = n.source_spans(s, 0, static_cast<uint32_t>(n.text.size()));
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(s.slice(spans[1]), "stages");
+}
+
+TEST(Normalize, LineEndHyphens) {
+  Source s = Source::from_utf8("n", "Six-\nParty gov-\nernment hand --\nthe");
+  const std::vector<Span> all{{0, static_cast<uint32_t>(s.text().size())}};
+  EXPECT_EQ(normalize(s, all).text, "Six-Party gov-ernment hand -- the");
+  NormalizeOptions drop;
+  drop.drop_line_end_hyphens = true;
+  NormalizedText n = normalize(s, all, drop);
+  EXPECT_EQ(n.text, "SixParty government hand -- the");
+  const size_t at = n.text.find("government");
+  auto spans = n.source_spans(s, static_cast<uint32_t>(at), static_cast<uint32_t>(at + 10));
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(s.slice(spans[0]), "gov-");
+  EXPECT_EQ(s.slice(spans[1]), "ernment");
+}
+
+TEST(Normalize, NonBreakingSpaceIsABlank) {
+  Source s = Source::from_utf8("n", "A\xC2\xA0\xC2\xA0" "B");
+  EXPECT_EQ(normalize(s, {{0, 6}}).text, "A B");
+}
+
+}  // namespace
+}  // namespace declass::core
