@@ -55,6 +55,8 @@ struct Block {
   Classification classification;  ///< effective: own mark, or inherited (fail closed)
   MarkingStatus marking = MarkingStatus::kNotPortion;
   bool repeated = false;     ///< a repeated copy of the header (section repeats): not new content
+  std::vector<std::string> issues;  ///< codes of the diagnostics the reader raised on this block
+                                    ///< ("unmarked-paragraph", "garbled-marking" ...), for policies
 };
 
 enum class Layout : uint8_t {
