@@ -98,6 +98,12 @@ struct MarkingParse {
   Classification classification;
   bool entire_text = false;
   std::string problem;  ///< for kGarbled: why, e.g. "unknown control 'SF'"
+  /// kGarbled with no level token at all ("/Rel UK", "NF"): the level is the
+  /// fail-closed default (SECRET); a reader should raise it to the banner's.
+  bool level_missing = false;
+  /// kMarking only: a self-contradiction resolved restrictively, e.g. NOFORN with
+  /// REL TO ("S/NF/rel Panama"); empty otherwise. Worth a warning, not an error.
+  std::string note;
 };
 
 /// Parses the text between the parentheses of a candidate portion mark,
