@@ -38,7 +38,7 @@ bool make_directories(const std::string& dir, std::string* error) {
 }
 
 bool write_file_atomically(const std::string& path, std::string_view bytes, std::string* error,
-                           const std::vector<std::string>& protected_inputs) {
+                           const std::vector<std::string>& protected_inputs, bool durable) {
   struct stat target {};
   if (::stat(path.c_str(), &target) == 0) {
     for (const auto& input : protected_inputs) {
@@ -57,7 +57,7 @@ bool write_file_atomically(const std::string& path, std::string_view bytes, std:
     if (error) *error = errno_text(("cannot create temp file in " + dir).c_str());
     return false;
   }
-  bool ok = write_all(fd, bytes) && ::fchmod(fd, 0644) == 0 && ::fsync(fd) == 0;
+  bool ok = write_all(fd, bytes) && ::fchmod(fd, 0644) == 0 && (!durable || ::fsync(fd) == 0);
   const int saved = errno;
   ok = (::close(fd) == 0) && ok;
   if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) ok = false;
@@ -67,7 +67,54 @@ bool write_file_atomically(const std::string& path, std::string_view bytes, std:
     ::unlink(tmp.c_str());
     return false;
   }
+  if (!durable) return true;
   // Make the rename itself durable.
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return true;
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+bool AtomicFileWriter::open(const std::string& path, std::string* error) {
+  path_ = path;
+  const std::filesystem::path p(path);
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+  tmp_ = dir + "/." + p.filename().string() + ".tmp-XXXXXX";
+  fd_ = ::mkstemp(tmp_.data());
+  if (fd_ < 0) {
+    if (error) *error = errno_text(("cannot create temp file in " + dir).c_str());
+    return false;
+  }
+  return true;
+}
+
+bool AtomicFileWriter::write(std::string_view bytes, std::string* error) {
+  if (fd_ >= 0 && write_all(fd_, bytes)) return true;
+  if (error) *error = errno_text(("cannot write " + path_).c_str());
+  return false;
+}
+
+bool AtomicFileWriter::commit(std::string* error) {
+  if (fd_ < 0) return false;
+  const bool ok = ::fchmod(fd_, 0644) == 0 && ::fsync(fd_) == 0;
+  const bool closed = ::close(fd_) == 0;
+  fd_ = -1;
+  if (!ok || !closed || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    if (error) *error = errno_text(("cannot write " + path_).c_str());
+    ::unlink(tmp_.c_str());
+    return false;
+  }
+  const std::filesystem::path p(path_);
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dfd >= 0) {
     ::fsync(dfd);

@@ -18,6 +18,28 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--as-of", inspect.as_of, "Review date YYYY-MM-DD: say whether each cable is declassified then");
   inspect_cmd->add_option("files", inspect.files, "Cable files")->required();
 
+  BatchOptions batch;
+  CLI::App* batch_cmd = app.add_subcommand("batch", "Release a whole collection: parallel, ordered, resumable, shardable");
+  batch_cmd->add_option("--policy", batch.policy, "Policy XML")->required();
+  batch_cmd->add_option("--as-of", batch.as_of, "Review date YYYY-MM-DD")->required();
+  batch_cmd->add_option("--out", batch.out_dir, "Output directory (manifest, releases, logs)")->required();
+  batch_cmd->add_option("--jobs,-j", batch.jobs, "Workers (default: all cores)");
+  batch_cmd->add_option("--case-id", batch.case_id, "Case number printed on stamps and logs");
+  batch_cmd->add_option("--reviewer", batch.reviewer, "Reviewer name printed on stamps and logs");
+  batch_cmd->add_option("--overrides", batch.overrides, "Reviewer overrides XML");
+  batch_cmd->add_option("--format", batch.formats, "Outputs: any of text,pdf,log")->capture_default_str();
+  batch_cmd->add_option("--bates-prefix", batch.bates_prefix, "Bates number prefix")->capture_default_str();
+  batch_cmd->add_option("--bates-digits", batch.bates_digits, "Bates number width")->capture_default_str();
+  batch_cmd->add_option("--shard", batch.shard, "Take shard K of N (K/N, 1-based)");
+  batch_cmd->add_flag("--resume", batch.resume, "Continue the run recorded in --out");
+  batch_cmd->add_flag("!--no-progress", batch.progress, "No live progress line");
+  batch_cmd->add_option("inputs", batch.inputs, "Files, directories, or - for paths on stdin")->required();
+
+  MergeOptions merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Merge shard runs into one run (Bates renumbered)");
+  merge_cmd->add_option("--out", merge.out_dir, "New directory for the merged run")->required();
+  merge_cmd->add_option("shards", merge.shard_dirs, "Shard output directories")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -27,6 +49,8 @@ int main(int argc, char** argv) {
 
   try {
     if (inspect_cmd->parsed()) return run_inspect(inspect, std::cout, std::cerr);
+    if (batch_cmd->parsed()) return run_batch(batch, std::cin, std::cout, std::cerr);
+    if (merge_cmd->parsed()) return run_merge(merge, std::cout, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "declass: internal error: " << e.what() << '\n';
     return kExitInternal;

@@ -10,9 +10,32 @@ namespace declass::app {
 
 /// Writes `bytes` to `path` atomically. Refuses (returns false, sets `error`) if
 /// `path` is the same file as any of `protected_inputs` by device and inode, so
-/// an input is never overwritten. Leaves no temp file behind on failure.
+/// an input is never overwritten. Leaves no temp file behind on failure. With
+/// `durable` false the caller makes the data durable later (e.g. one syncfs()
+/// for a group of files, as the batch runner does before recording them).
 bool write_file_atomically(const std::string& path, std::string_view bytes, std::string* error,
-                           const std::vector<std::string>& protected_inputs = {});
+                           const std::vector<std::string>& protected_inputs = {},
+                           bool durable = true);
+
+/// The streaming form, for outputs too large to hold in memory: write pieces,
+/// then commit() renames into place. Destroyed without commit(): the temp file
+/// is removed and the target is untouched.
+class AtomicFileWriter {
+ public:
+  AtomicFileWriter() = default;
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  bool open(const std::string& path, std::string* error);
+  bool write(std::string_view bytes, std::string* error);
+  bool commit(std::string* error);  ///< fsync, rename, fsync the directory
+
+ private:
+  std::string path_;
+  std::string tmp_;
+  int fd_ = -1;
+};
 
 /// Creates `dir` and its parents if needed. False with `error` on failure.
 bool make_directories(const std::string& dir, std::string* error);

@@ -25,4 +25,32 @@ struct InspectOptions {
 
 int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& err);
 
+struct BatchOptions {
+  std::string policy;
+  std::string as_of;
+  std::string out_dir;
+  unsigned jobs = 0;            ///< 0: all cores
+  std::string case_id;
+  std::string reviewer;
+  std::string overrides;
+  std::string formats = "text,pdf,log";
+  std::string bates_prefix = "DECL";
+  unsigned bates_digits = 7;
+  std::string shard;            ///< "K/N" or empty
+  bool resume = false;
+  bool progress = true;         ///< live progress line when stderr is a terminal
+  std::vector<std::string> inputs;  ///< files, directories, "-" (paths on stdin)
+};
+
+/// `declass batch`: the whole run, resumable; see docs/batch.md.
+int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+struct MergeOptions {
+  std::string out_dir;
+  std::vector<std::string> shard_dirs;
+};
+
+/// `declass merge`: shard runs into one, Bates renumbered; see docs/scale-out.md.
+int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err);
+
 }  // namespace declass::app

@@ -1,0 +1,465 @@
+// `declass batch`: a whole release run over many cables — parallel, ordered by
+// cable id, resumable after a kill, shardable. See docs/batch.md.
+//
+// Shape of a run:
+//   plan    every input is read once (in parallel) for its id and SHA-256; the
+//           inputs are ordered by (id, path) and named; the shard is selected.
+//   process workers take documents in order and run the pipeline; results wait
+//           in a bounded window so memory does not grow with the corpus.
+//   commit  the main thread commits strictly in order: Bates numbers continue
+//           from the previous document, outputs are written (temp + rename),
+//           and every few documents one syncfs() makes them durable before
+//           their manifest lines are appended and fdatasync'd. A document is
+//           done only when its manifest line is durable.
+//   finish  log.csv, log.jsonl and summary.json are rebuilt from the manifest.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "batch_plan.h"
+#include "declass/app/atomic_file.h"
+#include "declass/app/commands.h"
+#include "declass/core/document.h"
+#include "declass/policies/engine.h"
+#include "manifest.h"
+#include "pipeline.h"
+#include "run_outputs.h"
+#include "sha256.h"
+
+namespace declass::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+bool read_bytes(const std::string& path, std::string* bytes, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = path + ": error: cannot read input [io-error]";
+    return false;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  *bytes = std::move(buf).str();
+  return true;
+}
+
+std::string first_error(const std::vector<core::Diagnostic>& diags) {
+  for (const auto& d : diags)
+    if (d.severity == core::Severity::kError) return d.format();
+  return "unreadable input";
+}
+
+// Runs fn(i) for i in [0, n) on `jobs` threads.
+template <class Fn>
+void parallel_for(size_t n, unsigned jobs, Fn fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+}
+
+class Progress {
+ public:
+  Progress(std::ostream& err, bool enabled, size_t total)
+      : err_(err), enabled_(enabled), total_(total), start_(Clock::now()) {}
+  void update(size_t done, size_t errors, bool force = false) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+    const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
+    char line[160];
+    std::snprintf(line, sizeof line, "\r%zu/%zu done  %.0f cables/s  ETA %.0fs  %zu error%s   ", done,
+                  total_, rate, eta, errors, errors == 1 ? "" : "s");
+    err_ << line << std::flush;
+  }
+  void finish() {
+    if (enabled_) err_ << '\n';
+  }
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  size_t total_;
+  Clock::time_point start_;
+  Clock::time_point last_{};
+};
+
+struct Slot {
+  bool ready = false;
+  PipelineResult result;
+  double ms_read = 0;
+};
+
+}  // namespace
+
+int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  const auto t_start = Clock::now();
+  // ---- options ----
+  const std::optional<core::Date> as_of = core::parse_iso_date(options.as_of);
+  if (!as_of) {
+    err << "declass: error: --as-of '" << options.as_of << "' is not a date of the form YYYY-MM-DD\n";
+    return kExitUsage;
+  }
+  ShardSpec shard;
+  if (!options.shard.empty()) {
+    std::string why;
+    auto s = parse_shard(options.shard, &why);
+    if (!s) {
+      err << "declass: error: " << why << '\n';
+      return kExitUsage;
+    }
+    shard = *s;
+  }
+  PipelineConfig config;
+  std::string formats_error;
+  if (!parse_formats(options.formats, &config, &formats_error)) {
+    err << "declass: error: " << formats_error << '\n';
+    return kExitUsage;
+  }
+  if (options.bates_digits < 1 || options.bates_digits > 12) {
+    err << "declass: error: --bates-digits must be between 1 and 12\n";
+    return kExitUsage;
+  }
+  config.bates_prefix = options.bates_prefix;
+  config.bates_digits = options.bates_digits;
+  const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  auto policy = policies::load_policy(options.policy);
+  for (const auto& d : policy.diagnostics) err << d.format() << '\n';
+  if (!policy.value) return kExitUsage;
+  config.policy = *policy.value;
+  config.context.review_date = *as_of;
+  config.context.case_id = options.case_id;
+  config.context.reviewer = options.reviewer;
+  if (!options.overrides.empty()) {
+    auto ov = policies::load_overrides(options.overrides);
+    for (const auto& d : ov.diagnostics) err << d.format() << '\n';
+    if (!ov.value) return kExitUsage;
+    config.context.overrides = *ov.value;
+  }
+
+  // ---- plan ----
+  std::vector<std::string> input_errors;
+  const std::vector<std::string> paths = collect_inputs(options.inputs, in, &input_errors);
+  for (const auto& e : input_errors) err << "declass: error: " << e << '\n';
+  if (!input_errors.empty()) return kExitUsage;
+  if (paths.empty()) {
+    err << "declass: error: no input files\n";
+    return kExitUsage;
+  }
+
+  std::vector<PlannedDoc> plan(paths.size());
+  parallel_for(paths.size(), jobs, [&](size_t i) {
+    PlannedDoc& p = plan[i];
+    p.path = paths[i];
+    std::string bytes;
+    if (!read_bytes(p.path, &bytes, &p.read_error)) {
+      p.id = fs::path(p.path).stem().string();
+      return;
+    }
+    p.size = bytes.size();
+    p.input_sha256 = sha256_hex(bytes);
+    core::Result<core::Source> src = core::decode(p.path, bytes);
+    if (!src.value) {
+      p.read_error = first_error(src.diagnostics);
+      p.id = fs::path(p.path).stem().string();
+      return;
+    }
+    core::Document doc = core::read_document(std::move(*src.value));
+    p.id = doc.id.empty() ? fs::path(p.path).stem().string() : doc.id;
+  });
+  order_and_name(plan);
+  const std::string digest = plan_digest(plan);
+
+  std::vector<size_t> mine;  // indices into plan (= seq) of this shard, in order
+  for (size_t i = 0; i < plan.size(); ++i)
+    if (in_shard(plan[i].id, shard)) mine.push_back(i);
+
+  // Inputs by device and inode: no output may ever replace one of them.
+  std::set<std::pair<dev_t, ino_t>> input_files;
+  for (const auto& p : plan) {
+    struct stat st {};
+    if (::stat(p.path.c_str(), &st) == 0) input_files.insert({st.st_dev, st.st_ino});
+  }
+
+  ManifestRun run;
+  run.tool_version = kToolVersion;
+  run.policy = options.policy;
+  run.policy_sha256 = policies::policy_digest(*config.policy);
+  run.review_date = options.as_of;
+  run.case_id = options.case_id;
+  run.reviewer = options.reviewer;
+  run.formats = options.formats;
+  run.bates_prefix = options.bates_prefix;
+  run.bates_digits = options.bates_digits;
+  run.shard = shard.text();
+  run.inputs_total = plan.size();
+  run.plan_sha256 = digest;
+
+  // ---- resume ----
+  std::string error;
+  if (!make_directories(options.out_dir, &error)) {
+    err << "declass: error: " << error << '\n';
+    return kExitUsage;
+  }
+  const std::string manifest_path = (fs::path(options.out_dir) / "manifest.jsonl").string();
+  size_t first_todo = 0;  // index into `mine`
+  uint64_t bates_next = 1;
+  size_t errors_before = 0;
+  ManifestWriter manifest;
+  if (fs::exists(manifest_path)) {
+    if (!options.resume) {
+      err << "declass: error: " << manifest_path
+          << " exists: this directory holds a run; use --resume to continue it or choose a new --out\n";
+      return kExitUsage;
+    }
+    auto loaded = load_manifest(manifest_path, /*repair=*/true, &error);
+    if (!loaded) {
+      err << "declass: error: " << error << '\n';
+      return kExitUsage;
+    }
+    std::string why;
+    if (!loaded->run.same_run(run, /*ignore_shard=*/false, &why)) {
+      err << "declass: error: cannot resume: " << manifest_path << " records another run: " << why << '\n';
+      return kExitUsage;
+    }
+    // Commits are strictly in order, so what is done is a prefix of this shard.
+    for (const auto& d : loaded->docs) {
+      if (first_todo >= mine.size() || d.seq != mine[first_todo] || d.input != plan[mine[first_todo]].path) {
+        err << "declass: error: cannot resume: manifest entry for " << d.input
+            << " does not follow the run's order\n";
+        return kExitUsage;
+      }
+      if (d.pages > 0) bates_next = d.bates_last + 1;
+      if (d.status != "ok") ++errors_before;
+      ++first_todo;
+    }
+    if (!manifest.open(manifest_path, nullptr, &error)) {
+      err << "declass: error: " << error << '\n';
+      return kExitUsage;
+    }
+    if (loaded->truncated_tail) err << "declass: note: dropped a partial last manifest line\n";
+    err << "declass: resuming: " << first_todo << " of " << mine.size() << " documents already done\n";
+  } else if (!manifest.open(manifest_path, &run, &error)) {
+    err << "declass: error: " << error << '\n';
+    return kExitUsage;
+  }
+
+  // ---- process + commit ----
+  const size_t todo = mine.size() - first_todo;
+  const size_t window = std::max<size_t>(8, size_t{jobs} * 4);
+  std::mutex mu;
+  std::condition_variable ready_cv, space_cv;
+  std::map<size_t, Slot> slots;  // by position in `mine`
+  size_t committed = first_todo;
+  std::atomic<size_t> next{first_todo};
+  std::atomic<bool> abort{false};
+
+  auto worker = [&] {
+    for (;;) {
+      size_t k;
+      {
+        std::unique_lock lock(mu);
+        space_cv.wait(lock, [&] { return abort || next.load() < committed + window || next.load() >= mine.size(); });
+        if (abort) return;
+        k = next.fetch_add(1);
+        if (k >= mine.size()) return;
+      }
+      const PlannedDoc& p = plan[mine[k]];
+      Slot slot;
+      const auto t0 = Clock::now();
+      if (!p.read_error.empty()) {
+        slot.result.error = p.read_error;
+      } else {
+        std::string bytes;
+        std::string read_error;
+        if (!read_bytes(p.path, &bytes, &read_error)) {
+          slot.result.error = read_error;
+        } else if (sha256_hex(bytes) != p.input_sha256) {
+          slot.result.error = p.path + ": error: input changed while the run was planned [input-changed]";
+        } else {
+          core::Result<core::Source> src = core::decode(p.path, bytes);
+          if (!src.value) {
+            slot.result.error = first_error(src.diagnostics);
+          } else {
+            core::Document doc = core::read_document(std::move(*src.value));
+            slot.ms_read = ms_since(t0);
+            // Provisional Bates numbers from 1; the committer renumbers in order.
+            slot.result = run_pipeline(config, doc, 1);
+          }
+        }
+      }
+      if (slot.ms_read == 0) slot.ms_read = ms_since(t0);
+      slot.ready = true;
+      {
+        std::lock_guard lock(mu);
+        slots[k] = std::move(slot);
+      }
+      ready_cv.notify_all();
+    }
+  };
+
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+
+  Progress progress(err, options.progress && ::isatty(2) != 0, mine.size());
+  size_t errors = errors_before;
+  size_t leaks = 0;
+  std::vector<ManifestDoc> pending;
+  auto last_flush = Clock::now();
+  int dir_fd = ::open(options.out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool io_failed = false;
+
+  auto flush = [&]() -> bool {
+    if (pending.empty()) return true;
+    // One syncfs() makes every output of the group durable before the group's
+    // manifest lines claim them.
+    if (dir_fd >= 0 && ::syncfs(dir_fd) != 0) {
+      err << "declass: error: cannot sync outputs: " << std::strerror(errno) << '\n';
+      return false;
+    }
+    if (!manifest.append(pending, &error)) {
+      err << "declass: error: " << error << '\n';
+      return false;
+    }
+    pending.clear();
+    last_flush = Clock::now();
+    return true;
+  };
+
+  for (size_t k = first_todo; k < mine.size() && !io_failed; ++k) {
+    Slot slot;
+    {
+      std::unique_lock lock(mu);
+      ready_cv.wait(lock, [&] { return slots.count(k) > 0; });
+      slot = std::move(slots[k]);
+      slots.erase(k);
+      committed = k + 1;
+    }
+    space_cv.notify_all();
+
+    const PlannedDoc& p = plan[mine[k]];
+    ManifestDoc m;
+    m.seq = mine[k];
+    m.input = p.path;
+    m.input_sha256 = p.input_sha256;
+    m.id = p.id;
+    m.name = p.name;
+    m.ms_read = slot.ms_read;
+    PipelineResult& r = slot.result;
+    m.ms_decide = r.ms_decide;
+    m.ms_render = r.ms_render;
+    m.ms_verify = r.ms_verify;
+    if (r.ok && !r.leak) {
+      m.status = "ok";
+      m.disposition = r.disposition;
+      m.exemptions = r.exemptions;
+      m.pages = r.pages;
+      if (r.pages > 0) {
+        m.bates_first = bates_next;
+        m.bates_last = bates_next + r.pages - 1;
+      }
+      for (auto& o : r.outputs) {
+        if (o.kind == "pdf" && m.bates_first != 1 && !renumber_bates(o.bytes, config, r.pages, 1, m.bates_first)) {
+          m.status = "error";
+          m.error = p.path + ": error: cannot number the PDF's pages [bates-overflow]";
+          break;
+        }
+      }
+      if (m.status == "ok") {
+        for (const auto& o : r.outputs) {
+          const std::string rel = m.name + o.extension;
+          const std::string target = (fs::path(options.out_dir) / rel).string();
+          struct stat st {};
+          if (::stat(target.c_str(), &st) == 0 && input_files.count({st.st_dev, st.st_ino}) > 0) {
+            m.status = "error";
+            m.error = target + ": error: refusing to overwrite an input file [output-is-input]";
+            break;
+          }
+          if (!write_file_atomically(target, o.bytes, &error, {}, /*durable=*/false)) {
+            err << "declass: error: " << error << '\n';
+            io_failed = true;  // the disk is the problem, not the document: stop
+            break;
+          }
+          m.outputs.push_back({o.kind, rel, sha256_hex(o.bytes), o.bytes.size()});
+        }
+      }
+      if (m.status == "ok") {
+        m.log = std::move(r.log);
+        bates_next = m.pages > 0 ? m.bates_last + 1 : bates_next;
+      } else {
+        m.pages = 0;
+        m.bates_first = m.bates_last = 0;
+        m.outputs.clear();
+      }
+    } else {
+      m.status = "error";
+      m.error = r.leak ? r.error + " (outputs discarded)" : r.error;
+      if (r.leak) ++leaks;
+    }
+    if (io_failed) break;
+    if (m.status != "ok") {
+      ++errors;
+      err << m.error << '\n';
+    }
+    pending.push_back(std::move(m));
+    if (pending.size() >= 64 || Clock::now() - last_flush > std::chrono::seconds(1)) {
+      if (!flush()) io_failed = true;
+    }
+    progress.update(k + 1, errors);
+  }
+  if (!io_failed && !flush()) io_failed = true;
+  {
+    std::lock_guard lock(mu);
+    abort = true;
+  }
+  space_cv.notify_all();
+  for (auto& t : threads) t.join();
+  if (dir_fd >= 0) ::close(dir_fd);
+  progress.update(mine.size(), errors, true);
+  progress.finish();
+  if (io_failed) {
+    err << "declass: error: run stopped; rerun with --resume to continue\n";
+    return kExitInputError;
+  }
+
+  // ---- finish: logs and summary from the manifest ----
+  RunTotals totals;
+  if (!write_run_outputs(options.out_dir, manifest_path, config, ms_since(t_start) / 1000.0, &totals, &error)) {
+    err << "declass: error: " << error << '\n';
+    return kExitInputError;
+  }
+  out << "declass batch: " << totals.documents << " documents (" << todo << " processed now), "
+      << totals.errors << " error" << (totals.errors == 1 ? "" : "s") << ", " << totals.pages
+      << " pages -> " << options.out_dir << '\n';
+  if (leaks > 0) return kExitLeak;
+  return totals.errors > 0 ? kExitInputError : kExitOk;
+}
+
+}  // namespace declass::app
