@@ -45,6 +45,9 @@ struct DeclassInstruction {
   std::string event;                    ///< kEvent: the event text
   std::optional<Level> downgrade_to;    ///< kDowngrade: the level it falls to
   std::vector<std::string> reasons;     ///< 1.4 letters written on the E.O. line itself ("E.O. 12958, 1.4(D)")
+  /// Derivative "Declassify on: Source marked ..., Date of source: June 18, 2009":
+  /// the source's date (evaluated as source date + 25 years, never earlier).
+  std::optional<Date> source_date;
 };
 
 /// Parses the text of an E.O. line from its start ("E.O. 12958: DECL: 07/30/2017",
@@ -58,6 +61,12 @@ struct EoParse {
 };
 EoParse parse_eo_line(std::string_view line, std::optional<Date> created);
 
+/// Parses a "Declassify on: ..." / "DECL: ..." value without an order number,
+/// including the derivative form "Declassify on: Source marked 25X1-human, Date
+/// of source: June 18, 2009" (kind from the source marking, `source_date` set).
+/// Never fails: an unreadable value yields kUnknown with `problem` set.
+EoParse parse_declassify_on(std::string_view text, std::optional<Date> created);
+
 /// What an instruction means, computed with Boost.Date_Time (docs/declassification.md).
 struct DeclassEvaluation {
   /// The date from which the information may be released, if time alone decides.
@@ -67,8 +76,9 @@ struct DeclassEvaluation {
   /// True if the date came from the instruction itself (date, duration);
   /// false if it is the fail-closed 25-year default.
   bool computable = false;
-  /// True if an exemption code (X*, 25X*, 50X*, OADR, MR) keeps it withheld even
-  /// after effective_date unless a policy rule releases it.
+  /// True if an exemption code (X*, XGDS, 25X*, 50X*, 75X*) keeps it withheld even
+  /// after effective_date unless a policy rule releases it. OADR and MR are not
+  /// exemptions: they fall to the 25-year date (docs/declassification.md).
   bool exemption_hold = false;
   /// True for N/A and for already-declassified notes: nothing to wait for.
   bool unclassified_or_declassified = false;
