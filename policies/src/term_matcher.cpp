@@ -1,0 +1,322 @@
+#include "term_matcher.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace declass::policies {
+
+namespace {
+
+// Code point -> folded code point for the two-byte UTF-8 range (U+0080-U+07FF).
+uint32_t fold_cp(uint32_t cp) {
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;
+  if (cp >= 0x100 && cp <= 0x137) return cp | 1u;
+  if (cp >= 0x139 && cp <= 0x148) return (cp & 1u) ? cp + 1 : cp;
+  if (cp >= 0x14A && cp <= 0x177) return cp | 1u;
+  if (cp == 0x178) return 0xFF;
+  if (cp >= 0x179 && cp <= 0x17E) return (cp & 1u) ? cp + 1 : cp;
+  if ((cp >= 0x391 && cp <= 0x3A1) || (cp >= 0x3A3 && cp <= 0x3AB)) return cp + 0x20;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  return cp;
+}
+
+// Decodes the code point starting at text[i]; `len` receives its byte length
+// (1 for an invalid byte, which is returned as itself).
+uint32_t decode_at(std::string_view text, size_t i, size_t& len) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  len = 1;
+  if (b0 < 0x80) return b0;
+  size_t n = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
+  if (n == 1 || i + n > text.size()) return b0;
+  uint32_t cp = b0 & (0x3Fu >> (n - 1));
+  for (size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(text[i + k]);
+    if ((b & 0xC0) != 0x80) return b0;
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  len = n;
+  return cp;
+}
+
+bool is_word_cp(uint32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           cp == '_';
+  }
+  if (cp <= 0xBF || cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0x2000 && cp <= 0x206F) return false;  // General Punctuation: ’ “ ” — …
+  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
+  return true;
+}
+
+constexpr uint32_t kDenseBudgetBytes = 16u << 20;
+
+}  // namespace
+
+void fold_case(std::string_view in, std::string& out) {
+  out.resize(in.size());
+  const size_t n = in.size();
+  for (size_t i = 0; i < n;) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c >= 0xC3 && c <= 0xD0 && i + 1 < n &&
+        (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
+      const uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(in[i + 1]) & 0x3Fu);
+      const uint32_t f = fold_cp(cp);
+      out[i] = static_cast<char>(0xC0u | (f >> 6));
+      out[i + 1] = static_cast<char>(0x80u | (f & 0x3Fu));
+      i += 2;
+      continue;
+    }
+    out[i] = static_cast<char>(c);
+    ++i;
+  }
+}
+
+bool has_unfolded_letters(std::string_view text) {
+  static constexpr uint32_t kRanges[][2] = {
+      {0x0180, 0x024F}, {0x0370, 0x0390}, {0x03D0, 0x03FF}, {0x0460, 0x052F}, {0x0531, 0x0556},
+      {0x10A0, 0x10CF}, {0x1E00, 0x1FFF}, {0x2C00, 0x2C7F}, {0xA640, 0xA7FF}, {0xFF21, 0xFF3A}};
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    const uint32_t cp = decode_at(text, i, len);
+    i += len;
+    for (const auto& r : kRanges)
+      if (cp >= r[0] && cp <= r[1]) return true;
+  }
+  return false;
+}
+
+bool word_char_before(std::string_view text, size_t pos) {
+  if (pos == 0) return false;
+  size_t start = pos - 1;
+  while (start > 0 && pos - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+    --start;
+  size_t len = 1;
+  const uint32_t cp = decode_at(text, start, len);
+  return is_word_cp(cp);
+}
+
+bool word_char_after(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return false;
+  size_t len = 1;
+  return is_word_cp(decode_at(text, pos, len));
+}
+
+void TermMatcher::build(const std::vector<TermSpec>& specs) {
+  specs_ = specs;
+  // Alphabet: one class per byte value used by some folded term, class 0 for
+  // every other byte (which always leads back to the root).
+  std::vector<std::string> folded(specs_.size());
+  bool used[256] = {};
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    fold_case(specs_[i].text, folded[i]);
+    for (char c : folded[i]) used[static_cast<unsigned char>(c)] = true;
+  }
+  class_count_ = 1;
+  for (int b = 0; b < 256; ++b) {
+    classes_[b] = used[b] ? static_cast<uint8_t>(class_count_++) : 0;
+  }
+  // class_count_ <= 257 only if every byte is used; byte values map to <= 255
+  // classes plus "other", so cap: with all 256 bytes used there is no class 0 use.
+  if (class_count_ > 256) {
+    for (int b = 0; b < 256; ++b) classes_[b] = static_cast<uint8_t>(b);
+    class_count_ = 256;
+  }
+
+  // Trie from the sorted terms: a term shares the path of the common prefix
+  // with the previous one, so insertion is linear in the total length.
+  std::vector<uint32_t> order(specs_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return folded[a] < folded[b]; });
+  struct Edge {
+    uint32_t parent;
+    uint8_t cls;
+    uint32_t child;
+  };
+  std::vector<Edge> edges;
+  std::vector<uint32_t> term_state(specs_.size(), 0);
+  std::vector<uint32_t> path{0};  // states along the previous term
+  uint32_t states = 1;
+  const std::string* prev = nullptr;
+  for (uint32_t t : order) {
+    const std::string& s = folded[t];
+    size_t common = 0;
+    if (prev != nullptr) {
+      const size_t m = std::min(prev->size(), s.size());
+      while (common < m && (*prev)[common] == s[common]) ++common;
+    }
+    path.resize(common + 1);
+    for (size_t k = common; k < s.size(); ++k) {
+      const uint32_t child = states++;
+      edges.push_back({path.back(), classes_[static_cast<unsigned char>(s[k])], child});
+      path.push_back(child);
+    }
+    term_state[t] = path[s.size()];
+    prev = &s;
+  }
+
+  // Children in CSR form (edges are already grouped by class order per parent,
+  // but not contiguous): counting sort by parent keeps that order.
+  std::vector<uint32_t> cbegin(states + 1, 0);
+  for (const Edge& e : edges) ++cbegin[e.parent + 1];
+  for (uint32_t s = 0; s < states; ++s) cbegin[s + 1] += cbegin[s];
+  std::vector<uint8_t> ccls(edges.size());
+  std::vector<uint32_t> cstate(edges.size());
+  {
+    std::vector<uint32_t> fill(cbegin.begin(), cbegin.end() - 1);
+    for (const Edge& e : edges) {
+      const uint32_t at = fill[e.parent]++;
+      ccls[at] = e.cls;
+      cstate[at] = e.child;
+    }
+  }
+
+  // Renumber in breadth-first order so the shallow states (visited by almost
+  // every byte) are the dense, cache-friendly ones.
+  std::vector<uint32_t> bfs;
+  bfs.reserve(states);
+  bfs.push_back(0);
+  for (size_t head = 0; head < bfs.size(); ++head) {
+    const uint32_t s = bfs[head];
+    for (uint32_t e = cbegin[s]; e < cbegin[s + 1]; ++e) bfs.push_back(cstate[e]);
+  }
+  std::vector<uint32_t> new_id(states);
+  for (uint32_t i = 0; i < states; ++i) new_id[bfs[i]] = i;
+
+  child_begin_.assign(states + 1, 0);
+  child_class_.resize(edges.size());
+  child_state_.resize(edges.size());
+  {
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < states; ++i) {
+      const uint32_t s = bfs[i];
+      child_begin_[i] = at;
+      for (uint32_t e = cbegin[s]; e < cbegin[s + 1]; ++e) {
+        child_class_[at] = ccls[e];
+        child_state_[at] = new_id[cstate[e]];
+        ++at;
+      }
+    }
+    child_begin_[states] = at;
+  }
+
+  // Outputs per state.
+  out_begin_.assign(states + 1, 0);
+  for (uint32_t t = 0; t < specs_.size(); ++t) ++out_begin_[new_id[term_state[t]] + 1];
+  for (uint32_t s = 0; s < states; ++s) out_begin_[s + 1] += out_begin_[s];
+  out_term_.assign(specs_.size(), 0);
+  {
+    std::vector<uint32_t> fill(out_begin_.begin(), out_begin_.end() - 1);
+    for (uint32_t t = 0; t < specs_.size(); ++t) out_term_[fill[new_id[term_state[t]]]++] = t;
+  }
+
+  auto child = [&](uint32_t s, uint8_t c) -> uint32_t {
+    for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e) {
+      if (child_class_[e] == c) return child_state_[e];
+      if (child_class_[e] > c) break;
+    }
+    return 0;
+  };
+
+  // Failure and dictionary links, breadth first (a state's failure target is
+  // shallower, so it is done before the state itself).
+  fail_.assign(states, 0);
+  dict_.assign(states, 0);
+  reports_.assign(states, 0);
+  for (uint32_t s = 0; s < states; ++s) {
+    for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e) {
+      const uint32_t c = child_state_[e];
+      const uint8_t cls = child_class_[e];
+      uint32_t f = 0;
+      if (s != 0) {
+        f = fail_[s];
+        while (true) {
+          const uint32_t g = child(f, cls);
+          if (g != 0) {
+            f = g;
+            break;
+          }
+          if (f == 0) break;
+          f = fail_[f];
+        }
+      }
+      fail_[c] = f;
+    }
+  }
+  for (uint32_t s = 1; s < states; ++s) {
+    const uint32_t f = fail_[s];
+    dict_[s] = out_begin_[f + 1] > out_begin_[f] ? f : dict_[f];
+    reports_[s] = (out_begin_[s + 1] > out_begin_[s] || dict_[s] != 0) ? 1 : 0;
+  }
+
+  // Full transition rows for the shallowest states, within a fixed budget.
+  const uint64_t row_bytes = uint64_t{class_count_} * sizeof(uint32_t);
+  dense_count_ = static_cast<uint32_t>(std::min<uint64_t>(states, kDenseBudgetBytes / row_bytes));
+  if (dense_count_ == 0) dense_count_ = 1;
+  dense_.assign(size_t{dense_count_} * class_count_, 0);
+  for (uint32_t s = 0; s < dense_count_; ++s) {
+    uint32_t* row = &dense_[size_t{s} * class_count_];
+    if (s != 0) {
+      const uint32_t* frow = &dense_[size_t{fail_[s]} * class_count_];
+      std::copy(frow, frow + class_count_, row);
+    }
+    for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e)
+      row[child_class_[e]] = child_state_[e];
+  }
+}
+
+void TermMatcher::scan(std::string_view text, std::string& folded, std::vector<Hit>& hits) const {
+  if (specs_.empty() || text.empty()) return;
+  fold_case(text, folded);
+  const uint32_t k = class_count_;
+  const uint32_t* dense = dense_.data();
+  const uint8_t* cls = classes_;
+  uint32_t s = 0;
+  const size_t n = folded.size();
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t c = cls[static_cast<unsigned char>(folded[i])];
+    while (true) {
+      if (s < dense_count_) {
+        s = dense[size_t{s} * k + c];
+        break;
+      }
+      uint32_t next = 0;
+      for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e) {
+        if (child_class_[e] == c) {
+          next = child_state_[e];
+          break;
+        }
+      }
+      if (next != 0) {
+        s = next;
+        break;
+      }
+      s = fail_[s];
+    }
+    if (reports_[s] == 0) continue;
+    const auto end = static_cast<uint32_t>(i + 1);
+    for (uint32_t o = s; o != 0; o = dict_[o]) {
+      for (uint32_t j = out_begin_[o]; j < out_begin_[o + 1]; ++j) {
+        const uint32_t t = out_term_[j];
+        const TermSpec& spec = specs_[t];
+        const auto len = static_cast<uint32_t>(spec.text.size());
+        const uint32_t begin = end - len;
+        if (spec.case_sensitive && text.substr(begin, len) != spec.text) continue;
+        if (spec.whole_word) {
+          if (word_char_after(spec.text, 0) && word_char_before(text, begin)) continue;
+          if (word_char_before(spec.text, spec.text.size()) && word_char_after(text, end)) continue;
+        }
+        hits.push_back({t, begin, end});
+      }
+    }
+  }
+}
+
+}  // namespace declass::policies
