@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "declass/app/atomic_file.h"
 
 namespace declass::app {
 
@@ -183,18 +186,20 @@ ManifestWriter::~ManifestWriter() {
 }
 
 bool ManifestWriter::open(const std::string& path, const ManifestRun* new_run, std::string* error) {
-  const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | (new_run ? (O_CREAT | O_EXCL) : 0);
-  fd_ = ::open(path.c_str(), flags, 0644);
+  if (new_run) {
+    // The run line lands atomically: a run killed at any moment leaves either
+    // no manifest or one that starts with a complete run record.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+      if (error) *error = path + ": manifest already exists";
+      return false;
+    }
+    if (!write_file_atomically(path, to_json(*new_run).dump() + "\n", error)) return false;
+  }
+  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd_ < 0) {
     if (error) *error = path + ": cannot open manifest for writing: " + std::strerror(errno);
     return false;
-  }
-  if (new_run) {
-    const std::string line = to_json(*new_run).dump() + "\n";
-    if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_) != 0) {
-      if (error) *error = path + ": cannot write manifest: " + std::strerror(errno);
-      return false;
-    }
   }
   return true;
 }
