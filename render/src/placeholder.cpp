@@ -1,2 +1,0 @@
-// Placeholder until the renderers land.
-namespace declass::render {}

@@ -1,0 +1,721 @@
+// make_release_view(): the only code that sees both the document and the
+// decisions. Every byte of the source gets a state (released, struck, kept,
+// omitted, withheld) and an owner; lines are then rebuilt from those states, so
+// withheld bytes can only ever turn into a placeholder label.
+#include "declass/render/release_builder.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "declass/core/classification.h"
+
+namespace declass::render {
+
+namespace {
+
+using core::Action;
+using core::Block;
+using core::BlockKind;
+using core::Span;
+
+// Ordered by restrictiveness for bytes claimed twice: the higher state wins.
+enum State : uint8_t {
+  kOutside = 0,   // no block claims it
+  kReleased = 1,  // shown as is
+  kStruck = 2,    // shown lined through (released marking)
+  kKept = 3,      // label / mark / lead keyword of a withheld block: shown plainly
+  kOmitted = 4,   // disappears
+  kWithheld = 5,  // replaced by its owner's placeholder
+};
+
+// Columns a placeholder inside a line rounds up to in the quantized style.
+constexpr uint32_t kInlineQuantum = 8;
+constexpr uint32_t kTabWidth = 8;
+
+bool is_blank_byte(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
+}
+
+// Blank width at text[i]: ASCII blanks, and U+00A0 (2 bytes) which the
+// HTML-derived cables use between words.
+size_t blank_at(std::string_view text, size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (is_blank_byte(c)) return 1;
+  if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) return 2;
+  return 0;
+}
+
+bool is_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+
+// The lead keyword of a withheld non-paragraph block ("SUBJECT:", "REF:",
+// "TAGS:", "Classified By:") stays visible so that the reader sees what kind
+// of block the placeholder stands for. Only letters, blanks and dots.
+uint32_t lead_keyword_end(std::string_view text, const Block& b) {
+  if (b.kind != BlockKind::kSubject && b.kind != BlockKind::kRef && b.kind != BlockKind::kTags &&
+      b.kind != BlockKind::kClassifiedBy)
+    return 0;
+  if (b.pieces.empty()) return 0;
+  const Span first = b.pieces.front();
+  for (uint32_t i = first.begin; i < first.end && i < text.size() && i - first.begin < 16; ++i) {
+    const char c = text[i];
+    if (c == ':') return i + 1;
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '.';
+    if (!ok) return 0;
+  }
+  return 0;
+}
+
+// Bytes of the classification in a banner line ("C O N F I D E N T I A L"),
+// which the release shows lined through.
+Span banner_class_span(std::string_view text, const Block& b) {
+  if (b.pieces.empty()) return {};
+  const Span first = b.pieces.front();
+  const std::string_view line = text.substr(first.begin, first.size());
+  size_t consumed = 0;
+  if (!core::parse_classification_line(line, &consumed) || consumed == 0) return {};
+  // Do not strike trailing blanks.
+  while (consumed > 0 && is_blank_byte(static_cast<unsigned char>(line[consumed - 1]))) --consumed;
+  return {first.begin, first.begin + static_cast<uint32_t>(consumed)};
+}
+
+struct ProtoOwner {
+  PlaceholderScope scope = PlaceholderScope::kBlock;
+  int32_t block = -1;                          // deciding block (kBlock, kSpan)
+  const core::Redaction* redaction = nullptr;  // kSpan
+  int32_t placeholder = -1;                    // assigned on first appearance in a line
+  std::vector<Span> spans;                     // withheld bytes, for the reviewer log
+};
+
+class Builder {
+ public:
+  Builder(const core::Document& doc, const core::Decisions& decisions)
+      : doc_(doc), decisions_(decisions), text_(doc.source.text()) {}
+
+  void classify();
+  void build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders);
+  const std::vector<ProtoOwner>& owners() const { return owners_; }
+  core::DocumentDisposition disposition() const { return disposition_; }
+
+ private:
+  Action action_of(size_t block) const;
+  const core::BlockDecision* decision_of(size_t block) const;
+  void mark(Span s, State st, int32_t owner);
+  int32_t placeholder_for(int32_t owner, std::vector<Placeholder>& placeholders);
+  void flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders);
+
+  const core::Document& doc_;
+  const core::Decisions& decisions_;
+  std::string_view text_;
+  std::vector<uint8_t> state_;
+  std::vector<int32_t> owner_;  // block index for shown/omitted bytes; proto owner for withheld
+  std::vector<ProtoOwner> owners_;
+  core::DocumentDisposition disposition_ = core::DocumentDisposition::kDeniedInFull;
+
+  // Placeholder rows being collected: one withheld block over consecutive lines.
+  struct Group {
+    int32_t owner = -1;
+    uint32_t content_lines = 0;
+    uint32_t first_source_line = 0;
+    std::vector<Segment> prefix;
+  } group_;
+};
+
+const core::BlockDecision* Builder::decision_of(size_t block) const {
+  return block < decisions_.blocks.size() ? &decisions_.blocks[block] : nullptr;
+}
+
+Action Builder::action_of(size_t block) const {
+  const core::BlockDecision* d = decision_of(block);
+  if (d == nullptr) return Action::kWithhold;  // no decision: fail closed
+  if (d->action == Action::kOmit) return Action::kOmit;
+  // DENIED IN FULL releases nothing, whatever a block says.
+  if (decisions_.disposition == core::DocumentDisposition::kDeniedInFull) return Action::kWithhold;
+  switch (d->action) {
+    case Action::kRelease:
+    case Action::kRedact:
+    case Action::kWithhold:
+    case Action::kOmit:
+      return d->action;
+  }
+  return Action::kWithhold;
+}
+
+void Builder::mark(Span s, State st, int32_t owner) {
+  const uint32_t end = std::min<uint32_t>(s.end, static_cast<uint32_t>(text_.size()));
+  for (uint32_t i = s.begin; i < end; ++i) {
+    if (st > state_[i]) {
+      state_[i] = st;
+      owner_[i] = owner;
+    }
+  }
+}
+
+void Builder::classify() {
+  const size_t n = text_.size();
+  state_.assign(n, kOutside);
+  owner_.assign(n, -1);
+  const auto& blocks = doc_.blocks;
+
+  // One proto owner per block (used when the block is withheld).
+  owners_.resize(blocks.size());
+  for (size_t b = 0; b < blocks.size(); ++b) owners_[b].block = static_cast<int32_t>(b);
+
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const Action a = action_of(b);
+    const State st = a == Action::kOmit ? kOmitted : a == Action::kWithhold ? kWithheld : kReleased;
+    for (const Span& p : blocks[b].pieces) mark(p, st, static_cast<int32_t>(b));
+  }
+
+  // A withheld block keeps its label, portion mark and lead keyword.
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    if (action_of(b) != Action::kWithhold) continue;
+    const Block& blk = blocks[b];
+    std::vector<Span> keep;
+    if (!blk.label_span.empty()) keep.push_back(blk.label_span);
+    if (blk.mark && !blk.mark->span.empty()) keep.push_back(blk.mark->span);
+    if (const uint32_t k = lead_keyword_end(text_, blk); k > 0)
+      keep.push_back({blk.pieces.front().begin, k});
+    for (const Span& s : keep) {
+      const uint32_t end = std::min<uint32_t>(s.end, static_cast<uint32_t>(n));
+      for (uint32_t i = s.begin; i < end; ++i)
+        if (state_[i] == kWithheld && owner_[i] == static_cast<int32_t>(b)) state_[i] = kKept;
+    }
+  }
+
+  // Redaction spans withhold their bytes wherever they are (unless omitted or
+  // already withheld by a block).
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const core::BlockDecision* d = decision_of(b);
+    if (d == nullptr) continue;
+    for (const core::Redaction& r : d->redactions) {
+      ProtoOwner o;
+      o.scope = PlaceholderScope::kSpan;
+      o.block = static_cast<int32_t>(b);
+      o.redaction = &r;
+      const auto id = static_cast<int32_t>(owners_.size());
+      owners_.push_back(o);
+      const uint32_t end = std::min<uint32_t>(r.span.end, static_cast<uint32_t>(n));
+      for (uint32_t i = r.span.begin; i < end; ++i) {
+        if (state_[i] == kOmitted || state_[i] == kWithheld) continue;
+        state_[i] = kWithheld;
+        owner_[i] = id;
+      }
+    }
+  }
+
+  // Released markings are lined through, not deleted.
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const Action a = action_of(b);
+    if (a != Action::kRelease && a != Action::kRedact) continue;
+    const Block& blk = blocks[b];
+    std::vector<Span> strike;
+    if (blk.mark && !blk.mark->span.empty()) strike.push_back(blk.mark->span);
+    if (blk.kind == BlockKind::kBanner) strike.push_back(banner_class_span(text_, blk));
+    for (const Span& s : strike) {
+      const uint32_t end = std::min<uint32_t>(s.end, static_cast<uint32_t>(n));
+      for (uint32_t i = s.begin; i < end; ++i)
+        if (state_[i] == kReleased && owner_[i] == static_cast<int32_t>(b)) state_[i] = kStruck;
+    }
+  }
+
+  // Non-blank text outside every block: withheld, one owner per run (blanks
+  // between uncovered bytes join the run; anything else ends it).
+  int32_t run = -1;
+  for (size_t i = 0; i < n;) {
+    const size_t w = blank_at(text_, i);
+    if (state_[i] != kOutside) {
+      run = -1;
+      ++i;
+      continue;
+    }
+    if (w > 0 || text_[i] == '\n') {
+      i += std::max<size_t>(w, 1);
+      continue;
+    }
+    if (run < 0) {
+      ProtoOwner o;
+      o.scope = PlaceholderScope::kUncovered;
+      run = static_cast<int32_t>(owners_.size());
+      owners_.push_back(o);
+    }
+    state_[i] = kWithheld;
+    owner_[i] = run;
+    ++i;
+  }
+  // Blanks strictly inside an uncovered run belong to it.
+  for (size_t i = 0; i < n; ++i) {
+    if (state_[i] != kOutside || text_[i] == '\n') continue;
+    size_t j = i;
+    while (j < n && state_[j] == kOutside && text_[j] != '\n') ++j;
+    if (i > 0 && j < n && state_[i - 1] == kWithheld && state_[j] == kWithheld &&
+        owner_[i - 1] == owner_[j] &&
+        owners_[static_cast<size_t>(owner_[j])].scope == PlaceholderScope::kUncovered) {
+      for (size_t k = i; k < j; ++k) {
+        state_[k] = kWithheld;
+        owner_[k] = owner_[j];
+      }
+    }
+    i = j;
+  }
+
+  // Withheld spans per owner, for the reviewer log and the extent counts.
+  for (size_t i = 0; i < n;) {
+    if (state_[i] != kWithheld) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && state_[j] == kWithheld && owner_[j] == owner_[i] && text_[j] != '\n') ++j;
+    // Blanks at either end of a run (around a kept label) are layout, not extent.
+    size_t a = i;
+    size_t z = j;
+    while (a < z && blank_at(text_, a) > 0) a += blank_at(text_, a);
+    while (z > a && (is_blank_byte(static_cast<unsigned char>(text_[z - 1])) ||
+                     (z - a >= 2 && text_[z - 2] == '\xC2' && text_[z - 1] == '\xA0')))
+      z -= text_[z - 1] == '\xA0' ? 2u : 1u;
+    if (a < z)
+      owners_[static_cast<size_t>(owner_[i])].spans.push_back(
+          {static_cast<uint32_t>(a), static_cast<uint32_t>(z)});
+    i = j == i ? i + 1 : j;
+  }
+
+  // Disposition: never claim more than was released.
+  disposition_ = decisions_.disposition;
+  bool any_withheld = false;
+  bool any_released = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (state_[i] == kWithheld) any_withheld = true;
+    if ((state_[i] == kReleased || state_[i] == kStruck) && blank_at(text_, i) == 0 &&
+        text_[i] != '\n')
+      any_released = true;
+  }
+  if (disposition_ == core::DocumentDisposition::kReleasedInFull && any_withheld)
+    disposition_ = core::DocumentDisposition::kReleasedInPart;
+  if (disposition_ != core::DocumentDisposition::kDeniedInFull && !any_released && any_withheld)
+    disposition_ = core::DocumentDisposition::kDeniedInFull;
+}
+
+int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeholders) {
+  ProtoOwner& o = owners_[static_cast<size_t>(owner)];
+  if (o.placeholder >= 0) return o.placeholder;
+  Placeholder p;
+  p.scope = o.scope;
+  const core::BlockDecision* d = o.block >= 0 ? decision_of(static_cast<size_t>(o.block)) : nullptr;
+  if (o.block >= 0) {
+    const Block& blk = doc_.blocks[static_cast<size_t>(o.block)];
+    p.block_kind = std::string(core::to_string(blk.kind));
+    p.paragraph = blk.label;
+  }
+  switch (o.scope) {
+    case PlaceholderScope::kBlock:
+      if (d != nullptr) {
+        p.labels = d->labels;
+        p.rule = d->rule;
+        p.justification = d->justification;
+        p.by_reviewer = d->by_reviewer;
+      } else {
+        p.rule = "no-decision";
+        p.justification = "no decision for this block: withheld (fail closed)";
+      }
+      // A block forced to withhold (denied in full) without labels of its own.
+      if (p.labels.empty()) p.labels = decisions_.exemptions;
+      break;
+    case PlaceholderScope::kSpan:
+      p.labels = o.redaction->labels;
+      p.rule = o.redaction->rule;
+      p.match = o.redaction->match;
+      if (d != nullptr) {
+        p.justification = d->justification;
+        p.by_reviewer = d->by_reviewer;
+      }
+      break;
+    case PlaceholderScope::kUncovered:
+      p.labels = decisions_.exemptions;
+      p.rule = "uncovered-text";
+      p.justification = "text outside every block of the document model is withheld (fail closed)";
+      break;
+  }
+  p.label = placeholder_label(p.labels);
+  // Extent from the withheld bytes themselves.
+  uint32_t last_line = 0;
+  for (const Span& s : o.spans) {
+    const uint32_t line = doc_.source.line_of(s.begin);
+    if (p.first_source_line == 0) p.first_source_line = line;
+    p.last_source_line = line;
+    if (line != last_line) ++p.withheld_lines;
+    last_line = line;
+    p.withheld_chars += count_code_points(text_.substr(s.begin, s.size()));
+  }
+  o.placeholder = static_cast<int32_t>(placeholders.size());
+  placeholders.push_back(std::move(p));
+  return o.placeholder;
+}
+
+// Rows a placeholder of `lines` withheld lines takes under the policy's style.
+uint32_t styled_rows(const core::Decisions& d, uint32_t lines) {
+  if (lines == 0) lines = 1;
+  switch (d.placeholder) {
+    case core::PlaceholderStyle::kProportional:
+      return lines;
+    case core::PlaceholderStyle::kQuantized: {
+      const uint32_t step = std::max<uint32_t>(d.placeholder_step, 1);
+      return (lines + step - 1) / step * step;
+    }
+    case core::PlaceholderStyle::kFixed:
+      return 1;
+  }
+  return lines;
+}
+
+uint32_t styled_columns(const core::Decisions& d, uint32_t withheld, uint32_t label) {
+  switch (d.placeholder) {
+    case core::PlaceholderStyle::kProportional:
+      return std::max(withheld, label);
+    case core::PlaceholderStyle::kQuantized:
+      return std::max((withheld + kInlineQuantum - 1) / kInlineQuantum * kInlineQuantum, label);
+    case core::PlaceholderStyle::kFixed:
+      return label;
+  }
+  return std::max(withheld, label);
+}
+
+void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders) {
+  if (group_.owner < 0) return;
+  const int32_t ph = placeholder_for(group_.owner, placeholders);
+  Placeholder& p = placeholders[static_cast<size_t>(ph)];
+  const uint32_t rows = styled_rows(decisions_, group_.content_lines);
+  p.shown_lines += rows;
+  const uint32_t label_cols = count_code_points(p.label);
+  for (uint32_t r = 0; r < rows; ++r) {
+    ViewLine line;
+    line.placeholder = ph;
+    line.source_line = r == 0 ? group_.first_source_line : 0;
+    if (r == 0) line.segments = group_.prefix;
+    Segment box;
+    box.kind = SegmentKind::kPlaceholder;
+    box.text = p.label;
+    box.columns = label_cols;
+    box.placeholder = ph;
+    line.segments.push_back(std::move(box));
+    p.rows.push_back(static_cast<uint32_t>(lines.size()));
+    lines.push_back(std::move(line));
+  }
+  group_ = Group{};
+}
+
+// Appends released bytes to the last text segment of `segs` (or a new one).
+void append_text(std::vector<Segment>& segs, SegmentKind kind, std::string_view bytes,
+                 uint32_t cols) {
+  if (!segs.empty() && segs.back().kind == kind) {
+    segs.back().text.append(bytes);
+    segs.back().columns += cols;
+    return;
+  }
+  Segment s;
+  s.kind = kind;
+  s.text = std::string(bytes);
+  s.columns = cols;
+  segs.push_back(std::move(s));
+}
+
+void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders) {
+  const core::Source& src = doc_.source;
+  const uint32_t line_count = src.line_count();
+  // Blank and dropped lines seen since the last content line: emitted or
+  // swallowed once the next content line shows whether a unit continues.
+  uint32_t pending_blank = 0;
+  bool pending_dropped = false;
+  int32_t last_block = -1;  // block of the last shown byte of the previous content line
+
+  auto emit_pending = [&](bool swallow) {
+    if (!swallow && !lines.empty())
+      for (uint32_t k = 0; k < pending_blank; ++k) lines.push_back(ViewLine{});
+    pending_blank = 0;
+    pending_dropped = false;
+  };
+
+  for (uint32_t ln = 1; ln <= line_count; ++ln) {
+    const uint32_t ls = src.line_start(ln);
+    const std::string_view ltxt = src.line_text(ln);
+    const uint32_t le = ls + static_cast<uint32_t>(ltxt.size());
+
+    // What the line holds.
+    bool any_content = false;
+    bool all_omitted = true;
+    int32_t row_owner = -2;  // -2 unset; the single block/uncovered owner of a placeholder row
+    bool placeholder_row = true;
+    for (uint32_t i = ls; i < le; ++i) {
+      if (blank_at(text_, i) > 0 || is_continuation(static_cast<unsigned char>(text_[i]))) continue;
+      any_content = true;
+      const uint8_t st = state_[i];
+      if (st != kOmitted) all_omitted = false;
+      if (st == kOmitted || st == kKept) continue;
+      if (st != kWithheld) {
+        placeholder_row = false;
+        continue;
+      }
+      const ProtoOwner& o = owners_[static_cast<size_t>(owner_[i])];
+      if (o.scope == PlaceholderScope::kSpan) placeholder_row = false;
+      if (row_owner == -2)
+        row_owner = owner_[i];
+      else if (row_owner != owner_[i])
+        placeholder_row = false;
+    }
+    if (!any_content) {
+      ++pending_blank;
+      continue;
+    }
+    if (all_omitted) {
+      pending_dropped = true;
+      continue;
+    }
+    // Kept bytes must belong to the same block as the placeholder row.
+    if (placeholder_row && row_owner >= 0) {
+      for (uint32_t i = ls; i < le && placeholder_row; ++i)
+        if (state_[i] == kKept && owner_[i] != owners_[static_cast<size_t>(row_owner)].block)
+          placeholder_row = false;
+    }
+    if (row_owner < 0) placeholder_row = false;
+
+    if (placeholder_row) {
+      if (group_.owner == row_owner) {
+        emit_pending(true);  // blank lines inside one withheld block disappear into it
+        ++group_.content_lines;
+        continue;
+      }
+      flush_group(lines, placeholders);
+      emit_pending(false);
+      last_block = -1;
+      group_.owner = row_owner;
+      group_.content_lines = 1;
+      group_.first_source_line = ln;
+      // Prefix: indentation and kept bytes before the first withheld byte.
+      uint32_t col = 0;
+      for (uint32_t i = ls; i < le;) {
+        const size_t w = blank_at(text_, i);
+        if (w == 0 && state_[i] == kWithheld) break;
+        if (w > 0) {
+          const uint32_t adv = text_[i] == '\t' ? kTabWidth - col % kTabWidth : 1;
+          append_text(group_.prefix, SegmentKind::kText, std::string(adv, ' '), adv);
+          col += adv;
+          i += static_cast<uint32_t>(w);
+          continue;
+        }
+        size_t j = i + 1;
+        while (j < le && is_continuation(static_cast<unsigned char>(text_[j]))) ++j;
+        if (state_[i] == kKept) {
+          append_text(group_.prefix, SegmentKind::kText, text_.substr(i, j - i), 1);
+          ++col;
+        }
+        i = static_cast<uint32_t>(j);
+      }
+      if (!group_.prefix.empty() && group_.prefix.back().text.back() != ' ')
+        append_text(group_.prefix, SegmentKind::kText, " ", 1);
+      continue;
+    }
+
+    // A text line (possibly with placeholders inside).
+    flush_group(lines, placeholders);
+    int32_t first_block = -1;
+    for (uint32_t i = ls; i < le; ++i)
+      if (blank_at(text_, i) == 0 && state_[i] != kOmitted && state_[i] != kWithheld) {
+        first_block = owner_[i];
+        break;
+      }
+    // Blank lines around page furniture inside one released block disappear.
+    emit_pending(pending_dropped && first_block >= 0 && first_block == last_block);
+
+    ViewLine line;
+    line.source_line = ln;
+    uint32_t col = 0;
+    bool pending_space = false;  // blanks seen and not yet placed
+    uint32_t pending_cols = 0;
+    bool gap = false;  // omitted bytes removed since the last shown byte
+    for (uint32_t i = ls; i < le;) {
+      const size_t w = blank_at(text_, i);
+      const uint8_t st = state_[i];
+      if (st == kWithheld && w == 0) {
+        const int32_t owner = owner_[i];
+        uint32_t j = i;
+        uint32_t withheld_cols = 0;
+        // The run: this owner's bytes, with blanks between them.
+        uint32_t last_end = i;
+        while (j < le) {
+          if (state_[j] == kWithheld && owner_[j] == owner) {
+            if (!is_continuation(static_cast<unsigned char>(text_[j]))) ++withheld_cols;
+            ++j;
+            last_end = j;
+            continue;
+          }
+          if (blank_at(text_, j) > 0 && state_[j] != kWithheld) {
+            ++j;
+            continue;
+          }
+          break;
+        }
+        // Blanks between owner bytes count as withheld columns.
+        for (uint32_t k = i; k < last_end; ++k)
+          if (state_[k] != kWithheld && blank_at(text_, k) > 0) ++withheld_cols;
+        if (pending_space || (gap && !line.segments.empty())) {
+          const uint32_t adv = pending_space ? pending_cols : 1;
+          append_text(line.segments, SegmentKind::kText, std::string(adv, ' '), adv);
+          col += adv;
+        }
+        pending_space = false;
+        pending_cols = 0;
+        gap = false;
+        const int32_t ph = placeholder_for(owner, placeholders);
+        Placeholder& p = placeholders[static_cast<size_t>(ph)];
+        Segment s;
+        s.kind = SegmentKind::kPlaceholder;
+        s.text = p.label;
+        s.columns = styled_columns(decisions_, withheld_cols, count_code_points(p.label));
+        s.placeholder = ph;
+        col += s.columns;
+        if (p.rows.empty() || p.rows.back() != lines.size())
+          p.rows.push_back(static_cast<uint32_t>(lines.size()));
+        line.segments.push_back(std::move(s));
+        i = last_end;
+        continue;
+      }
+      if (st == kOmitted && w == 0) {
+        gap = true;
+        i += static_cast<uint32_t>(std::max<size_t>(w, 1));
+        continue;
+      }
+      if (w > 0) {
+        pending_space = true;
+        pending_cols += text_[i] == '\t' ? kTabWidth - (col + pending_cols) % kTabWidth : 1;
+        i += static_cast<uint32_t>(w);
+        continue;
+      }
+      // A shown byte (released, struck or kept), with its continuation bytes.
+      uint32_t j = i + 1;
+      while (j < le && is_continuation(static_cast<unsigned char>(text_[j]))) ++j;
+      if (pending_space || (gap && !line.segments.empty())) {
+        const uint32_t adv = pending_space ? pending_cols : 1;
+        // Blanks inside a struck marking ("C O N F ...") are struck with it.
+        const bool struck = st == kStruck && !line.segments.empty() &&
+                            line.segments.back().kind == SegmentKind::kStruck;
+        append_text(line.segments, struck ? SegmentKind::kStruck : SegmentKind::kText,
+                    std::string(adv, ' '), adv);
+        col += adv;
+      }
+      pending_space = false;
+      pending_cols = 0;
+      gap = false;
+      append_text(line.segments, st == kStruck ? SegmentKind::kStruck : SegmentKind::kText,
+                  text_.substr(i, j - i), 1);
+      ++col;
+      last_block = owner_[i];
+      i = j;
+    }
+    lines.push_back(std::move(line));
+  }
+  flush_group(lines, placeholders);
+  // Trailing blank lines are not part of the release.
+}
+
+}  // namespace
+
+const char* to_string(PlaceholderScope s) {
+  switch (s) {
+    case PlaceholderScope::kBlock:
+      return "block";
+    case PlaceholderScope::kSpan:
+      return "span";
+    case PlaceholderScope::kUncovered:
+      return "uncovered";
+  }
+  return "block";
+}
+
+std::string placeholder_label(const core::LabelSet& labels) {
+  if (labels.empty()) return "[WITHHELD]";
+  return "[" + labels.text() + "]";
+}
+
+uint32_t count_code_points(std::string_view s) {
+  uint32_t n = 0;
+  for (const char c : s)
+    if (!is_continuation(static_cast<unsigned char>(c))) ++n;
+  return n;
+}
+
+std::string write_reviewer_log(const core::Document& doc, const core::Decisions& decisions,
+                               const ReleaseView& view) {
+  Builder b(doc, decisions);
+  b.classify();
+  std::vector<ViewLine> lines;
+  std::vector<Placeholder> placeholders;
+  b.build_lines(lines, placeholders);
+  const std::string rule(80, '#');
+  std::string out;
+  out += rule + "\n";
+  out += "# WARNING: INTERNAL REVIEWER LOG - IT QUOTES WITHHELD TEXT\n";
+  out += "# DO NOT RELEASE. DO NOT ATTACH TO A RELEASE. HANDLE AT THE LEVEL OF THE SOURCE.\n";
+  out += rule + "\n";
+  out += "document: " + view.stamp().document_id + "\n";
+  out += "source: " + doc.source.path() + "\n";
+  out += "disposition: " + std::string(core::to_string(view.stamp().disposition)) + "\n";
+  // Placeholders in view order, each with the withheld bytes it stands for.
+  std::vector<const ProtoOwner*> by_placeholder(placeholders.size(), nullptr);
+  for (const ProtoOwner& o : b.owners())
+    if (o.placeholder >= 0) by_placeholder[static_cast<size_t>(o.placeholder)] = &o;
+  const std::string_view text = doc.source.text();
+  for (size_t k = 0; k < placeholders.size(); ++k) {
+    const Placeholder& p = placeholders[k];
+    out += "\nP" + std::to_string(k + 1) + " " + to_string(p.scope) + " " +
+           (p.block_kind.empty() ? std::string("-") : p.block_kind) + " " +
+           (p.paragraph.empty() ? std::string("-") : p.paragraph) + " lines " +
+           std::to_string(p.first_source_line) + "-" + std::to_string(p.last_source_line) + " " +
+           p.label + " rule=" + p.rule + (p.match.empty() ? "" : " match=" + p.match) + "\n";
+    if (by_placeholder[k] == nullptr) continue;
+    for (const Span& s : by_placeholder[k]->spans) {
+      out += "  " + std::to_string(doc.source.line_of(s.begin)) + "| ";
+      out += text.substr(s.begin, s.size());
+      out += "\n";
+    }
+  }
+  out += "\n" + rule +
+         "\n# END OF INTERNAL REVIEWER LOG - IT QUOTES WITHHELD TEXT - DO NOT RELEASE\n" + rule +
+         "\n";
+  return out;
+}
+
+ReleaseView make_release_view(const core::Document& doc, const core::Decisions& decisions) {
+  Builder b(doc, decisions);
+  b.classify();
+  ReleaseView view;
+  b.build_lines(view.lines_, view.placeholders_);
+  Stamp& st = view.stamp_;
+  st.document_id = doc.id;
+  if (st.document_id.empty()) {
+    // File stem, as the reader would name it.
+    std::string_view p = doc.source.path();
+    if (const size_t slash = p.rfind('/'); slash != std::string_view::npos)
+      p.remove_prefix(slash + 1);
+    if (const size_t dot = p.rfind('.'); dot != std::string_view::npos && dot > 0)
+      p = p.substr(0, dot);
+    st.document_id = std::string(p);
+  }
+  st.disposition = b.disposition();
+  st.exemptions = decisions.exemptions;
+  for (const Placeholder& p : view.placeholders_) st.exemptions.merge(p.labels);
+  if (!decisions.review.review_date.is_special())
+    st.review_date = core::format_iso_date(decisions.review.review_date);
+  st.case_id = decisions.review.case_id;
+  st.reviewer = decisions.review.reviewer;
+  st.policy_name = decisions.review.policy_name;
+  st.policy_version = decisions.review.policy_version;
+  st.placeholder_style = decisions.placeholder;
+  st.placeholder_step = std::max<uint32_t>(decisions.placeholder_step, 1);
+  return view;
+}
+
+}  // namespace declass::render

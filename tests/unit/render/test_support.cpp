@@ -1,0 +1,120 @@
+#include "test_support.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "declass/core/classification.h"
+
+namespace declass::render::testing {
+
+core::Document make_document(std::string path, std::string text,
+                             const std::vector<BlockSpec>& specs) {
+  core::Document doc;
+  doc.source = core::Source::from_utf8(std::move(path), std::move(text));
+  const std::string_view t = doc.source.text();
+  for (const BlockSpec& spec : specs) {
+    core::Block b;
+    b.kind = spec.kind;
+    b.first_line = spec.first_line;
+    b.last_line = spec.last_line;
+    b.label = spec.label;
+    for (uint32_t ln = spec.first_line; ln <= spec.last_line && ln <= doc.source.line_count();
+         ++ln) {
+      const uint32_t ls = doc.source.line_start(ln);
+      const std::string_view lt = doc.source.line_text(ln);
+      const size_t a = lt.find_first_not_of(" \t");
+      if (a == std::string_view::npos) continue;
+      const size_t z = lt.find_last_not_of(" \t");
+      b.pieces.push_back({ls + static_cast<uint32_t>(a), ls + static_cast<uint32_t>(z + 1)});
+    }
+    if (!b.pieces.empty()) {
+      b.span = {b.pieces.front().begin, b.pieces.back().end};
+      uint32_t at = b.pieces.front().begin;
+      if (!spec.label.empty() && t.substr(at, spec.label.size() + 1) == spec.label + ".") {
+        b.label_span = {at, at + static_cast<uint32_t>(spec.label.size() + 1)};
+        at = b.label_span.end;
+        while (at < t.size() && t[at] == ' ') ++at;
+      }
+      if (b.kind == core::BlockKind::kParagraph && at < t.size() && t[at] == '(') {
+        const size_t close = t.find(')', at);
+        if (close != std::string_view::npos && close - at < 16) {
+          core::PortionMark m;
+          m.span = {at, static_cast<uint32_t>(close + 1)};
+          m.text = std::string(t.substr(at + 1, close - at - 1));
+          const core::MarkingParse mp = core::parse_portion_marking(m.text);
+          if (mp.kind == core::MarkingParse::Kind::kMarking) {
+            m.classification = mp.classification;
+            b.mark = m;
+            b.classification = mp.classification;
+            b.marking = core::MarkingStatus::kMarked;
+          }
+        }
+      }
+    }
+    doc.blocks.push_back(std::move(b));
+  }
+  doc.id = "TEST1";
+  return doc;
+}
+
+core::Decisions release_all(const core::Document& doc) {
+  core::Decisions d;
+  d.blocks.resize(doc.blocks.size());
+  for (auto& b : d.blocks) {
+    b.action = core::Action::kRelease;
+    b.rule = "test-release";
+  }
+  d.disposition = core::DocumentDisposition::kReleasedInFull;
+  d.review.review_date = core::Date(2024, 5, 1);
+  d.review.case_id = "F-2024-00001";
+  d.review.reviewer = "JANE DOE";
+  return d;
+}
+
+core::Span span_of(const core::Document& doc, std::string_view needle, int nth) {
+  const std::string_view t = doc.source.text();
+  size_t at = t.find(needle);
+  for (int k = 0; k < nth && at != std::string_view::npos; ++k) at = t.find(needle, at + 1);
+  if (at == std::string_view::npos) return {};
+  return {static_cast<uint32_t>(at), static_cast<uint32_t>(at + needle.size())};
+}
+
+core::LabelSet labels(std::initializer_list<core::ExemptionLabel> l) {
+  core::LabelSet s;
+  for (const auto& x : l) s.add(x);
+  return s;
+}
+
+void withhold(core::Decisions& d, size_t b, core::LabelSet l, std::string rule) {
+  auto& bd = d.blocks.at(b);
+  bd.action = core::Action::kWithhold;
+  bd.labels = l;
+  bd.rule = std::move(rule);
+  bd.justification = "test justification";
+  d.exemptions.merge(l);
+  if (d.disposition == core::DocumentDisposition::kReleasedInFull)
+    d.disposition = core::DocumentDisposition::kReleasedInPart;
+}
+
+void redact(core::Decisions& d, size_t b, core::Span span, core::LabelSet l, std::string rule) {
+  auto& bd = d.blocks.at(b);
+  bd.action = core::Action::kRedact;
+  core::Redaction r;
+  r.span = span;
+  r.labels = l;
+  r.rule = std::move(rule);
+  r.match = "test-terms";
+  bd.redactions.push_back(r);
+  d.exemptions.merge(l);
+  if (d.disposition == core::DocumentDisposition::kReleasedInFull)
+    d.disposition = core::DocumentDisposition::kReleasedInPart;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace declass::render::testing
