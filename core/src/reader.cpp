@@ -1,11 +1,2021 @@
-// STUB — replaced by the cable reader.
+// The cable reader: one pass over the lines of a decoded Source, building the
+// positioned blocks of document.h, then one pass over the blocks to settle
+// classifications, document fields and diagnostics (docs/reader.md).
+//
+// Each line is cut into units: a unit starts at the line start or at an inline
+// boundary (a page-break line, SIPDIS, a paragraph label, an E.O./TAGS/SUBJECT
+// keyword in reflowed headers ...) and is dispatched on its first bytes. Every
+// recogniser reads only the bytes it matches, so the reader is linear in the
+// input and allocates per block, never per byte.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "declass/core/document.h"
+#include "reader_internal.h"
 
 namespace declass::core {
+
+namespace {
+
+using reader::blank_len;
+using reader::digits_end;
+using reader::Dtg;
+using reader::is_alpha;
+using reader::is_blank;
+using reader::is_digit;
+using reader::is_lower;
+using reader::is_pilcrow;
+using reader::is_upper;
+using reader::is_word_byte;
+using reader::kNo;
+using reader::match_ci;
+using reader::match_cs;
+using reader::skip_blanks;
+using reader::trim_end;
+
+// Longest parenthesised text considered as a portion mark ("(S//REL TO USA, FVEY)").
+constexpr size_t kMaxMarkInside = 48;
+// Header lines remembered to recognise repeated section headers.
+constexpr size_t kMaxHeaderLines = 96;
+
+enum class Phase : uint8_t { kTop, kHeader, kBody };
+
+// How the open block takes further text.
+enum class Cont : uint8_t {
+  kNone,
+  kRouting,
+  kNotice,
+  kAddressee,
+  kEo,
+  kTags,
+  kSubject,
+  kRef,
+  kClassifiedBy,
+  kLabelled,
+  kUnlabelled,
+  kHeading,
+};
+
+struct Line {
+  uint32_t number = 0;     // 1-based
+  uint32_t begin = 0;      // first non-blank byte
+  uint32_t end = 0;        // end of the content recognisers see (no trailing blanks or "\")
+  uint32_t piece_end = 0;  // end of the last non-blank byte
+  bool after_blank = false;
+};
+
+enum class LabelType : uint8_t {
+  kNumber,
+  kLetter,
+  kParenNumber,
+  kParenLetter,
+  kNumberParen,
+  kBullet
+};
+
+struct Label {
+  LabelType type = LabelType::kNumber;
+  int rank = 0;  // 0 paragraph, 1 letter, 2 "(1)" / "1)", 3 bullet
+  int number = 0;
+  char letter = 0;
+  bool pilcrow = false;
+  size_t begin = 0;  // label bytes, "¶" included
+  size_t end = 0;
+  std::string text;  // "1", "A", "(1)", "--"
+  bool has_mark = false;
+  bool paren_missing = false;  // "1. C) ..." (cablemap fixture)
+  size_t mark_begin = 0;
+  size_t mark_end = 0;
+  MarkingParse parse;
+};
+
+std::optional<Date> make_date(int y, int m, int d) {
+  if (y < 1400 || y > 9999 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  const int last = boost::gregorian::gregorian_calendar::end_of_month_day(
+      static_cast<unsigned short>(y), static_cast<unsigned short>(m));
+  if (d > last) return std::nullopt;
+  return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m),
+              static_cast<unsigned short>(d));
+}
+
+std::string two(int v) {
+  std::string s(2, '0');
+  s[0] = static_cast<char>('0' + (v / 10) % 10);
+  s[1] = static_cast<char>('0' + v % 10);
+  return s;
+}
+
+std::string title_case(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool start = true;
+  for (char c : s) {
+    if (is_alpha(c)) {
+      out += start ? reader::to_upper(c) : (is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c);
+      start = false;
+    } else {
+      out += c;
+      start = true;
+    }
+  }
+  return out;
+}
+
+std::string_view trim_view(std::string_view s) {
+  size_t b = skip_blanks(s, 0, s.size());
+  size_t e = trim_end(s, b, s.size());
+  return s.substr(b, e - b);
+}
+
+class Reader {
+ public:
+  explicit Reader(Document& doc) : doc_(doc), t_(doc.source.text()) {}
+  void run();
+
+ private:
+  // ---- the line pass
+  Line make_line(size_t off, size_t* next) const;
+  void read_preamble(size_t* off, uint32_t* number);
+  void process_line(const Line& ln);
+  size_t dispatch(const Line& ln, size_t p, bool first);
+  size_t next_boundary(const Line& ln, size_t from, bool header) const;
+  bool boundary_at(const Line& ln, size_t r, size_t blanks_before, bool header) const;
+  bool parse_label(size_t p, size_t end, Label* out) const;
+  bool accept_label(const Label& lb, bool first, bool after_blank) const;
+  size_t try_banner(const Line& ln, size_t p, bool first);
+  size_t try_notice(const Line& ln, size_t p, bool first);
+  size_t text_unit(const Line& ln, size_t p, bool first);
+  size_t labelled_unit(const Line& ln, size_t p, const Label& lb);
+  size_t mark_paragraph_unit(const Line& ln, size_t p, size_t mark_end, const MarkingParse& mp);
+  bool continues(const Line& ln, size_t p, bool first) const;
+  void compute_signature_line();
+  void compute_line_extras(const Line& ln);
+
+  // ---- blocks
+  int add_block(BlockKind kind, size_t b, size_t e, uint32_t line);
+  void append(int idx, size_t b, size_t e, uint32_t line);
+  int interruption(BlockKind kind, size_t b, size_t e, uint32_t line, bool repeated);
+  int repeated_block(BlockKind kind, size_t b, size_t e, uint32_t line);
+  void open(int idx, Cont cont) {
+    open_ = idx;
+    cont_ = cont;
+    open_lines_ = 1;
+    open_line_ = idx >= 0 ? doc_.blocks[static_cast<size_t>(idx)].last_line : 0;
+  }
+  void start_repeat();
+  void end_repeat();
+  void remember_header(size_t b, size_t e, BlockKind kind);
+  int header_kind(std::string_view text) const;
+  bool header_ctx() const { return phase_ != Phase::kBody || repeating_; }
+  void to_body() {
+    if (repeating_) end_repeat();
+    phase_ = Phase::kBody;
+  }
+
+  // ---- the block pass
+  void finish();
+  void settle_classifications(const Classification& floor, bool classified);
+  void settle_fields();
+  void find_media_redactions();
+  void diag(Severity sev, std::string_view code, size_t offset, std::string message, int block);
+  std::string block_plain_text(const Block& b) const {
+    return normalize(doc_.source, b.pieces).text;
+  }
+
+  Document& doc_;
+  std::string_view t_;
+
+  Phase phase_ = Phase::kTop;
+  int open_ = -1;
+  Cont cont_ = Cont::kNone;
+  int open_lines_ = 0;
+  uint32_t open_line_ = 0;  // last line the open block took text from
+  uint32_t prev_line_end_ = 0;
+  bool heading_has_text_ = false;
+
+  // Paragraph structure.
+  int para_number_ = 0;
+  char last_letter_ = 0;
+  int last_paren_number_ = 0;
+  std::string last_bullet_;
+  std::array<int, 4> rank_block_{{-1, -1, -1, -1}};
+
+  // Banner and header.
+  int banner_block_ = -1;
+  bool header_fields_seen_ = false;  // E.O., TAGS or SUBJECT after the banner
+  uint32_t banner_controls_ = 0;     // captions of the first header
+  Classification other_class_;       // page markings, partner headers, class lines
+  bool have_other_class_ = false;
+  std::vector<std::pair<std::string_view, BlockKind>> header_lines_;
+
+  // Section repeats.
+  bool repeating_ = false;
+  int repeat_parent_ = -1;
+  int saved_open_ = -1;
+  Cont saved_cont_ = Cont::kNone;
+  Phase saved_phase_ = Phase::kTop;
+
+  // Routing facts.
+  std::optional<Dtg> dtg_;
+  std::string de_serial_;
+  std::string fm_text_;
+
+  // Partner header notices spanning several lines.
+  uint32_t notice_until_line_ = 0;
+  bool notice_until_marker_ = false;
+
+  // Signature position and per-line extras.
+  uint32_t sig_line_ = 0;
+  size_t sig_pos_ = kNo;
+  size_t line_trailer_pos_ = kNo;   // "...  CONFIDENTIAL" before a "PAGE nn" line
+  std::string banner_post_prefix_;  // first 10 bytes of the banner post (page lines)
+};
+
+// ---------------------------------------------------------------- lines
+
+Line Reader::make_line(size_t off, size_t* next) const {
+  Line ln;
+  const void* nl = std::memchr(t_.data() + off, '\n', t_.size() - off);
+  const size_t full_end =
+      nl == nullptr ? t_.size() : static_cast<size_t>(static_cast<const char*>(nl) - t_.data());
+  *next = nl == nullptr ? t_.size() : full_end + 1;
+  const size_t b = skip_blanks(t_, off, full_end);
+  const size_t pe = trim_end(t_, b, full_end);
+  size_t e = pe;
+  // Lines of the cables.csv export end in "\": not content, but still bytes of the line.
+  if (e > b && t_[e - 1] == '\\') e = trim_end(t_, b, e - 1);
+  ln.begin = static_cast<uint32_t>(b);
+  ln.end = static_cast<uint32_t>(e);
+  ln.piece_end = static_cast<uint32_t>(pe);
+  return ln;
+}
+
+void Reader::run() {
+  size_t off = 0;
+  uint32_t number = 0;
+  read_preamble(&off, &number);
+  compute_signature_line();
+  bool after_blank = true;
+  while (off < t_.size()) {
+    size_t next = 0;
+    Line ln = make_line(off, &next);
+    ln.number = ++number;
+    off = next;
+    if (ln.begin >= ln.piece_end) {
+      after_blank = true;
+      continue;
+    }
+    ln.after_blank = after_blank;
+    after_blank = false;
+    process_line(ln);
+  }
+  finish();
+}
+
+void Reader::read_preamble(size_t* off, uint32_t* number) {
+  // Skip leading blank lines (the raw files start with one).
+  size_t o = 0;
+  uint32_t n = 0;
+  std::vector<std::pair<Line, std::string_view>> lines;
+  size_t next = 0;
+  while (o < t_.size()) {
+    Line ln = make_line(o, &next);
+    if (ln.begin < ln.piece_end) break;
+    o = next;
+    ++n;
+  }
+  const size_t start = o;
+  const uint32_t start_n = n;
+  auto line_text = [&](const Line& ln) { return t_.substr(ln.begin, ln.end - ln.begin); };
+  Line first = make_line(o, &next);
+  const std::string_view head = line_text(first);
+  Preamble pre;
+  int block = -1;
+  auto take = [&](const Line& ln) {
+    if (block < 0) {
+      block = add_block(BlockKind::kPreamble, ln.begin, ln.piece_end, ln.number);
+    } else {
+      append(block, ln.begin, ln.piece_end, ln.number);
+    }
+  };
+  auto field = [&](std::string_view text, std::string_view key, std::string* out) {
+    if (text.size() < key.size() || text.substr(0, key.size()) != key) return false;
+    *out = std::string(trim_view(text.substr(key.size())));
+    return true;
+  };
+
+  if (head.substr(0, 11) == "Identifier:") {
+    // Layout 2: "Identifier: ..." fields up to the first blank line.
+    doc_.layout = Layout::kPreamble;
+    while (o < t_.size()) {
+      Line ln = make_line(o, &next);
+      if (ln.begin >= ln.piece_end) break;
+      const std::string_view text = line_text(ln);
+      std::string dummy;
+      const bool known = field(text, "Identifier:", &pre.identifier) ||
+                         field(text, "Created:", &pre.created) ||
+                         field(text, "Released:", &pre.released) ||
+                         field(text, "Classification:", &pre.classification) ||
+                         field(text, "Origin:", &pre.origin) ||
+                         field(text, "Cable title:", &pre.title) || field(text, "Tags:", &pre.tags);
+      if (!known) break;
+      ln.number = ++n;
+      take(ln);
+      o = next;
+    }
+  } else if (head == "Identifier") {
+    // Layout 1: the page table. Four names, four values, "Cable title:", the
+    // title, "Tags:".
+    std::array<std::string_view, 4> names = {"Identifier", "Created", "Classification", "Origin"};
+    std::array<std::string*, 4> outs = {&pre.identifier, &pre.created, &pre.classification,
+                                        &pre.origin};
+    size_t idx = 0;
+    bool ok = true;
+    size_t o2 = o;
+    uint32_t n2 = n;
+    std::vector<Line> taken;
+    // Names.
+    while (idx < names.size() && o2 < t_.size()) {
+      Line ln = make_line(o2, &next);
+      o2 = next;
+      ln.number = ++n2;
+      if (ln.begin >= ln.piece_end) continue;
+      if (line_text(ln) != names[idx]) {
+        ok = false;
+        break;
+      }
+      taken.push_back(ln);
+      ++idx;
+    }
+    // Values.
+    idx = 0;
+    while (ok && idx < outs.size() && o2 < t_.size()) {
+      Line ln = make_line(o2, &next);
+      o2 = next;
+      ln.number = ++n2;
+      if (ln.begin >= ln.piece_end) continue;
+      *outs[idx] = std::string(line_text(ln));
+      taken.push_back(ln);
+      ++idx;
+    }
+    ok = ok && idx == outs.size();
+    // "Cable title:", title lines, "Tags:".
+    bool in_title = false;
+    bool tags = false;
+    while (ok && o2 < t_.size()) {
+      Line ln = make_line(o2, &next);
+      const size_t here = o2;
+      o2 = next;
+      ln.number = ++n2;
+      if (ln.begin >= ln.piece_end) continue;
+      const std::string_view text = line_text(ln);
+      if (text.substr(0, 12) == "Cable title:") {
+        pre.title = std::string(trim_view(text.substr(12)));
+        in_title = true;
+      } else if (text.substr(0, 5) == "Tags:") {
+        pre.tags = std::string(trim_view(text.substr(5)));
+        taken.push_back(ln);
+        tags = true;
+        break;
+      } else if (in_title && taken.size() < 40) {
+        if (!pre.title.empty()) pre.title += ' ';
+        pre.title += std::string(text);
+      } else {
+        o2 = here;
+        --n2;
+        break;
+      }
+      taken.push_back(ln);
+    }
+    if (ok && tags) {
+      doc_.layout = Layout::kPageTable;
+      for (const Line& ln : taken) take(ln);
+      o = o2;
+      n = n2;
+    }
+  }
+  if (block < 0) {
+    *off = start;
+    *number = start_n;
+    return;
+  }
+  // Preamble values keep only single blanks (the page table pads with U+00A0).
+  auto squeeze = [](std::string& s) {
+    std::string out;
+    bool blank = false;
+    for (size_t i = 0; i < s.size();) {
+      const size_t w = blank_len(s, i);
+      if (w > 0) {
+        blank = true;
+        i += w;
+        continue;
+      }
+      if (blank && !out.empty()) out += ' ';
+      blank = false;
+      out += s[i++];
+    }
+    s = out;
+  };
+  for (std::string* s : {&pre.identifier, &pre.created, &pre.released, &pre.classification,
+                         &pre.origin, &pre.title, &pre.tags})
+    squeeze(*s);
+  pre.span = doc_.blocks[static_cast<size_t>(block)].span;
+  doc_.preamble = std::move(pre);
+  *off = o;
+  *number = n;
+}
+
+void Reader::compute_signature_line() {
+  // The last line that is neither blank nor a trailer (page marking, ">",
+  // "NNNN", "BT") may be the signature.
+  size_t e = t_.size();
+  uint32_t line = doc_.source.line_count();
+  while (line > 0) {
+    const size_t b = doc_.source.line_start(line);
+    size_t ee = e;
+    if (ee > b && t_[ee - 1] == '\n') --ee;
+    const size_t lb = skip_blanks(t_, b, ee);
+    size_t le = trim_end(t_, lb, ee);
+    if (le > lb && t_[le - 1] == '\\') le = trim_end(t_, lb, le - 1);
+    const std::string_view text = t_.substr(lb, le - lb);
+    const bool trailer = text.empty() || text == ">" || text == "NNNN" || text == "BT" ||
+                         reader::match_lone_class_word(t_, lb, le) != kNo;
+    if (!trailer) break;
+    e = b;
+    --line;
+  }
+  if (line == 0) return;
+  const size_t b = doc_.source.line_start(line);
+  size_t ee = e;
+  if (ee > b && t_[ee - 1] == '\n') --ee;
+  const size_t lb = skip_blanks(t_, b, ee);
+  size_t le = trim_end(t_, lb, ee);
+  if (le > lb && t_[le - 1] == '\\') le = trim_end(t_, lb, le - 1);
+  if (le - lb > 4096 * 64) {
+    // Huge last line: only its tail can hold a glued signature.
+  }
+  // A bare name line: a single word, or at most three upper-case words.
+  if (reader::looks_like_signature(t_, lb, le)) {
+    bool caps = true;
+    size_t words = 1;
+    for (size_t i = lb; i < le; ++i) {
+      if (is_lower(t_[i])) caps = false;
+      if (t_[i] == ' ') ++words;
+    }
+    if (words == 1 || (caps && words <= 3)) {
+      sig_line_ = line;
+      sig_pos_ = lb;
+    }
+    return;
+  }
+  // Glued: "... End comment. GODFREY", "... into Europe. Edelman".
+  size_t p = le;
+  while (p > lb && le - p <= 30 && t_[p - 1] != ' ') --p;
+  if (p <= lb || le - p > 30) return;
+  size_t q = p;
+  while (q > lb && t_[q - 1] == ' ') --q;
+  if (q <= lb) return;
+  const char before = t_[q - 1];
+  if (before != '.' && before != '!' && before != '?' && before != '"') return;
+  if (!reader::looks_like_signature(t_, p, le)) return;
+  // One word only, and not an abbreviation ("U.S.").
+  for (size_t i = p; i < le; ++i)
+    if (t_[i] == '.') return;
+  sig_line_ = line;
+  sig_pos_ = p;
+}
+
+void Reader::compute_line_extras(const Line& ln) {
+  line_trailer_pos_ = kNo;
+  // "...--ESSENTIALLY, A  CONFIDENTIAL" followed by a "PAGE 04 ..." line: the page
+  // marking of an old telegram glued to the text.
+  if (ln.piece_end < t_.size()) {
+    size_t next = ln.piece_end;
+    while (next < t_.size() && t_[next] != '\n') ++next;
+    if (next < t_.size()) {
+      const size_t nb = skip_blanks(t_, next + 1, t_.size());
+      if (match_cs(t_, nb, "PAGE ")) {
+        static constexpr std::array<std::string_view, 3> kWords = {"CONFIDENTIAL", "SECRET",
+                                                                   "UNCLASSIFIED"};
+        for (auto w : kWords) {
+          if (ln.end - ln.begin > w.size() + 2 && t_.substr(ln.end - w.size(), w.size()) == w &&
+              t_[ln.end - w.size() - 1] == ' ' && t_[ln.end - w.size() - 2] == ' ') {
+            line_trailer_pos_ = ln.end - w.size();
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+void Reader::process_line(const Line& ln) {
+  compute_line_extras(ln);
+  size_t p = ln.begin;
+  bool first = true;
+  size_t last_unit_end = ln.begin;
+  while (p < ln.end) {
+    size_t e = dispatch(ln, p, first);
+    if (e <= p) e = p + 1;  // never stall: every unit takes at least one byte
+    if (e > ln.end) e = ln.end;
+    last_unit_end = e;
+    p = skip_blanks(t_, e, ln.end);
+    first = false;
+  }
+  // A trailing "\" (cables.csv) joins whatever took the end of the line.
+  if (ln.piece_end > ln.end || ln.begin == ln.end) {
+    if (!doc_.blocks.empty()) {
+      Block& b = doc_.blocks.back();
+      if (!b.pieces.empty() && b.pieces.back().end >= last_unit_end && ln.begin < ln.end) {
+        b.pieces.back().end = ln.piece_end;
+        b.span.end = std::max(b.span.end, ln.piece_end);
+        b.last_line = ln.number;
+      } else {
+        const int idx = open_ >= 0 ? open_ : static_cast<int>(doc_.blocks.size()) - 1;
+        append(idx, ln.end > ln.begin ? ln.end : ln.begin, ln.piece_end, ln.number);
+        // Keep the first piece in order: skip-blanks may have passed it.
+        Block& ob = doc_.blocks[static_cast<size_t>(idx)];
+        std::sort(ob.pieces.begin(), ob.pieces.end(),
+                  [](const Span& a, const Span& c) { return a.begin < c.begin; });
+      }
+    } else {
+      const int idx = add_block(BlockKind::kNotice, ln.begin, ln.piece_end, ln.number);
+      open(idx, Cont::kNone);
+      open_ = -1;
+    }
+  }
+  prev_line_end_ = ln.end;
+}
+
+// ---------------------------------------------------------------- blocks
+
+int Reader::add_block(BlockKind kind, size_t b, size_t e, uint32_t line) {
+  e = trim_end(t_, b, e);
+  Block blk;
+  blk.kind = kind;
+  blk.span = {static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
+  blk.pieces.push_back(blk.span);
+  blk.first_line = line;
+  blk.last_line = line;
+  doc_.blocks.push_back(std::move(blk));
+  return static_cast<int>(doc_.blocks.size()) - 1;
+}
+
+void Reader::append(int idx, size_t b, size_t e, uint32_t line) {
+  e = trim_end(t_, b, e);
+  if (e <= b) return;
+  Block& blk = doc_.blocks[static_cast<size_t>(idx)];
+  blk.pieces.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+  blk.span.end = std::max(blk.span.end, static_cast<uint32_t>(e));
+  blk.last_line = line;
+  if (idx == open_) {
+    if (line != open_line_) ++open_lines_;
+    open_line_ = line;
+  }
+}
+
+int Reader::interruption(BlockKind kind, size_t b, size_t e, uint32_t line, bool repeated) {
+  const int parent = repeating_ ? repeat_parent_ : open_;
+  const int idx = add_block(kind, b, e, line);
+  Block& blk = doc_.blocks[static_cast<size_t>(idx)];
+  blk.parent = parent;
+  blk.repeated = repeated;
+  return idx;
+}
+
+int Reader::repeated_block(BlockKind kind, size_t b, size_t e, uint32_t line) {
+  // Consecutive repeated lines of one kind form one block.
+  if (!doc_.blocks.empty()) {
+    Block& last = doc_.blocks.back();
+    if (last.repeated && last.kind == kind && last.last_line + 1 >= line &&
+        kind != BlockKind::kBanner) {
+      append(static_cast<int>(doc_.blocks.size()) - 1, b, e, line);
+      return static_cast<int>(doc_.blocks.size()) - 1;
+    }
+  }
+  return interruption(kind, b, e, line, true);
+}
+
+void Reader::start_repeat() {
+  if (repeating_) return;
+  repeating_ = true;
+  repeat_parent_ = open_;
+  saved_open_ = open_;
+  saved_cont_ = cont_;
+  saved_phase_ = phase_;
+}
+
+void Reader::end_repeat() {
+  repeating_ = false;
+  open_ = saved_open_;
+  cont_ = saved_cont_;
+  phase_ = saved_phase_;
+}
+
+void Reader::remember_header(size_t b, size_t e, BlockKind kind) {
+  if (phase_ != Phase::kHeader || repeating_ || header_lines_.size() >= kMaxHeaderLines) return;
+  e = trim_end(t_, b, e);
+  if (e > b) header_lines_.emplace_back(t_.substr(b, e - b), kind);
+}
+
+int Reader::header_kind(std::string_view text) const {
+  text = trim_view(text);
+  if (text.empty()) return -1;
+  for (const auto& [line, kind] : header_lines_) {
+    if (line == text) return static_cast<int>(kind);
+    // The repeated page header of old telegrams carries the end of the subject.
+    if (kind == BlockKind::kSubject && text.size() >= 8 &&
+        line.find(text) != std::string_view::npos)
+      return static_cast<int>(kind);
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------- boundaries
+
+bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool header) const {
+  const size_t end = ln.end;
+  if (r == sig_pos_ && ln.number == sig_line_) return true;
+  if (r == line_trailer_pos_) return true;
+  const char c = t_[r];
+  if (is_digit(c)) {
+    if (reader::match_page_core(t_, r, end) != kNo) return true;
+    Label lb;
+    if (parse_label(r, end, &lb) && lb.type == LabelType::kNumber) {
+      const int expected = para_number_ + 1;
+      if (lb.number == expected || (para_number_ == 0 && lb.number == 1)) {
+        if (lb.has_mark) return true;
+        // Unmarked: only after a sentence end and two blanks, before a capital.
+        if (!header && blanks_before >= 2 && r >= blanks_before + 1) {
+          const char before = t_[r - blanks_before - 1];
+          const size_t body = skip_blanks(t_, lb.end, end);
+          if ((before == '.' || before == '"' || before == ')' || before == ':') && body < end &&
+              is_upper(t_[body]))
+            return true;
+        }
+      }
+    }
+    return false;
+  }
+  switch (c) {
+    case 'S':
+      if (reader::match_sipdis_word(t_, r, end) != kNo) return true;
+      if (header && (match_cs(t_, r, "SIPDIS") || reader::match_subject_start(t_, r, end) != kNo))
+        return true;
+      break;
+    case 'P': {
+      int page = 0;
+      if (reader::match_old_page(t_, r, end, &page) != kNo) return true;
+      break;
+    }
+    case 'E':
+    case 'e':
+      if (header && reader::is_eo_start(t_, r, end)) return true;
+      break;
+    case 'T':
+      if (header && reader::match_tags_start(t_, r, end) != kNo && match_cs(t_, r, "TAGS")) {
+        // Inline TAGS needs its colon or an upper-case tag list ("TAGS PGOV").
+        return true;
+      }
+      break;
+    case 'R':
+      if (header && reader::match_ref_start(t_, r, end) != kNo) {
+        const size_t k = reader::match_ref_start(t_, r, end);
+        if (k > r && t_[k - 1] == ':') return true;
+      }
+      break;
+    case 'C':
+    case 'c':
+    case 'D':
+    case '(':
+      if (header && reader::match_classified_by_start(t_, r, end) != kNo) return true;
+      if (c == '(' && header) break;
+      break;
+    default:
+      break;
+  }
+  if (is_pilcrow(t_, r)) {
+    Label lb;
+    if (parse_label(r, end, &lb) &&
+        (lb.has_mark || lb.type != LabelType::kNumber || lb.number == para_number_ + 1))
+      return true;
+  }
+  return false;
+}
+
+size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
+  const size_t end = ln.end;
+  size_t q = from;
+  // The unit's own first word never ends it.
+  while (q < end && blank_len(t_, q) == 0) ++q;
+  while (q < end) {
+    size_t r = q;
+    size_t blanks = 0;
+    while (r < end) {
+      const size_t w = blank_len(t_, r);
+      if (w == 0) break;
+      r += w;
+      ++blanks;
+    }
+    if (r >= end) break;
+    if (boundary_at(ln, r, blanks, header)) {
+      // A page line's post precedes its serial: back up over it.
+      if (is_digit(t_[r]) && reader::match_page_core(t_, r, end) != kNo) {
+        size_t post = r - blanks;
+        const size_t word_end = post;
+        if (!banner_post_prefix_.empty() && post >= from + banner_post_prefix_.size() &&
+            t_.substr(post - banner_post_prefix_.size(), banner_post_prefix_.size()) ==
+                banner_post_prefix_) {
+          post -= banner_post_prefix_.size();
+        } else {
+          size_t k = post;
+          size_t cut = post;
+          while (k > from && word_end - k < 12 && (is_upper(t_[k - 1]) || t_[k - 1] == ' ')) {
+            --k;
+            if (t_[k] == ' ' || k == from) cut = t_[k] == ' ' ? k + 1 : k;
+          }
+          if (k == from || (k > from && !is_word_byte(t_[k - 1]))) cut = k;
+          post = cut;
+        }
+        post = skip_blanks(t_, post, r);
+        if (post > from) return post;
+        if (r > from) return r;
+      } else {
+        return r;
+      }
+    }
+    // Glued captions in reflowed headers: "...022025SIPDISNOFORN".
+    q = r + 1;
+    while (q < end && blank_len(t_, q) == 0) {
+      if (header && t_[q] == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
+      ++q;
+    }
+  }
+  return end;
+}
+
+// ---------------------------------------------------------------- labels
+
+bool Reader::parse_label(size_t p, size_t end, Label* out) const {
+  Label lb;
+  lb.begin = p;
+  size_t q = p;
+  if (is_pilcrow(t_, q)) {
+    lb.pilcrow = true;
+    q = skip_blanks(t_, q + 2, end);
+  }
+  if (q >= end) return false;
+  size_t after = kNo;
+  const char c = t_[q];
+  if (is_digit(c)) {
+    const size_t d = digits_end(t_, q, end);
+    if (d - q > 3 || d >= end) return false;
+    const char term = t_[d];
+    if (term != '.' && term != ')') return false;
+    after = d + 1;
+    if (after < end && !is_blank(t_[after]) && t_[after] != '(' && blank_len(t_, after) == 0)
+      return false;
+    int n = 0;
+    for (size_t i = q; i < d; ++i) n = n * 10 + (t_[i] - '0');
+    if (n == 0) return false;
+    lb.number = n;
+    lb.type = term == '.' ? LabelType::kNumber : LabelType::kNumberParen;
+    lb.rank = term == '.' ? 0 : 2;
+    lb.text = std::string(t_.substr(q, d - q));
+    if (term == ')') lb.text += ')';
+  } else if (is_alpha(c) && q + 1 < end && (t_[q + 1] == '.' || t_[q + 1] == ')')) {
+    after = q + 2;
+    if (after < end && blank_len(t_, after) == 0 && t_[after] != '(') return false;
+    lb.letter = c;
+    lb.type = LabelType::kLetter;
+    lb.rank = 1;
+    lb.text = std::string(1, c);
+  } else if (c == '(' && q + 2 < end) {
+    const size_t d = digits_end(t_, q + 1, end);
+    if (d > q + 1 && d - q - 1 <= 2 && d < end && t_[d] == ')') {
+      after = d + 1;
+      int n = 0;
+      for (size_t i = q + 1; i < d; ++i) n = n * 10 + (t_[i] - '0');
+      lb.number = n;
+      lb.type = LabelType::kParenNumber;
+      lb.rank = 2;
+    } else if (is_alpha(t_[q + 1]) && t_[q + 2] == ')') {
+      after = q + 3;
+      lb.letter = t_[q + 1];
+      lb.type = LabelType::kParenLetter;
+      lb.rank = 1;
+    } else {
+      return false;
+    }
+    if (after < end && blank_len(t_, after) == 0) return false;
+    lb.text = std::string(t_.substr(q, after - q));
+  } else if (c == '-') {
+    if (q + 1 < end && t_[q + 1] == '-') {
+      if (q + 2 < end && t_[q + 2] == '-') return false;  // a rule
+      after = q + 2;
+      lb.text = "--";
+    } else {
+      after = q + 1;
+      if (after >= end || blank_len(t_, after) == 0) return false;
+      lb.text = "-";
+    }
+    lb.type = LabelType::kBullet;
+    lb.rank = 3;
+  } else {
+    return false;
+  }
+  lb.end = after;
+  // The portion mark right after the label.
+  size_t m = skip_blanks(t_, after, end);
+  if (m < end && t_[m] == '(') {
+    size_t k = m + 1;
+    while (k < end && k - m <= kMaxMarkInside + 1 && t_[k] != ')' && t_[k] != '(') ++k;
+    if (k < end && t_[k] == ')') {
+      MarkingParse mp = parse_portion_marking(t_.substr(m + 1, k - m - 1));
+      if (mp.kind != MarkingParse::Kind::kNotMarking) {
+        lb.has_mark = true;
+        lb.mark_begin = m;
+        lb.mark_end = k + 1;
+        lb.parse = std::move(mp);
+      }
+    }
+  } else if (m < end && is_upper(t_[m]) && lb.type == LabelType::kNumber) {
+    // "1. C) ..." : a mark without its opening parenthesis.
+    size_t k = m;
+    while (k < end && k - m < 4 && (is_upper(t_[k]) || t_[k] == '/')) ++k;
+    if (k < end && t_[k] == ')' && (k + 1 >= end || blank_len(t_, k + 1) > 0)) {
+      MarkingParse mp = parse_portion_marking(t_.substr(m, k - m));
+      if (mp.kind == MarkingParse::Kind::kMarking) {
+        lb.has_mark = true;
+        lb.paren_missing = true;
+        lb.mark_begin = m;
+        lb.mark_end = k + 1;
+        lb.parse = std::move(mp);
+      }
+    }
+  }
+  *out = std::move(lb);
+  return true;
+}
+
+bool Reader::accept_label(const Label& lb, bool first, bool after_blank) const {
+  switch (lb.type) {
+    case LabelType::kNumber:
+      if (lb.number > 300) return false;
+      if (lb.pilcrow || lb.has_mark) return true;
+      if (!first) return lb.number == para_number_ + 1;
+      return after_blank || lb.number == para_number_ + 1 || open_ < 0 || cont_ != Cont::kLabelled;
+    case LabelType::kLetter:
+    case LabelType::kParenLetter: {
+      const char prev = last_letter_;
+      const bool next = prev != 0 && lb.letter == prev + 1;
+      const bool a = lb.letter == 'A' || lb.letter == 'a';
+      if (lb.type == LabelType::kParenLetter && !next) {
+        // "(C) text" is a mark, "(C)" after "(B)" a letter.
+        const MarkingParse mp = parse_portion_marking(std::string_view(&lb.letter, 1));
+        if (mp.kind != MarkingParse::Kind::kNotMarking) return false;
+      }
+      if (lb.pilcrow || lb.has_mark) return true;
+      if (!first) return false;
+      return (after_blank && (a || next)) || next;
+    }
+    case LabelType::kParenNumber:
+      if (!first) return false;
+      return after_blank || lb.number == last_paren_number_ + 1 || lb.number == 1;
+    case LabelType::kNumberParen:
+      if (!first || lb.number > 50) return false;
+      return lb.has_mark || after_blank || lb.number == last_paren_number_ + 1;
+    case LabelType::kBullet:
+      if (!first) return false;
+      return lb.text == "--" || after_blank || last_bullet_ == "-" || lb.has_mark;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+size_t Reader::try_notice(const Line& ln, size_t p, bool first) {
+  const size_t end = ln.end;
+  if (reader::is_partial_extract(t_, p, end)) {
+    const int idx = add_block(BlockKind::kNotice, p, end, ln.number);
+    open(idx, Cont::kNone);
+    open_ = -1;
+    if (!doc_.partial_extract) {
+      doc_.partial_extract = true;
+      diag(Severity::kWarning, "partial-extract", p,
+           "partial extract: the full text of the cable is not available", idx);
+    }
+    // The sentence ends the notice; anything glued after it is read on.
+    const size_t dot = t_.substr(p, end - p).find("not available.");
+    return dot == std::string_view::npos ? end : p + dot + 14;
+  }
+  if (match_cs(t_, p, "pdf how-to read a cable") ||
+      (first && match_cs(t_, p, "pdf") && end - p < 40 &&
+       t_.substr(p, end - p).find("how-to") != std::string_view::npos)) {
+    add_block(BlockKind::kNotice, p, end, ln.number);
+    return end;
+  }
+  if (phase_ != Phase::kTop) return kNo;
+  // "Cable dated:2006-11-16T12:00:00", glued to whatever follows.
+  if (match_cs(t_, p, "Cable dated:")) {
+    size_t e = reader::match_iso_datetime(t_, skip_blanks(t_, p + 12, end), end);
+    if (e == kNo) e = end;
+    add_block(BlockKind::kNotice, p, e, ln.number);
+    return e;
+  }
+  if (!first) return kNo;
+  if (reader::is_weekday_line(t_, p, end)) {
+    add_block(BlockKind::kNotice, p, end, ln.number);
+    return end;
+  }
+  // Partner export header "id: 236241 ... header ends".
+  if (match_cs(t_, p, "id: ") && is_digit(t_[skip_blanks(t_, p + 3, end)])) {
+    const int idx = add_block(BlockKind::kNotice, p, end, ln.number);
+    open(idx, Cont::kNotice);
+    notice_until_marker_ = true;
+    notice_until_line_ = ln.number + 64;
+    return end;
+  }
+  // Bare partner header: "198860" then "2009-03-25 17:51:00", id, origin, classification.
+  {
+    const size_t d = digits_end(t_, p, end);
+    if (d == end && d - p >= 4 && d - p <= 8) {
+      size_t next = end;
+      while (next < t_.size() && t_[next] != '\n') ++next;
+      const size_t nb = skip_blanks(t_, std::min(next + 1, t_.size()), t_.size());
+      if (reader::match_iso_datetime(t_, nb, t_.size()) != kNo) {
+        const int idx = add_block(BlockKind::kNotice, p, end, ln.number);
+        open(idx, Cont::kNotice);
+        notice_until_marker_ = false;
+        notice_until_line_ = ln.number + 4;
+        return end;
+      }
+    }
+  }
+  // cables.csv export line: tab-separated fields with a date; the last field
+  // starts the telegram.
+  {
+    const std::string_view text = t_.substr(p, end - p);
+    const size_t last_tab = text.rfind('\t');
+    if (last_tab != std::string_view::npos && text.find('\t') != last_tab) {
+      bool has_date = false;
+      size_t f = 0;
+      while (f <= text.size()) {
+        size_t tab = text.find('\t', f);
+        if (tab == std::string_view::npos) tab = text.size();
+        const std::string_view fld = text.substr(f, tab - f);
+        if (reader::match_iso_datetime(fld, 0, fld.size()) != kNo) has_date = true;
+        size_t used = 0;
+        if (tab <= last_tab && !fld.empty()) {
+          const auto cls = parse_classification_line(fld, &used);
+          if (cls && used == fld.size()) {
+            other_class_ = have_other_class_ ? other_class_.combine(*cls) : *cls;
+            have_other_class_ = true;
+          }
+        }
+        f = tab + 1;
+      }
+      if (has_date) {
+        add_block(BlockKind::kNotice, p, p + last_tab, ln.number);
+        return p + last_tab + 1;
+      }
+    }
+  }
+  return kNo;
+}
+
+size_t Reader::try_banner(const Line& ln, size_t p, bool first) {
+  const size_t end = ln.end;
+  const char c = reader::to_upper(t_[p]);
+  if (c != 'C' && c != 'S' && c != 'U' && c != 'T' && c != 'L') return kNo;
+  size_t used = 0;
+  const std::optional<Classification> cls = parse_classification_line(t_.substr(p, end - p), &used);
+  if (!cls || used == 0) return kNo;
+  size_t q = p + used;
+  const size_t head_end = q;
+  q = skip_blanks(t_, q, end);
+  Banner bn;
+  bn.classification = *cls;
+  bn.class_text = std::string(t_.substr(p, head_end - p));
+  // "SECTION 01 OF 03"
+  if (match_ci(t_, q, "SECTION")) {
+    size_t k = skip_blanks(t_, q + 7, end);
+    const size_t d1 = digits_end(t_, k, end);
+    size_t k2 = skip_blanks(t_, d1, end);
+    if (d1 > k && match_ci(t_, k2, "OF")) {
+      k2 = skip_blanks(t_, k2 + 2, end);
+      const size_t d2 = digits_end(t_, k2, end);
+      if (d2 > k2 && d1 - k <= 3 && d2 - k2 <= 3) {
+        for (size_t i = k; i < d1; ++i)
+          bn.section = bn.section * 10 + static_cast<uint32_t>(t_[i] - '0');
+        for (size_t i = k2; i < d2; ++i)
+          bn.section_count = bn.section_count * 10 + static_cast<uint32_t>(t_[i] - '0');
+        q = skip_blanks(t_, d2, end);
+      }
+    }
+  }
+  // Post words, then the serial.
+  size_t post_b = q;
+  size_t post_e = q;
+  size_t words = 0;
+  size_t k = q;
+  while (k < end && words < 6 && k - post_b <= 40) {
+    if (is_digit(t_[k])) break;
+    const size_t w = k;
+    while (k < end && (is_alpha(t_[k]) || t_[k] == '.' || t_[k] == '-' || t_[k] == '/')) ++k;
+    if (k == w || (k < end && blank_len(t_, k) == 0)) break;
+    post_e = k;
+    ++words;
+    k = skip_blanks(t_, k, end);
+  }
+  size_t serial_e = kNo;
+  if (k < end && is_digit(t_[k])) {
+    const size_t d = digits_end(t_, k, end);
+    if (d - k >= 3 && d - k <= 8) serial_e = d;
+  }
+  const bool full = serial_e != kNo && (words > 0 || bn.section > 0);
+  const bool lone = !full && q >= end;
+  bool transmission = false;
+  if (!full && !lone) {
+    // "CONFIDENTIAL     PTQ1859": the class line of an old transmission.
+    size_t r = q;
+    while (r < end && is_upper(t_[r])) ++r;
+    const size_t d = digits_end(t_, r, end);
+    transmission = r - q >= 2 && r - q <= 4 && d - r >= 3 && skip_blanks(t_, d, end) == end;
+    // A caption right after the class word ("CONFIDENTIAL NOFORN").
+    uint32_t bits = 0;
+    const bool caption = reader::match_captions(t_, q, end, false, &bits) != kNo;
+    if (!transmission && !caption) return kNo;
+  }
+  const size_t unit_end = full ? serial_e : (transmission ? end : head_end);
+  // Page markings and class lines always count toward the document (fail closed).
+  if (!full) {
+    other_class_ = have_other_class_ ? other_class_.combine(*cls) : *cls;
+    have_other_class_ = true;
+  }
+  if (full || (lone && banner_block_ < 0 && phase_ == Phase::kTop && !transmission &&
+               cont_ != Cont::kRouting)) {
+    if (full) {
+      bn.post = std::string(t_.substr(post_b, post_e - post_b));
+      bn.serial = std::string(t_.substr(k, serial_e - k));
+    }
+    if (banner_block_ < 0) {
+      if (repeating_) end_repeat();
+      const int idx = add_block(BlockKind::kBanner, p, unit_end, ln.number);
+      banner_block_ = idx;
+      bn.block = static_cast<uint32_t>(idx);
+      // Page lines cut the post to ten bytes.
+      banner_post_prefix_.clear();
+      for (char ch : bn.post.substr(0, 10)) banner_post_prefix_ += reader::to_upper(ch);
+      doc_.banner = std::move(bn);
+      phase_ = Phase::kHeader;
+      header_fields_seen_ = false;
+      open(-1, Cont::kNone);
+      remember_header(p, unit_end, BlockKind::kBanner);
+    } else {
+      start_repeat();
+      repeated_block(BlockKind::kBanner, p, unit_end, ln.number);
+    }
+    return unit_end;
+  }
+  if (transmission && (phase_ == Phase::kTop || repeating_)) {
+    // Part of the routing of an old telegram.
+    if (repeating_) {
+      repeated_block(BlockKind::kRouting, p, unit_end, ln.number);
+    } else if (cont_ == Cont::kRouting && open_ >= 0) {
+      append(open_, p, unit_end, ln.number);
+    } else {
+      open(add_block(BlockKind::kRouting, p, unit_end, ln.number), Cont::kRouting);
+    }
+    return unit_end;
+  }
+  if (!first && !transmission && !lone) return kNo;
+  // A page marking ("CONFIDENTIAL" at the top or foot of an old page, or a
+  // CAPCO line such as "SECRET//FGI//NOFORN" inside the text).
+  if (transmission && banner_block_ >= 0 && phase_ == Phase::kBody && !repeating_) {
+    start_repeat();
+    repeated_block(BlockKind::kRouting, p, unit_end, ln.number);
+    return unit_end;
+  }
+  interruption(BlockKind::kPageBreak, p, unit_end, ln.number, false);
+  return unit_end;
+}
+
+bool Reader::continues(const Line& ln, size_t p, bool first) const {
+  if (open_ < 0) return false;
+  const bool after_blank = first && ln.after_blank;
+  switch (cont_) {
+    case Cont::kNone:
+    case Cont::kNotice:
+    case Cont::kHeading:
+      return false;
+    case Cont::kRouting:
+    case Cont::kAddressee:
+      return !after_blank;
+    case Cont::kEo:
+      return first && !after_blank && match_ci(t_, p, "DECL");
+    case Cont::kTags: {
+      if (!first || after_blank) return false;
+      // Tag lists: upper-case words of at most eight letters.
+      for (size_t i = p; i < ln.end;) {
+        const size_t w = i;
+        while (i < ln.end && (is_upper(t_[i]) || is_digit(t_[i]))) ++i;
+        if (i == w || i - w > 8) return false;
+        while (i < ln.end && (t_[i] == ' ' || t_[i] == ',')) ++i;
+      }
+      return true;
+    }
+    case Cont::kSubject: {
+      if (after_blank) return false;
+      if (!first) return true;
+      if (ln.end > ln.begin && t_[ln.end - 1] == ':') return false;
+      const Block& b = doc_.blocks[static_cast<size_t>(open_)];
+      const Span last = b.pieces.back();
+      const uint32_t ls = doc_.source.line_start(doc_.source.line_of(last.begin));
+      return last.end - ls >= 35 && open_lines_ < 4;
+    }
+    case Cont::kRef:
+      return !after_blank;
+    case Cont::kClassifiedBy: {
+      if (!first || after_blank || open_lines_ >= 3) return false;
+      const char last = t_[prev_line_end_ > 0 ? prev_line_end_ - 1 : 0];
+      const char next = t_[p];
+      if (next == '(' || is_lower(next) || is_digit(next) || match_ci(t_, p, "AND ") || next == '&')
+        return ln.end - p < 80;
+      return last != '.' && last != ')' && ln.end - p < 80;
+    }
+    case Cont::kLabelled:
+      return true;
+    case Cont::kUnlabelled:
+      return !after_blank;
+  }
+  return false;
+}
+
+size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
+  const size_t end = ln.end;
+  const bool after_blank = first && ln.after_blank;
+  const char c = t_[p];
+  const bool header = header_ctx();
+
+  // Open partner notice: whole lines until its end.
+  if (cont_ == Cont::kNotice && open_ >= 0) {
+    if (first && ln.number <= notice_until_line_ && !(after_blank && !notice_until_marker_)) {
+      append(open_, p, end, ln.number);
+      const std::string_view text = t_.substr(p, end - p);
+      if (notice_until_marker_) {
+        if (text.find("header ends") != std::string_view::npos) open(-1, Cont::kNone);
+      } else {
+        size_t used = 0;
+        const auto cls = parse_classification_line(text, &used);
+        if (cls && used == text.size()) {
+          other_class_ = have_other_class_ ? other_class_.combine(*cls) : *cls;
+          have_other_class_ = true;
+        }
+        if (ln.number >= notice_until_line_) open(-1, Cont::kNone);
+      }
+      return end;
+    }
+    open(-1, Cont::kNone);
+  }
+
+  // Page-break lines, anywhere: layout, never content.
+  if (is_upper(c) || is_digit(c)) {
+    const size_t e = reader::match_page_line(t_, p, end);
+    if (e != kNo) {
+      interruption(BlockKind::kPageBreak, p, e, ln.number, false);
+      return e;
+    }
+  }
+  if (c == 'P') {
+    int page = 0;
+    const size_t e = reader::match_old_page(t_, p, end, &page);
+    if (e != kNo) {
+      if (page == 1) {
+        // The first page of a section: routing, repeated after the first.
+        if (banner_block_ < 0 && phase_ == Phase::kTop) {
+          if (cont_ == Cont::kRouting && open_ >= 0) {
+            append(open_, p, e, ln.number);
+          } else {
+            open(add_block(BlockKind::kRouting, p, e, ln.number), Cont::kRouting);
+          }
+        } else {
+          start_repeat();
+          repeated_block(BlockKind::kRouting, p, e, ln.number);
+        }
+      } else {
+        interruption(BlockKind::kPageBreak, p, e, ln.number, false);
+      }
+      return e;
+    }
+  }
+  if (size_t e = try_notice(ln, p, first); e != kNo) return e;
+  if (size_t e = try_banner(ln, p, first); e != kNo) return e;
+
+  // Routing lines: before the banner, in a repeated section header, or
+  // continuing an open routing block.
+  if (first && (phase_ == Phase::kTop || repeating_ || cont_ == Cont::kRouting)) {
+    Dtg dtg;
+    dtg.day = 0;
+    const bool routing = reader::is_routing_line(t_, p, end, &dtg);
+    if (routing || (cont_ == Cont::kRouting && !after_blank && !repeating_)) {
+      if (routing && dtg.day > 0 && !dtg_) dtg_ = dtg;
+      if (routing && match_cs(t_, p, "DE ") && de_serial_.empty()) {
+        const size_t hash = t_.substr(p, end - p).find('#');
+        if (hash != std::string_view::npos) {
+          const size_t d = digits_end(t_, p + hash + 1, end);
+          de_serial_ = std::string(t_.substr(p + hash + 1, d - p - hash - 1));
+        }
+      }
+      if (routing && match_cs(t_, p, "FM ") && fm_text_.empty())
+        fm_text_ = std::string(trim_view(t_.substr(p + 3, end - p - 3)));
+      if (repeating_) {
+        if (routing) {
+          repeated_block(BlockKind::kRouting, p, end, ln.number);
+          return end;
+        }
+      } else if (cont_ == Cont::kRouting && open_ >= 0) {
+        append(open_, p, end, ln.number);
+        return end;
+      } else if (routing && phase_ == Phase::kTop) {
+        open(add_block(BlockKind::kRouting, p, end, ln.number), Cont::kRouting);
+        return end;
+      }
+    }
+  }
+
+  // Captions.
+  {
+    uint32_t bits = 0;
+    size_t e = kNo;
+    if (header) {
+      e = reader::match_captions(t_, p, end, true, &bits);
+    } else {
+      e = reader::match_sipdis_word(t_, p, end);
+    }
+    if (e != kNo) {
+      if (repeating_) {
+        repeated_block(BlockKind::kCaption, p, e, ln.number);
+      } else if (phase_ == Phase::kBody) {
+        interruption(BlockKind::kCaption, p, e, ln.number, false);
+      } else if (open_ >= 0 &&
+                 (cont_ == Cont::kSubject || cont_ == Cont::kRef || cont_ == Cont::kClassifiedBy ||
+                  cont_ == Cont::kAddressee) &&
+                 !after_blank && bits == 0) {
+        // SIPDIS inside a wrapped header element.
+        interruption(BlockKind::kCaption, p, e, ln.number, false);
+      } else {
+        if (phase_ == Phase::kTop || banner_block_ < 0 || !header_fields_seen_)
+          banner_controls_ |= bits;
+        const int idx = add_block(BlockKind::kCaption, p, e, ln.number);
+        if (phase_ == Phase::kTop) phase_ = Phase::kHeader;
+        remember_header(p, e, BlockKind::kCaption);
+        // A caption closes header blocks, but not the routing of a block that
+        // continues on the next line.
+        if (cont_ != Cont::kLabelled) open(-1, Cont::kNone);
+        (void)idx;
+      }
+      return e;
+    }
+  }
+
+  // Header elements.
+  const bool may_header = header || first;
+  if (may_header) {
+    BlockKind kind = BlockKind::kParagraph;
+    Cont cont = Cont::kNone;
+    size_t kw_end = kNo;
+    if (reader::is_eo_start(t_, p, end)) {
+      kind = BlockKind::kEoLine;
+      cont = Cont::kEo;
+      kw_end = p;
+    } else if (reader::is_declassify_on(t_, p, end)) {
+      kind = BlockKind::kEoLine;
+      cont = Cont::kEo;
+      kw_end = p;
+    } else if ((kw_end = reader::match_tags_start(t_, p, end)) != kNo && header) {
+      kind = BlockKind::kTags;
+      cont = Cont::kTags;
+    } else if ((kw_end = reader::match_subject_start(t_, p, end)) != kNo && header) {
+      kind = BlockKind::kSubject;
+      cont = Cont::kSubject;
+    } else if ((kw_end = reader::match_ref_start(t_, p, end)) != kNo && header) {
+      kind = BlockKind::kRef;
+      cont = Cont::kRef;
+    } else if ((kw_end = reader::match_classified_by_start(t_, p, end)) != kNo) {
+      kind = BlockKind::kClassifiedBy;
+      cont = Cont::kClassifiedBy;
+    } else {
+      kw_end = kNo;
+    }
+    if (kw_end != kNo) {
+      size_t e = next_boundary(ln, p, true);
+      // "...MISSING AMCITREF:" : a REF keyword glued to the end of the subject.
+      if (kind == BlockKind::kSubject) {
+        const size_t te = trim_end(t_, p, e);
+        if (te - p > 12 && match_cs(t_, te - 4, "REF:")) e = te - 4;
+      }
+      if (repeating_) {
+        repeated_block(kind, p, e, ln.number);
+        return e;
+      }
+      if (phase_ == Phase::kBody && kind != BlockKind::kClassifiedBy &&
+          kind != BlockKind::kEoLine) {
+        // Keywords inside the body are text.
+      } else {
+        const int idx = add_block(kind, p, e, ln.number);
+        if (kind == BlockKind::kClassifiedBy && phase_ == Phase::kBody && open_ >= 0 &&
+            cont_ == Cont::kLabelled) {
+          // "Classified By" is never a portion; it does not end the paragraph's scope.
+        }
+        if (phase_ == Phase::kTop) phase_ = Phase::kHeader;
+        if (kind == BlockKind::kEoLine || kind == BlockKind::kTags || kind == BlockKind::kSubject)
+          header_fields_seen_ = true;
+        remember_header(p, e, kind);
+        if (kind == BlockKind::kSubject) {
+          // Its own mark: "SUBJECT: (S) ...".
+          size_t m = skip_blanks(t_, kw_end, e);
+          if (m < e && t_[m] == '(') {
+            size_t k = m + 1;
+            while (k < e && k - m <= kMaxMarkInside + 1 && t_[k] != ')' && t_[k] != '(') ++k;
+            if (k < e && t_[k] == ')') {
+              MarkingParse mp = parse_portion_marking(t_.substr(m + 1, k - m - 1));
+              if (mp.kind != MarkingParse::Kind::kNotMarking) {
+                PortionMark pm;
+                pm.span = {static_cast<uint32_t>(m), static_cast<uint32_t>(k + 1)};
+                pm.text = std::string(t_.substr(m + 1, k - m - 1));
+                pm.classification = mp.classification;
+                pm.garbled = mp.kind == MarkingParse::Kind::kGarbled;
+                pm.entire_text = mp.entire_text;
+                doc_.blocks[static_cast<size_t>(idx)].mark = std::move(pm);
+              }
+            }
+          }
+        }
+        if (phase_ == Phase::kBody && open_ >= 0 && cont_ == Cont::kLabelled) {
+          // A header element inside the body closes the paragraph.
+        }
+        open(idx, cont);
+        return e;
+      }
+    }
+  }
+
+  // Signature: the last content line, or its glued last word.
+  if (ln.number == sig_line_ && p == sig_pos_ &&
+      (phase_ != Phase::kTop || banner_block_ >= 0 || open_ >= 0)) {
+    Label lb;
+    if (!parse_label(p, end, &lb) || !accept_label(lb, first, after_blank)) {
+      const int idx = add_block(BlockKind::kSignature, p, end, ln.number);
+      (void)idx;
+      open(-1, Cont::kNone);
+      return end;
+    }
+  }
+
+  // Rules and headings.
+  if (first && reader::is_rule(t_, p, end)) {
+    if (repeating_) end_repeat();
+    if (open_ >= 0 && cont_ == Cont::kHeading) {
+      append(open_, p, end, ln.number);
+      if (heading_has_text_) open(-1, Cont::kNone);
+      return end;
+    }
+    if (phase_ != Phase::kBody) to_body();
+    const int idx = add_block(BlockKind::kParagraph, p, end, ln.number);
+    for (auto& r : rank_block_) r = -1;
+    rank_block_[0] = idx;
+    heading_has_text_ = false;
+    open(idx, Cont::kHeading);
+    return end;
+  }
+
+  // Paragraph labels.
+  {
+    Label lb;
+    if ((is_digit(c) || is_alpha(c) || c == '(' || c == '-' || is_pilcrow(t_, p)) &&
+        parse_label(p, end, &lb) && accept_label(lb, first, after_blank)) {
+      // In the header, lettered lines after REF are its references.
+      if (phase_ != Phase::kBody && !repeating_ && open_ >= 0 && cont_ == Cont::kRef &&
+          lb.rank == 1) {
+        const size_t e = next_boundary(ln, p, true);
+        append(open_, p, e, ln.number);
+        remember_header(p, e, BlockKind::kRef);
+        return e;
+      }
+      // Inside a heading, text stays in the heading.
+      if (!(open_ >= 0 && cont_ == Cont::kHeading && !heading_has_text_ && lb.rank == 3))
+        return labelled_unit(ln, p, lb);
+    }
+  }
+
+  // An unlabelled paragraph that starts with its own mark: "(C) text".
+  if (c == '(' && (after_blank || open_ < 0 || cont_ != Cont::kLabelled || !first) &&
+      (phase_ == Phase::kBody || !first || after_blank || cont_ != Cont::kRef)) {
+    size_t k = p + 1;
+    while (k < end && k - p <= kMaxMarkInside + 1 && t_[k] != ')' && t_[k] != '(') ++k;
+    if (k < end && t_[k] == ')' && (k + 1 >= end || !is_word_byte(t_[k + 1]))) {
+      MarkingParse mp = parse_portion_marking(t_.substr(p + 1, k - p - 1));
+      if (mp.kind != MarkingParse::Kind::kNotMarking && (first || phase_ != Phase::kBody))
+        return mark_paragraph_unit(ln, p, k + 1, mp);
+    }
+  }
+
+  return text_unit(ln, p, first);
+}
+
+size_t Reader::labelled_unit(const Line& ln, size_t p, const Label& lb) {
+  to_body();
+  const size_t text_from = lb.has_mark ? lb.mark_end : lb.end;
+  const size_t e = next_boundary(ln, std::max(p, text_from > p ? text_from - 1 : p), false);
+  const bool sub = lb.rank > 0;
+  const int idx =
+      add_block(sub ? BlockKind::kSubParagraph : BlockKind::kParagraph, p, e, ln.number);
+  Block& b = doc_.blocks[static_cast<size_t>(idx)];
+  b.label = lb.text;
+  b.label_span = {static_cast<uint32_t>(lb.begin), static_cast<uint32_t>(lb.end)};
+  if (lb.has_mark) {
+    PortionMark pm;
+    pm.span = {static_cast<uint32_t>(lb.mark_begin), static_cast<uint32_t>(lb.mark_end)};
+    const size_t ib = lb.paren_missing ? lb.mark_begin : lb.mark_begin + 1;
+    pm.text = std::string(t_.substr(ib, lb.mark_end - 1 - ib));
+    pm.classification = lb.parse.classification;
+    pm.garbled = lb.parse.kind == MarkingParse::Kind::kGarbled;
+    pm.entire_text = lb.parse.entire_text;
+    b.mark = std::move(pm);
+    if (lb.paren_missing)
+      diag(Severity::kWarning, "malformed-marking", lb.mark_begin,
+           "portion mark '" + std::string(t_.substr(lb.mark_begin, lb.mark_end - lb.mark_begin)) +
+               "' lacks its opening parenthesis; read as '(" + b.mark->text + ")'",
+           idx);
+    if (!pm.garbled && !lb.parse.note.empty())
+      diag(Severity::kWarning, "contradictory-marking", lb.mark_begin,
+           "portion mark '(" + b.mark->text + ")': " + lb.parse.note, idx);
+  }
+  // Parent: the nearest enclosing block of a lower rank.
+  if (sub) {
+    for (int r = lb.rank - 1; r >= 0; --r) {
+      if (rank_block_[static_cast<size_t>(r)] >= 0) {
+        b.parent = rank_block_[static_cast<size_t>(r)];
+        break;
+      }
+    }
+  }
+  for (size_t r = static_cast<size_t>(lb.rank); r < rank_block_.size(); ++r) rank_block_[r] = -1;
+  rank_block_[static_cast<size_t>(lb.rank)] = idx;
+  switch (lb.type) {
+    case LabelType::kNumber:
+      para_number_ = lb.number;
+      last_letter_ = 0;
+      last_paren_number_ = 0;
+      last_bullet_.clear();
+      break;
+    case LabelType::kLetter:
+    case LabelType::kParenLetter:
+      last_letter_ = lb.letter;
+      last_paren_number_ = 0;
+      break;
+    case LabelType::kParenNumber:
+    case LabelType::kNumberParen:
+      last_paren_number_ = lb.number;
+      break;
+    case LabelType::kBullet:
+      last_bullet_ = lb.text;
+      break;
+  }
+  open(idx, Cont::kLabelled);
+  return e;
+}
+
+size_t Reader::mark_paragraph_unit(const Line& ln, size_t p, size_t mark_end,
+                                   const MarkingParse& mp) {
+  to_body();
+  const size_t e = next_boundary(ln, mark_end > p ? mark_end - 1 : p, false);
+  const int idx = add_block(BlockKind::kParagraph, p, e, ln.number);
+  Block& b = doc_.blocks[static_cast<size_t>(idx)];
+  PortionMark pm;
+  pm.span = {static_cast<uint32_t>(p), static_cast<uint32_t>(mark_end)};
+  pm.text = std::string(t_.substr(p + 1, mark_end - p - 2));
+  pm.classification = mp.classification;
+  pm.garbled = mp.kind == MarkingParse::Kind::kGarbled;
+  pm.entire_text = mp.entire_text;
+  b.mark = std::move(pm);
+  for (auto& r : rank_block_) r = -1;
+  rank_block_[0] = idx;
+  last_letter_ = 0;
+  last_paren_number_ = 0;
+  open(idx, Cont::kUnlabelled);
+  return e;
+}
+
+size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
+  const bool after_blank = first && ln.after_blank;
+  // In a repeated section header, lines seen in the first header are repeats.
+  if (repeating_) {
+    const size_t e = next_boundary(ln, p, true);
+    const int kind = header_kind(t_.substr(p, e - p));
+    if (kind >= 0) {
+      repeated_block(static_cast<BlockKind>(kind), p, e, ln.number);
+      return e;
+    }
+    end_repeat();
+  }
+  const bool header = header_ctx();
+  size_t e = next_boundary(ln, p, header);
+  if (continues(ln, p, first)) {
+    if (cont_ == Cont::kRouting) e = ln.end;
+    append(open_, p, e, ln.number);
+    if (phase_ == Phase::kHeader)
+      remember_header(p, e, doc_.blocks[static_cast<size_t>(open_)].kind);
+    return e;
+  }
+  // Headings: a text line over a rule, or a reflowed "HEADING ------".
+  if (first && (phase_ != Phase::kTop || banner_block_ >= 0)) {
+    if (open_ >= 0 && cont_ == Cont::kHeading && !heading_has_text_) {
+      append(open_, p, ln.end, ln.number);
+      heading_has_text_ = true;
+      return ln.end;
+    }
+    const size_t tr = reader::trailing_rule(t_, p, e);
+    bool over_rule = false;
+    if (ln.end - p <= 100) {
+      size_t next = ln.piece_end;
+      while (next < t_.size() && t_[next] != '\n') ++next;
+      if (next < t_.size()) {
+        size_t n2 = 0;
+        Line nl = make_line(next + 1, &n2);
+        over_rule = nl.begin < nl.end && reader::is_rule(t_, nl.begin, nl.end);
+      }
+    }
+    if ((tr != kNo && tr > p && ln.end - p <= 120 && e == ln.end) || over_rule) {
+      to_body();
+      const int idx = add_block(BlockKind::kParagraph, p, e, ln.number);
+      for (auto& r : rank_block_) r = -1;
+      rank_block_[0] = idx;
+      heading_has_text_ = true;
+      open(idx, tr != kNo ? Cont::kNone : Cont::kHeading);
+      if (tr != kNo) open_ = -1;
+      return e;
+    }
+  }
+  // New block.
+  if (phase_ != Phase::kBody && !after_blank && open_ >= 0 && cont_ == Cont::kTags) {
+    // fallthrough: not a tag line
+  }
+  bool addressee = false;
+  if (phase_ == Phase::kHeader && !header_fields_seen_ && first) addressee = true;
+  if (phase_ == Phase::kTop && first && banner_block_ < 0) {
+    const std::string_view text = t_.substr(p, e - p);
+    addressee = text.find(" FOR ") != std::string_view::npos || match_cs(t_, p, "FOR ") ||
+                match_cs(t_, p, "PASS ");
+  }
+  if (addressee) {
+    if (phase_ == Phase::kTop) phase_ = Phase::kHeader;
+    const int idx = add_block(BlockKind::kAddressee, p, e, ln.number);
+    remember_header(p, e, BlockKind::kAddressee);
+    open(idx, Cont::kAddressee);
+    return e;
+  }
+  to_body();
+  const int idx = add_block(BlockKind::kParagraph, p, e, ln.number);
+  for (auto& r : rank_block_) r = -1;
+  rank_block_[0] = idx;
+  last_letter_ = 0;
+  last_paren_number_ = 0;
+  open(idx, Cont::kUnlabelled);
+  return e;
+}
+
+// ---------------------------------------------------------------- the block pass
+
+void Reader::diag(Severity sev, std::string_view code, size_t offset, std::string message,
+                  int block) {
+  Diagnostic d;
+  d.severity = sev;
+  d.code = std::string(code);
+  d.path = doc_.source.path();
+  const uint32_t off = static_cast<uint32_t>(std::min(offset, t_.size()));
+  const Position pos = doc_.source.position(off);
+  d.line = pos.line;
+  d.column = pos.column;
+  d.offset = doc_.source.original_offset(off);
+  d.message = std::move(message);
+  doc_.diagnostics.push_back(std::move(d));
+  if (block >= 0) {
+    auto& issues = doc_.blocks[static_cast<size_t>(block)].issues;
+    if (std::find(issues.begin(), issues.end(), code) == issues.end()) issues.emplace_back(code);
+  }
+}
+
+namespace {
+
+// The normalized text of `pieces` from byte `from` on.
+std::string text_from(const Source& src, const std::vector<Span>& pieces, uint32_t from) {
+  std::vector<Span> out;
+  for (Span p : pieces) {
+    if (p.end <= from) continue;
+    if (p.begin < from) p.begin = from;
+    out.push_back(p);
+  }
+  return normalize(src, out).text;
+}
+
+bool is_portion(BlockKind k) {
+  return k == BlockKind::kParagraph || k == BlockKind::kSubParagraph;
+}
+
+std::string describe(const Block& b) {
+  std::string what = b.kind == BlockKind::kSubParagraph ? "sub-paragraph" : "paragraph";
+  if (!b.label.empty()) {
+    what += ' ';
+    what += b.label;
+  }
+  return what;
+}
+
+}  // namespace
+
+void Reader::settle_fields() {
+  const Source& src = doc_.source;
+  // Creation time: the preamble, else the DTG.
+  if (doc_.preamble) {
+    const std::string& c = doc_.preamble->created;
+    if (reader::match_iso_datetime(c, 0, c.size()) != kNo && c.size() >= 10) {
+      const int y = std::stoi(c.substr(0, 4));
+      const int m = std::stoi(c.substr(5, 2));
+      const int d = std::stoi(c.substr(8, 2));
+      doc_.created_date = make_date(y, m, d);
+      if (doc_.created_date)
+        doc_.created = c.size() >= 16 ? c.substr(0, 16) : c.substr(0, 10) + " 00:00";
+    }
+  }
+  int year = 0;
+  if (dtg_) year = dtg_->year2 >= 50 ? 1900 + dtg_->year2 : 2000 + dtg_->year2;
+  if (!doc_.created_date && dtg_) {
+    doc_.created_date = make_date(year, dtg_->month, dtg_->day);
+    if (doc_.created_date)
+      doc_.created = std::to_string(year) + "-" + two(dtg_->month) + "-" + two(dtg_->day) + " " +
+                     two(dtg_->hour) + ":" + two(dtg_->minute);
+  }
+
+  // Identifier: the preamble, else DTG year + banner post + serial, else the file stem.
+  if (doc_.preamble && !doc_.preamble->identifier.empty()) {
+    doc_.id = doc_.preamble->identifier;
+  } else {
+    std::string yy;
+    if (dtg_)
+      yy = two(dtg_->year2);
+    else if (doc_.created_date)
+      yy = two(static_cast<int>(doc_.created_date->year()) % 100);
+    std::string post;
+    std::string serial;
+    if (doc_.banner && !doc_.banner->post.empty() && !doc_.banner->serial.empty()) {
+      for (char ch : doc_.banner->post)
+        if (is_alpha(ch)) post += reader::to_upper(ch);
+      serial = doc_.banner->serial;
+    } else if (!de_serial_.empty() && !fm_text_.empty()) {
+      std::string_view fm = fm_text_;
+      for (std::string_view pre : {"AMEMBASSY ", "AMCONSUL ", "USMISSION ", "USDEL "})
+        if (fm.substr(0, pre.size()) == pre) fm.remove_prefix(pre.size());
+      if (fm.substr(0, 8) == "SECSTATE") fm = "STATE";
+      for (char ch : fm)
+        if (is_alpha(ch)) post += ch;
+      serial = de_serial_;
+    }
+    serial.erase(0, std::min(serial.find_first_not_of('0'), serial.size()));
+    if (!yy.empty() && !post.empty() && !serial.empty()) {
+      doc_.id = yy + post + serial;
+    } else {
+      std::string_view path = src.path();
+      const size_t slash = path.find_last_of('/');
+      if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+      const size_t dot = path.rfind('.');
+      if (dot != std::string_view::npos && dot > 0) path = path.substr(0, dot);
+      doc_.id = std::string(path);
+    }
+  }
+
+  // Origin.
+  if (doc_.preamble && !doc_.preamble->origin.empty()) {
+    doc_.origin = doc_.preamble->origin;
+  } else if (!fm_text_.empty()) {
+    std::string_view fm = fm_text_;
+    // "FM AMEMBASSY TOKYO" -> "Embassy Tokyo"; drop a trailing precedence word.
+    if (fm.substr(0, 10) == "AMEMBASSY ")
+      doc_.origin = "Embassy " + title_case(fm.substr(10));
+    else if (fm.substr(0, 9) == "AMCONSUL ")
+      doc_.origin = "Consulate " + title_case(fm.substr(9));
+    else if (fm.substr(0, 8) == "SECSTATE")
+      doc_.origin = "Secretary of State";
+    else if (fm.substr(0, 10) == "USMISSION ")
+      doc_.origin = "Mission " + std::string(fm.substr(10));
+    else
+      doc_.origin = std::string(fm);
+  } else if (doc_.banner && !doc_.banner->post.empty()) {
+    doc_.origin = title_case(doc_.banner->post);
+  }
+
+  // First non-repeated header elements.
+  int eo = -1;
+  int decl_on = -1;
+  int tags = -1;
+  int subject = -1;
+  int cby = -1;
+  for (size_t i = 0; i < doc_.blocks.size(); ++i) {
+    const Block& b = doc_.blocks[i];
+    if (b.repeated) continue;
+    const int idx = static_cast<int>(i);
+    switch (b.kind) {
+      case BlockKind::kEoLine:
+        if (reader::is_declassify_on(t_, b.span.begin, b.span.end)) {
+          if (decl_on < 0) decl_on = idx;
+        } else if (eo < 0) {
+          eo = idx;
+        }
+        break;
+      case BlockKind::kTags:
+        if (tags < 0) tags = idx;
+        break;
+      case BlockKind::kSubject:
+        if (subject < 0) subject = idx;
+        break;
+      case BlockKind::kClassifiedBy:
+        if (cby < 0) cby = idx;
+        break;
+      default:
+        break;
+    }
+  }
+
+  if (eo >= 0 || decl_on >= 0) {
+    const int use = eo >= 0 ? eo : decl_on;
+    const Block& b = doc_.blocks[static_cast<size_t>(use)];
+    const std::string text = block_plain_text(b);
+    EoParse ep = eo >= 0 ? parse_eo_line(text, doc_.created_date)
+                         : parse_declassify_on(text, doc_.created_date);
+    doc_.declass = std::move(ep.instruction);
+    if (doc_.declass.span.empty()) doc_.declass.span = b.span;
+    if (!ep.problem.empty() || doc_.declass.kind == DeclassKind::kUnknown)
+      diag(Severity::kWarning, "unparseable-eo-line", b.span.begin,
+           "declassification line '" + text + "' cannot be fully read" +
+               (ep.problem.empty() ? std::string() : ": " + ep.problem) + "; read fail closed",
+           use);
+  }
+  doc_.declass_eval = evaluate(doc_.declass, doc_.created_date);
+
+  if (tags >= 0) {
+    const Block& b = doc_.blocks[static_cast<size_t>(tags)];
+    const size_t kw = reader::match_tags_start(t_, b.span.begin, b.span.end);
+    const std::string text =
+        text_from(src, b.pieces, static_cast<uint32_t>(kw == kNo ? b.span.begin : kw));
+    size_t i = 0;
+    while (i < text.size()) {
+      while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == ';')) ++i;
+      size_t e = i;
+      while (e < text.size() && text[e] != ' ' && text[e] != ',' && text[e] != ';') ++e;
+      if (e > i) doc_.tags.push_back(text.substr(i, e - i));
+      i = e;
+    }
+  } else if (doc_.preamble && !doc_.preamble->tags.empty()) {
+    const std::string& text = doc_.preamble->tags;
+    size_t i = 0;
+    while (i < text.size()) {
+      while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
+      size_t e = i;
+      while (e < text.size() && text[e] != ' ' && text[e] != ',') ++e;
+      if (e > i) doc_.tags.push_back(text.substr(i, e - i));
+      i = e;
+    }
+  }
+
+  if (subject >= 0) {
+    const Block& b = doc_.blocks[static_cast<size_t>(subject)];
+    size_t from = reader::match_subject_start(t_, b.span.begin, b.span.end);
+    if (from == kNo) from = b.span.begin;
+    if (b.mark) from = std::max<size_t>(from, b.mark->span.end);
+    doc_.subject = text_from(src, b.pieces, static_cast<uint32_t>(from));
+    if (doc_.subject.empty()) doc_.subject = std::string();
+  } else if (doc_.preamble) {
+    doc_.subject = doc_.preamble->title;
+  }
+
+  if (cby >= 0) {
+    const Block& b = doc_.blocks[static_cast<size_t>(cby)];
+    const std::string text = block_plain_text(b);
+    auto auth = parse_classified_by(text);
+    if (auth) {
+      if (auth->span.empty()) auth->span = b.span;
+      if (auth->truncated)
+        diag(Severity::kNote, "truncated-classified-by", b.span.begin,
+             "classification reasons are cut off in '" + text + "'", cby);
+      doc_.classified_by = std::move(auth);
+    } else {
+      diag(Severity::kWarning, "unparseable-classified-by", b.span.begin,
+           "cannot read the classifier in '" + text + "'", cby);
+    }
+  }
+}
+
+void Reader::settle_classifications(const Classification& floor, bool classified) {
+  for (size_t i = 0; i < doc_.blocks.size(); ++i) {
+    Block& b = doc_.blocks[i];
+    const int idx = static_cast<int>(i);
+    const bool portion = is_portion(b.kind);
+    if (!portion && b.kind != BlockKind::kSubject && b.kind != BlockKind::kRef) {
+      b.classification = floor;
+      b.marking = MarkingStatus::kNotPortion;
+      continue;
+    }
+    if (b.repeated) {
+      b.classification = b.mark && !b.mark->garbled ? b.mark->classification.combine(floor) : floor;
+      b.marking = MarkingStatus::kNotPortion;
+      continue;
+    }
+    Classification inherited = floor;
+    if (b.parent >= 0 && static_cast<size_t>(b.parent) < i &&
+        is_portion(doc_.blocks[static_cast<size_t>(b.parent)].kind))
+      inherited = inherited.combine(doc_.blocks[static_cast<size_t>(b.parent)].classification);
+    if (b.mark && !b.mark->garbled) {
+      b.classification = b.mark->classification;
+      b.marking = MarkingStatus::kMarked;
+    } else if (b.mark) {
+      b.classification = floor.combine(b.mark->classification);
+      b.marking = MarkingStatus::kGarbled;
+      diag(Severity::kWarning, "garbled-marking", b.mark->span.begin,
+           "portion mark '(" + b.mark->text + ")' of " + describe(b) + " does not parse; read as " +
+               b.classification.text() + " (fail closed)",
+           idx);
+    } else {
+      b.classification = inherited;
+      b.marking = MarkingStatus::kInherited;
+      if (portion && classified)
+        diag(Severity::kWarning, "unmarked-paragraph", b.span.begin,
+             describe(b) + " has no portion mark; read as " + b.classification.text() +
+                 " (inherited, fail closed)",
+             idx);
+    }
+  }
+}
+
+void Reader::find_media_redactions() {
+  // "XXXXXXXXXXXX" (and "xxxxx"): text a media partner withheld before publication.
+  std::vector<Span> runs;
+  for (char x : {'X', 'x'}) {
+    size_t i = 0;
+    while (i < t_.size()) {
+      const void* hit = std::memchr(t_.data() + i, x, t_.size() - i);
+      if (hit == nullptr) break;
+      size_t b = static_cast<size_t>(static_cast<const char*>(hit) - t_.data());
+      size_t e = b;
+      while (e < t_.size() && t_[e] == x) ++e;
+      if (e - b >= 5) runs.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+      i = e;
+    }
+  }
+  std::sort(runs.begin(), runs.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  doc_.media_redactions = runs;
+  int last_block = -2;
+  for (const Span& r : runs) {
+    const int blk = doc_.block_at(r.begin);
+    if (blk == last_block || blk < 0) continue;
+    last_block = blk;
+    const auto& issues = doc_.blocks[static_cast<size_t>(blk)].issues;
+    if (std::find(issues.begin(), issues.end(), "media-redaction") != issues.end()) continue;
+    diag(Severity::kNote, "media-redaction", r.begin,
+         "text withheld by a media partner before publication ('" +
+             std::string(t_.substr(r.begin, std::min<size_t>(r.size(), 12))) + "')",
+         blk);
+  }
+}
+
+void Reader::finish() {
+  if (repeating_) end_repeat();
+
+  // Interruptions interrupt only a block that goes on after them.
+  for (Block& b : doc_.blocks) {
+    if (b.parent < 0 || is_portion(b.kind)) continue;
+    const Block& parent = doc_.blocks[static_cast<size_t>(b.parent)];
+    if (parent.span.end <= b.span.begin) b.parent = -1;
+  }
+
+  // Preamble classification.
+  if (doc_.preamble && !doc_.preamble->classification.empty()) {
+    size_t used = 0;
+    auto cls = parse_classification_line(doc_.preamble->classification, &used);
+    if (cls) doc_.preamble_classification = *cls;
+  }
+
+  settle_fields();
+
+  // The banner: its class line plus the captions of the first header.
+  Classification floor;
+  bool have_floor = false;
+  if (doc_.banner) {
+    Classification caps;
+    caps.controls = banner_controls_;
+    doc_.banner->classification = doc_.banner->classification.combine(caps);
+    floor = doc_.banner->classification;
+    have_floor = true;
+  } else {
+    if (doc_.preamble_classification) {
+      floor = *doc_.preamble_classification;
+      have_floor = true;
+    }
+    if (have_other_class_) {
+      floor = have_floor ? floor.combine(other_class_) : other_class_;
+      have_floor = true;
+    }
+  }
+  // "(C - ENTIRE TEXT)" covers the whole telegram.
+  for (const Block& b : doc_.blocks)
+    if (b.mark && b.mark->entire_text && !b.mark->garbled)
+      floor = floor.combine(b.mark->classification);
+  if (!have_floor) {
+    // No classification line at all: the most restrictive portion mark, and at
+    // least CONFIDENTIAL when a declassification instruction says it is classified.
+    for (const Block& b : doc_.blocks)
+      if (b.mark && (is_portion(b.kind) || b.kind == BlockKind::kSubject))
+        floor = floor.combine(b.mark->classification);
+    const DeclassKind k = doc_.declass.kind;
+    if (floor.level == Level::kUnclassified && k != DeclassKind::kNotApplicable &&
+        k != DeclassKind::kMissing && k != DeclassKind::kDeclassified)
+      floor.level = Level::kConfidential;
+    const size_t at = doc_.preamble ? doc_.preamble->span.end : 0;
+    diag(Severity::kWarning, "missing-banner", std::min(at + 1, t_.size()),
+         "no classification line found; unmarked text read as " + floor.text() + " (fail closed)",
+         -1);
+  }
+  const bool classified = floor.level > Level::kUnclassified;
+  settle_classifications(floor, classified);
+
+  // The document: most restrictive of preamble, banner, page markings and portions.
+  Classification all = floor;
+  if (doc_.preamble_classification) all = all.combine(*doc_.preamble_classification);
+  if (have_other_class_) all = all.combine(other_class_);
+  for (const Block& b : doc_.blocks) {
+    if (is_portion(b.kind) || b.kind == BlockKind::kSubject || b.kind == BlockKind::kRef)
+      all = all.combine(b.classification);
+  }
+  doc_.classification = all;
+
+  // Consistency checks.
+  if (doc_.banner) {
+    const Classification& bc = doc_.banner->classification;
+    for (size_t i = 0; i < doc_.blocks.size(); ++i) {
+      const Block& b = doc_.blocks[i];
+      if (!b.mark || b.mark->garbled || b.repeated) continue;
+      if (!bc.dominates(b.mark->classification))
+        diag(Severity::kWarning, "banner-below-portion", b.mark->span.begin,
+             "portion marked " + b.mark->classification.portion_text() + " is above the banner " +
+                 bc.text(),
+             static_cast<int>(i));
+    }
+    if (doc_.preamble_classification) {
+      const Classification& pc = *doc_.preamble_classification;
+      if (pc.level != bc.level || pc.has(Control::kNoforn) != bc.has(Control::kNoforn))
+        diag(Severity::kWarning, "preamble-banner-mismatch",
+             doc_.blocks[doc_.banner->block].span.begin,
+             "banner reads " + bc.text() + " but the header says " + pc.text(),
+             static_cast<int>(doc_.banner->block));
+    }
+  }
+  const bool doc_classified = doc_.classification.level > Level::kUnclassified;
+  if (doc_classified) {
+    const int at = doc_.banner ? static_cast<int>(doc_.banner->block) : -1;
+    const size_t off = at >= 0 ? doc_.blocks[static_cast<size_t>(at)].span.begin : 0;
+    if (doc_.declass.kind == DeclassKind::kMissing)
+      diag(Severity::kWarning, "missing-eo-line", off,
+           "classified cable (" + doc_.classification.text() +
+               ") has no E.O. line; declassification date taken fail closed",
+           at);
+    if (doc_.declass.kind == DeclassKind::kNotApplicable) {
+      const int eo = doc_.block_at(doc_.declass.span.begin);
+      diag(Severity::kWarning, "na-on-classified", doc_.declass.span.begin,
+           "E.O. line says N/A but the cable is " + doc_.classification.text(), eo);
+    }
+    if (!doc_.classified_by)
+      diag(Severity::kNote, "missing-classified-by", off,
+           "classified cable has no Classified By line", at);
+  }
+
+  find_media_redactions();
+  std::stable_sort(doc_.diagnostics.begin(), doc_.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.offset < b.offset; });
+}
+
+}  // namespace
 
 Document read_document(Source source) {
   Document doc;
   doc.source = std::move(source);
+  Reader reader(doc);
+  reader.run();
   return doc;
 }
 

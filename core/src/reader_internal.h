@@ -1,0 +1,162 @@
+// Byte-level recognisers used by the cable reader (reader.cpp). Each looks at a
+// position of one line and answers in O(length of what it matches), so that the
+// reader stays one linear pass: no regexes, no allocation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace declass::core::reader {
+
+constexpr size_t kNo = std::string_view::npos;
+
+constexpr bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+constexpr bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+constexpr bool is_alpha(char c) {
+  return is_upper(c) || is_lower(c);
+}
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_alnum(char c) {
+  return is_alpha(c) || is_digit(c);
+}
+constexpr char to_upper(char c) {
+  return is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c;
+}
+/// ASCII blanks within a line (LF never occurs inside one).
+constexpr bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/// Width of the blank at s[i]: 1 (ASCII), 2 (U+00A0, common in the HTML-derived
+/// files), 0 if s[i] is not blank or i is past the end.
+inline size_t blank_len(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  if (is_blank(s[i])) return 1;
+  if (static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
+      static_cast<unsigned char>(s[i + 1]) == 0xA0)
+    return 2;
+  return 0;
+}
+inline size_t skip_blanks(std::string_view s, size_t i, size_t end) {
+  while (i < end) {
+    const size_t w = blank_len(s, i);
+    if (w == 0) break;
+    i += w;
+  }
+  return i;
+}
+/// End of [b, e) without trailing blanks (incl. U+00A0).
+inline size_t trim_end(std::string_view s, size_t b, size_t e) {
+  while (e > b) {
+    if (is_blank(s[e - 1])) {
+      --e;
+    } else if (e - b >= 2 && static_cast<unsigned char>(s[e - 1]) == 0xA0 &&
+               static_cast<unsigned char>(s[e - 2]) == 0xC2) {
+      e -= 2;
+    } else {
+      break;
+    }
+  }
+  return e;
+}
+inline size_t digits_end(std::string_view s, size_t i, size_t end) {
+  while (i < end && is_digit(s[i])) ++i;
+  return i;
+}
+/// True if s[i..] starts with `lit` (given in upper case), ignoring ASCII case.
+inline bool match_ci(std::string_view s, size_t i, std::string_view lit) {
+  if (i > s.size() || s.size() - i < lit.size()) return false;
+  for (size_t k = 0; k < lit.size(); ++k)
+    if (to_upper(s[i + k]) != lit[k]) return false;
+  return true;
+}
+inline bool match_cs(std::string_view s, size_t i, std::string_view lit) {
+  return i <= s.size() && s.size() - i >= lit.size() && s.substr(i, lit.size()) == lit;
+}
+/// "¶" (U+00B6) at s[i].
+inline bool is_pilcrow(std::string_view s, size_t i) {
+  return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+         static_cast<unsigned char>(s[i + 1]) == 0xB6;
+}
+/// A word character for boundary tests: ASCII letter or digit, or any non-ASCII byte.
+inline bool is_word_byte(char c) {
+  return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+
+/// Day-time group "300558Z JUL 07" (also "291359Z Nov 00").
+struct Dtg {
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int month = 0;  ///< 1-12
+  int year2 = 0;  ///< two-digit year
+};
+
+/// "00003470 002 OF 003" / "00002069  001.2 OF 002" starting at the 8-digit
+/// serial s[i]; returns the end, or kNo.
+size_t match_page_core(std::string_view s, size_t i, size_t end);
+/// A page-break line "TOKYO 00003470 002 OF 003" starting at s[i]: a post of at
+/// most 12 upper-case letters and blanks (page lines cut posts to 10), then the
+/// core. Returns the end, or kNo.
+size_t match_page_line(std::string_view s, size_t i, size_t end);
+/// Old page line "PAGE 02 HARARE 06677 01 OF 03 291400Z" at s[i]; `page`
+/// receives the page number. Returns the end, or kNo.
+size_t match_old_page(std::string_view s, size_t i, size_t end, int* page);
+/// "300558Z JUL 07" at s[i]; returns the end, or kNo.
+size_t match_dtg(std::string_view s, size_t i, size_t end, Dtg* dtg);
+/// A routing line at s[i] (VZCZC, precedence + RU codes, DE, ZNY/ZNR, DTG, FM,
+/// TO, INFO, XMT, ACTION, PAGE 01, the "-----A54E38 291401Z /38" line, DRAFTED
+/// BY, APPROVED BY, CLEARED, SOURCE, "R.../AMEMBASSY X" addresses). `dtg`
+/// receives a precedence DTG when the line is one.
+bool is_routing_line(std::string_view s, size_t i, size_t end, Dtg* dtg);
+/// Caption words at s[i]: SIPDIS, NOFORN, SENSITIVE, EXDIS, NODIS, LIMDIS,
+/// STADIS, SPECAT, and "C O R R E C T E D  C O P Y" with the rest of its line.
+/// `glued` allows a following caption or E.O. to stick to a word
+/// ("SIPDISNOFORN SIPDISE.O."). Returns the end of the run of captions (commas,
+/// slashes and blanks between them included), or kNo. `controls` receives the
+/// Control bits the captions add.
+size_t match_captions(std::string_view s, size_t i, size_t end, bool glued, uint32_t* controls);
+/// A lone "SIPDIS" token at s[i] with word boundaries. Returns the end or kNo.
+size_t match_sipdis_word(std::string_view s, size_t i, size_t end);
+/// "E.O. 12958", "EO 12958", "E.O.12958", "E. O. 12958", "E.o. 12958" at s[i].
+bool is_eo_start(std::string_view s, size_t i, size_t end);
+/// "TAGS:", "TAGS " followed by an upper-case tag at s[i]; returns the end of
+/// the keyword, or kNo.
+size_t match_tags_start(std::string_view s, size_t i, size_t end);
+/// "SUBJECT:", "SUBJ:", "SUBJECT " (upper case) at s[i]; end of keyword or kNo.
+size_t match_subject_start(std::string_view s, size_t i, size_t end);
+/// "REF:", "REFS:", "REFTEL:", "REFTELS:", "REF A:", "REFERENCE:", "REF(S):"
+/// at s[i]; end of keyword or kNo.
+size_t match_ref_start(std::string_view s, size_t i, size_t end);
+/// "Classified By", "CLASSIFIED BY", "Derived From", "DERIVED FROM" at s[i],
+/// optionally after a portion-like "(U)"; end of keyword or kNo.
+size_t match_classified_by_start(std::string_view s, size_t i, size_t end);
+/// "Declassify on:" (the derivative instruction line) at s[i].
+bool is_declassify_on(std::string_view s, size_t i, size_t end);
+/// A rule line: only '-', '=', '_', '*' (at least three) and blanks in [i, end).
+bool is_rule(std::string_view s, size_t i, size_t end);
+/// A run of at least three '-'/'=' at the very end of [i, end): its start, else kNo.
+size_t trailing_rule(std::string_view s, size_t i, size_t end);
+/// A lone classification word making up all of [i, end) (page markings of old
+/// telegrams: "CONFIDENTIAL", " CONFIDENTIAL PTQ1865"): end of the class word or kNo.
+size_t match_lone_class_word(std::string_view s, size_t i, size_t end);
+/// Partial-extract notice "This record is a partial extract ...".
+bool is_partial_extract(std::string_view s, size_t i, size_t end);
+/// Partner date line "Friday, 20 February 2009, 16:00".
+bool is_weekday_line(std::string_view s, size_t i, size_t end);
+/// "YYYY-MM-DD HH:MM[:SS]" at s[i]; end or kNo.
+size_t match_iso_datetime(std::string_view s, size_t i, size_t end);
+/// True if [i, end) looks like a signature: one to four name words (letters,
+/// '.', '-', '\''), at most 40 bytes, starting upper-case, no digits.
+bool looks_like_signature(std::string_view s, size_t i, size_t end);
+/// Month number for "JAN".."DEC" (any case) at s[i], else 0.
+int month_at(std::string_view s, size_t i);
+
+}  // namespace declass::core::reader
