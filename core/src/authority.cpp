@@ -80,6 +80,11 @@ std::string join_block(std::string_view text, size_t first_column) {
     }
     ++i;
   }
+  if (out.size() >= kMaxBlock) {
+    // Cut at the size limit: drop the partial last word.
+    const size_t sp = out.rfind(' ');
+    out.resize(sp == std::string::npos ? 0 : sp);
+  }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }

@@ -310,8 +310,18 @@ bool scan_reasons(Cursor& c, std::vector<std::string>& reasons) {
       if (!(c.take_char(',') || c.take_char('/') || c.take_char('&') || c.take_word("AND"))) break;
     }
     if (!c.take_char(')')) break;
+    // "(b), (d)", "(b) and (d)", "(b)(d)".
+    const size_t after_group = c.pos();
     c.skip_blanks();
+    if (c.take_char(',') || c.take_char('&') || c.take_word("AND")) c.skip_blanks();
+    if (c.peek() != '(') {
+      c.set_pos(after_group);
+      c.skip_blanks();
+      break;
+    }
   }
+  std::sort(reasons.begin(), reasons.end());
+  reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());
   if (!any) c.set_pos(start);
   return any;
 }
@@ -381,8 +391,21 @@ class ValueParser {
   // eo_value, from the cursor to the end of `c`.
   void parse(Cursor& c) {
     c.skip_blanks();
-    // Reasons before the instruction: "1.4 (B) 1.4(D) DECLASSIFY 11/07/2018".
-    while (scan_reasons(c, in_.reasons)) c.skip_blanks();
+    // Reasons before the instruction: "1.4 (B) 1.4(D) DECLASSIFY 11/07/2018",
+    // "Reasons 1.4 (b), (d)", "1.4(b)(d).".
+    {
+      const size_t save = c.pos();
+      if (c.take_word("REASONS") || c.take_word("REASON")) {
+        c.skip_blanks();
+        c.take_char(':');
+        c.skip_blanks();
+        if (!scan_reasons(c, in_.reasons)) c.set_pos(save);
+      }
+    }
+    while (scan_reasons(c, in_.reasons)) {
+      c.skip_blanks();
+      while (c.take_char(',') || c.take_char('.') || c.take_char(';')) c.skip_blanks();
+    }
     if (c.eof()) {
       unknown(in_.reasons.empty() ? "e.o. line has no declassification instruction"
                                   : "e.o. line gives reasons but no declassification instruction");
@@ -578,7 +601,7 @@ class ValueParser {
     if (has_redaction(rest)) {
       unknown("e.o. line value is redacted ('" + std::string(rest) + "')");
     } else if (cut_off_ || rest.find("..") != std::string_view::npos) {
-      unknown("e.o. line is cut off ('" + std::string(rest) + "')");
+      unknown("e.o. line is cut off ('" + in_.text + "')");
     } else {
       unknown("unreadable declassification instruction '" + std::string(rest) + "'");
     }
@@ -819,6 +842,10 @@ DeclassEvaluation evaluate(const DeclassInstruction& instr, std::optional<Date> 
       break;
   }
   ev.effective_date = automatic;
+  if (instr.kind == DeclassKind::kDowngrade && instr.date && automatic && *instr.date > *automatic) {
+    // Never declassified before the date it was only to be downgraded on.
+    ev.effective_date = instr.date;
+  }
   if (instr.source_date) {
     // Derivative: date of source + 25 years, but never before our own default.
     const Date from_source = *instr.source_date + boost::gregorian::years(kAutomaticYears);

@@ -667,6 +667,11 @@ bool looks_like_prose(std::string_view text) {
 
 // The short, upper-case, level-like shape of a damaged mark ("SE", "N/SF").
 bool looks_like_garbled_mark(std::string_view t) {
+  // A misspelt level word: "SECRT", "CONFIDENTAL".
+  if (t.size() >= 5 && t.size() <= 14 && std::all_of(t.begin(), t.end(), is_upper)) {
+    for (std::string_view w : {"SECRET", "CONFIDENTIAL", "UNCLASSIFIED", "NOFORN"})
+      if (edit_distance(t, w) <= 2) return true;
+  }
   if (t.size() < 2 || t.size() > 12) return false;
   bool classified_letter = false;
   for (char ch : t) {
