@@ -532,6 +532,13 @@ void apply_override(const CompiledPolicy& p, const core::Document& doc, const Ov
         reds = std::move(d.redactions);
       }
       std::vector<core::Redaction> kept;
+      const std::string_view text = doc.source.text();
+      auto blank = [&](uint32_t o) { return text[o] == ' ' || text[o] == '\t' || text[o] == '\n'; };
+      auto keep = [&](core::Redaction r) {
+        while (r.span.begin < r.span.end && blank(r.span.begin)) ++r.span.begin;
+        while (r.span.end > r.span.begin && blank(r.span.end - 1)) --r.span.end;
+        if (!r.span.empty()) kept.push_back(std::move(r));
+      };
       for (auto& r : reds) {
         if (r.span.end <= span.begin || r.span.begin >= span.end) {
           kept.push_back(r);
@@ -540,12 +547,12 @@ void apply_override(const CompiledPolicy& p, const core::Document& doc, const Ov
         if (r.span.begin < span.begin) {
           core::Redaction left = r;
           left.span.end = span.begin;
-          kept.push_back(left);
+          keep(std::move(left));
         }
         if (r.span.end > span.end) {
           core::Redaction right = r;
           right.span.begin = span.end;
-          kept.push_back(right);
+          keep(std::move(right));
         }
       }
       d.redactions = merge_redactions(std::move(kept));

@@ -191,6 +191,12 @@ std::shared_ptr<CompiledPolicy> Loader::load(const std::string& path, const std:
   policy_ = std::make_shared<CompiledPolicy>();
   policy_->path = path;
   policy_->settings.default_labels.b1_from_cable = true;  // B1 with the cable's reasons
+  if (text == nullptr) {
+    // The main file is on the include stack, so including it again is a cycle.
+    std::error_code ec;
+    const std::string canon = std::filesystem::weakly_canonical(path, ec).string();
+    stack_.push_back(ec ? path : canon);
+  }
   sha_ = EVP_MD_CTX_new();
   EVP_DigestInit_ex(sha_, EVP_sha256(), nullptr);
   load_file(path, text, nullptr, nullptr, 0, true);
@@ -714,7 +720,7 @@ bool Loader::condition(const XmlFile& xf, const pugi::xml_node& n, Condition& ou
         const auto bk = core::block_kind_from_string(k);
         if (!bk)
           diags_.error(
-              xf.file, xf.value_offset(n, "is"), "bad-value",
+              xf.file, xf.token_offset(n, "is", k), "bad-value",
               "unknown block kind '" + k +
                   "'; expected preamble, notice, routing, banner, caption, addressee, eo-line, "
                   "tags, "
@@ -740,7 +746,7 @@ bool Loader::condition(const XmlFile& xf, const pugi::xml_node& n, Condition& ou
       for (const auto& m : ms) {
         const auto st = marking_from(m);
         if (!st)
-          diags_.error(xf.file, xf.value_offset(n, "marking"), "bad-value",
+          diags_.error(xf.file, xf.token_offset(n, "marking", m), "bad-value",
                        "unknown marking status '" + m +
                            "'; expected marked, garbled, inherited or not-portion");
         else
@@ -758,7 +764,7 @@ bool Loader::condition(const XmlFile& xf, const pugi::xml_node& n, Condition& ou
       for (const auto& c : names) {
         const auto bits = control_from(c);
         if (!bits) {
-          diags_.error(xf.file, xf.value_offset(n, attr), "bad-value",
+          diags_.error(xf.file, xf.token_offset(n, attr, c), "bad-value",
                        "unknown control '" + c +
                            "'; expected NOFORN, REL-TO, ORCON, PROPIN, RELIDO, FGI, SBU, FOUO, "
                            "EXDIS, NODIS, "
@@ -782,7 +788,7 @@ bool Loader::condition(const XmlFile& xf, const pugi::xml_node& n, Condition& ou
     for (const auto& k : kinds) {
       const auto dk = declass_kind_from(k);
       if (!dk)
-        diags_.error(xf.file, xf.value_offset(n, "kind"), "bad-value",
+        diags_.error(xf.file, xf.token_offset(n, "kind", k), "bad-value",
                      "unknown declassification kind '" + k +
                          "'; expected date, na, exemption, oadr, mr, duration, event, "
                          "declassified, downgrade, "
@@ -819,7 +825,7 @@ bool Loader::condition(const XmlFile& xf, const pugi::xml_node& n, Condition& ou
       for (const auto& l : letters) {
         if (l.size() != 1 || std::tolower(static_cast<unsigned char>(l[0])) < 'a' ||
             std::tolower(static_cast<unsigned char>(l[0])) > 'h') {
-          diags_.error(xf.file, xf.value_offset(n, attr), "bad-value",
+          diags_.error(xf.file, xf.token_offset(n, attr, l), "bad-value",
                        "bad reason '" + l + "'; expected 1.4 letters a-h separated by spaces");
           continue;
         }

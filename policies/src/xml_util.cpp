@@ -214,6 +214,16 @@ uint64_t XmlFile::value_offset(const pugi::xml_node& node, std::string_view name
   return find_attribute(file.text, e, name, n, v) ? v : e;
 }
 
+uint64_t XmlFile::token_offset(const pugi::xml_node& node, std::string_view name,
+                               std::string_view token) const {
+  const uint64_t v = value_offset(node, name);
+  if (v >= file.text.size() || token.empty()) return v;
+  const char quote = v > 0 ? file.text[v - 1] : '"';
+  const size_t end = file.text.find(quote, v);
+  const size_t at = file.text.find(token, v);
+  return at != std::string::npos && at < end ? at : v;
+}
+
 Origin XmlFile::origin(const pugi::xml_node& node) const {
   const core::Position p = file.position(element_offset(node));
   return Origin{file.path, p.line, p.column};
@@ -255,10 +265,25 @@ void check_entities(const XmlFile& xf, Diags& diags) {
     if (!ok && ref.size() >= 2 && ref[0] == '#') {
       const bool hex = ref[1] == 'x';
       const std::string_view digits = ref.substr(hex ? 2 : 1);
-      ok = !digits.empty() && std::all_of(digits.begin(), digits.end(), [&](char c) {
-        return hex ? std::isxdigit(static_cast<unsigned char>(c)) != 0
-                   : std::isdigit(static_cast<unsigned char>(c)) != 0;
-      });
+      ok = !digits.empty() && digits.size() <= 8 &&
+           std::all_of(digits.begin(), digits.end(), [&](char c) {
+             return hex ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+                        : std::isdigit(static_cast<unsigned char>(c)) != 0;
+           });
+      if (ok) {
+        // Only characters XML allows: no NUL or other control characters, no
+        // surrogates, nothing past U+10FFFF.
+        const unsigned long cp = std::stoul(std::string(digits), nullptr, hex ? 16 : 10);
+        ok = (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp < 0xD800) ||
+              (cp > 0xDFFF && cp <= 0x10FFFF && cp != 0xFFFE && cp != 0xFFFF));
+        if (!ok) {
+          diags.error(xf.file, i, "xml-entity",
+                      "character reference '&" + std::string(ref) +
+                          ";' names a character XML does not allow");
+          i = j;
+          continue;
+        }
+      }
     }
     if (!ok) {
       if (ref.empty())
@@ -344,8 +369,12 @@ bool check_no_text(const XmlFile& xf, const pugi::xml_node& node, Diags& diags) 
     const std::string_view v = c.value();
     if (v.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
     const ptrdiff_t off = c.offset_debug();
-    diags.error(xf.file, off > 0 ? static_cast<uint64_t>(off) : xf.element_offset(node),
-                "unexpected-text", "unexpected text inside <" + std::string(node.name()) + ">");
+    uint64_t at = off > 0 ? static_cast<uint64_t>(off) : xf.element_offset(node);
+    while (at < xf.file.text.size() &&
+           std::isspace(static_cast<unsigned char>(xf.file.text[at])) != 0)
+      ++at;
+    diags.error(xf.file, at, "unexpected-text",
+                "unexpected text inside <" + std::string(node.name()) + ">");
     ok = false;
   }
   return ok;
@@ -426,7 +455,7 @@ bool parse_labels(const XmlFile& xf, const pugi::xml_node& node, std::string_vie
     for (const auto& t : tokens) {
       const auto code = core::exemption_from_string(t);
       if (!code) {
-        diags.error(xf.file, xf.value_offset(node, ex_name), "bad-exemption",
+        diags.error(xf.file, xf.token_offset(node, ex_name, t), "bad-exemption",
                     "unknown exemption '" + t + "'; expected B1-B9, B7(A)-B7(F)");
         ok = false;
         continue;

@@ -65,6 +65,9 @@ struct XmlFile {
   uint64_t attribute_offset(const pugi::xml_node& node, std::string_view name) const;
   /// Offset of an attribute's value (just inside the quote).
   uint64_t value_offset(const pugi::xml_node& node, std::string_view name) const;
+  /// Offset of `token` inside an attribute's value (the value's start if absent).
+  uint64_t token_offset(const pugi::xml_node& node, std::string_view name,
+                        std::string_view token) const;
   Origin origin(const pugi::xml_node& node) const;
 };
 
