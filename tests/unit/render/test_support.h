@@ -50,3 +50,30 @@ void redact(core::Decisions& d, size_t b, core::Span span, core::LabelSet labels
 std::string read_file(const std::string& path);
 
 }  // namespace declass::render::testing
+
+namespace declass::render::testing {
+
+/// Runs a shell command, returns its stdout; `status` gets the exit status.
+std::string run(const std::string& command, int* status = nullptr);
+
+/// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+/// Writes `bytes` to `path`; false on failure.
+bool write_file(const std::string& path, std::string_view bytes);
+
+/// Whitespace runs collapsed to single spaces, ends trimmed.
+std::string squash(std::string_view s);
+
+}  // namespace declass::render::testing

@@ -1,0 +1,535 @@
+// The release PDF with PoDoFo 0.9.8. PoDoFo only holds objects and writes the
+// file: the page content streams (our own line layout), the embedded font
+// subset, its CIDToGIDMap and ToUnicode CMap are made here, so nothing but the
+// release view's text can get into the file (no DrawMultiLineText, no
+// PoDoFo font machinery, no clock).
+#include "declass/render/pdf_writer.h"
+
+#include <podofo/podofo.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <list>
+#include <map>
+#include <sstream>
+
+#include "font_subset.h"
+#include "stamp.h"
+
+namespace declass::render {
+
+namespace {
+
+using PoDoFo::PdfArray;
+using PoDoFo::PdfDictionary;
+using PoDoFo::PdfName;
+using PoDoFo::PdfObject;
+using PoDoFo::PdfString;
+using PoDoFo::PdfVariant;
+
+// US Letter in points, and the page furniture (docs/release-outputs.md).
+constexpr double kPageWidth = 612;
+constexpr double kPageHeight = 792;
+constexpr double kBodySize = 10;
+constexpr double kLeading = 12;
+constexpr double kBodyTop = 694;   // baseline of the first body row
+constexpr double kTopMark = 754;   // "UNCLASSIFIED" on top
+constexpr double kStampTop = 738;  // first stamp line
+constexpr double kStampLeading = 11;
+constexpr double kStampSize = 8;
+constexpr double kTopRule = 708;
+constexpr double kBottomRule = 92;
+constexpr double kBottomMark = 70;
+constexpr double kFooterLine = 54;
+constexpr double kMarkSize = 12;
+constexpr size_t kFontCacheSize = 32;
+constexpr int kZlibLevel = 6;
+
+// Fixed-point number for content streams: never locale-dependent.
+void num(std::string& out, double v) {
+  long long n = std::llround(v * 100);
+  if (n < 0) {
+    out += '-';
+    n = -n;
+  }
+  out += std::to_string(n / 100);
+  const long long frac = n % 100;
+  if (frac != 0) {
+    out += '.';
+    out += static_cast<char>('0' + frac / 10);
+    if (frac % 10 != 0) out += static_cast<char>('0' + frac % 10);
+  }
+}
+
+std::u32string decode_utf8(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    char32_t cp = 0;
+    bool ok = len > 0 && i + len <= s.size();
+    if (ok) {
+      cp = len == 1 ? c : static_cast<char32_t>(c & (0xFF >> (len + 1)));
+      for (size_t k = 1; k < len && ok; ++k) {
+        const auto d = static_cast<unsigned char>(s[i + k]);
+        ok = (d & 0xC0) == 0x80;
+        cp = (cp << 6) | (d & 0x3F);
+      }
+    }
+    if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      out += U'\uFFFD';
+      ++i;
+      continue;
+    }
+    out += cp;
+    i += len;
+  }
+  return out;
+}
+
+// An integer object. Passing a bare integer to AddKey() can pick its
+// PdfObject* overload when the value is a constant 0.
+PdfObject integer(long long v) {
+  return PdfObject(static_cast<PoDoFo::pdf_int64>(v));
+}
+
+std::string deflate(std::string_view data) {
+  uLongf len = compressBound(static_cast<uLong>(data.size()));
+  std::string out(len, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &len,
+                reinterpret_cast<const Bytef*>(data.data()), static_cast<uLong>(data.size()),
+                kZlibLevel) != Z_OK)
+    return {};
+  out.resize(len);
+  return out;
+}
+
+void hex4(std::string& out, uint32_t v) {
+  static const char* kHex = "0123456789ABCDEF";
+  for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 15];
+}
+
+// Everything embedded for one character set: built once, shared by every
+// document with that exact set.
+struct FontResources {
+  std::u32string chars;      // sorted, unique; CID k+1 is chars[k]
+  std::string font_file;     // deflated subset
+  uint32_t font_length = 0;  // /Length1
+  std::string cid_to_gid;    // deflated
+  std::string to_unicode;    // deflated
+  std::string tag;           // "ABCDEF"
+  int dw = 600;
+  std::vector<std::pair<uint16_t, int>> widths;  // CIDs whose width differs from dw
+  uint16_t cid(char32_t c) const {
+    auto it = std::lower_bound(chars.begin(), chars.end(), c);
+    return it != chars.end() && *it == c ? static_cast<uint16_t>(it - chars.begin() + 1) : 0;
+  }
+};
+
+std::string to_unicode_cmap(const std::u32string& chars) {
+  std::string s =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  for (size_t i = 0; i < chars.size(); i += 100) {
+    const size_t n = std::min<size_t>(100, chars.size() - i);
+    s += std::to_string(n) + " beginbfchar\n";
+    for (size_t k = i; k < i + n; ++k) {
+      s += '<';
+      hex4(s, static_cast<uint32_t>(k + 1));
+      s += "> <";
+      const char32_t c = chars[k];
+      if (c < 0x10000) {
+        hex4(s, c);
+      } else {
+        const uint32_t v = c - 0x10000;
+        hex4(s, 0xD800 + (v >> 10));
+        hex4(s, 0xDC00 + (v & 0x3FF));
+      }
+      s += ">\n";
+    }
+    s += "endbfchar\n";
+  }
+  s += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  return s;
+}
+
+std::shared_ptr<const FontResources> build_font(const detail::TrueTypeFont& font,
+                                                std::u32string chars) {
+  auto r = std::make_shared<FontResources>();
+  r->chars = std::move(chars);
+  std::vector<uint16_t> glyphs;
+  glyphs.reserve(r->chars.size());
+  for (const char32_t c : r->chars) glyphs.push_back(font.glyph(c));
+  std::vector<uint16_t> new_ids;
+  const std::string subset = font.subset(glyphs, &new_ids);
+  r->font_length = static_cast<uint32_t>(subset.size());
+  r->font_file = deflate(subset);
+  std::string map(2 * (r->chars.size() + 1), '\0');  // CID 0 -> glyph 0
+  for (size_t k = 0; k < new_ids.size(); ++k) {
+    map[2 * (k + 1)] = static_cast<char>(new_ids[k] >> 8);
+    map[2 * (k + 1) + 1] = static_cast<char>(new_ids[k] & 0xFF);
+  }
+  r->cid_to_gid = deflate(map);
+  r->to_unicode = deflate(to_unicode_cmap(r->chars));
+  // Subset tag from the character set (FNV-1a): the same set, the same tag.
+  uint64_t h = 1469598103934665603ull;
+  for (const char32_t c : r->chars) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  for (int k = 0; k < 6; ++k) {
+    r->tag += static_cast<char>('A' + h % 26);
+    h /= 26;
+  }
+  auto width = [&](uint16_t gid) {
+    return static_cast<int>(std::lround(font.advance(gid) * 1000.0 / font.units_per_em()));
+  };
+  r->dw = width(font.glyph(U' '));
+  for (size_t k = 0; k < glyphs.size(); ++k)
+    if (width(glyphs[k]) != r->dw)
+      r->widths.emplace_back(static_cast<uint16_t>(k + 1), width(glyphs[k]));
+  return r;
+}
+
+}  // namespace
+
+const std::u32string& base_repertoire() {
+  static const std::u32string kBase = [] {
+    std::u32string s;
+    for (char32_t c = 0x20; c < 0x7F; ++c) s += c;
+    s += U"\u00A0\u00B4\u00B6\u2013\u2014\u2018\u2019\u201C\u201D";
+    std::sort(s.begin(), s.end());
+    return s;
+  }();
+  return kBase;
+}
+
+struct PdfWriter::Impl {
+  PdfOptions options;
+  std::optional<detail::TrueTypeFont> font;
+  uint64_t next_bates = 1;
+  double char_width = 6;  // body column width in points
+  double left = 72;       // body left margin
+  uint32_t columns = 80;
+  // Least recently used first.
+  std::list<std::shared_ptr<const FontResources>> cache;
+
+  std::shared_ptr<const FontResources> resources(std::u32string chars);
+  std::string page_content(const Page& page, const FontResources& f,
+                           const std::vector<std::string>& stamp, uint32_t number, uint32_t total,
+                           const std::string& bates) const;
+  void text(std::string& out, const FontResources& f, double size, double x, double y,
+            std::string_view utf8) const;
+};
+
+std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string chars) {
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    if ((*it)->chars == chars) {
+      auto hit = *it;
+      cache.erase(it);
+      cache.push_back(hit);
+      return hit;
+    }
+  }
+  auto r = build_font(*font, std::move(chars));
+  cache.push_back(r);
+  if (cache.size() > kFontCacheSize) cache.pop_front();
+  return r;
+}
+
+void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size, double x,
+                           double y, std::string_view utf8) const {
+  out += "/F1 ";
+  num(out, size);
+  out += " Tf 1 0 0 1 ";
+  num(out, x);
+  out += ' ';
+  num(out, y);
+  out += " Tm <";
+  for (const char32_t c : decode_utf8(utf8)) hex4(out, f.cid(c));
+  out += "> Tj\n";
+}
+
+std::string PdfWriter::Impl::page_content(const Page& page, const FontResources& f,
+                                          const std::vector<std::string>& stamp, uint32_t number,
+                                          uint32_t total, const std::string& bates) const {
+  const double mono = char_width / kBodySize;  // advance per point of font size
+  const double right = left + columns * char_width;
+  std::string g;  // graphics: boxes and rules
+  std::string t;  // text
+  std::string s;  // strike-through lines, over the text
+  g += "0 g 0 G\n";
+  t += "BT\n";
+  auto centered = [&](double size, double y, const std::string& str) {
+    const double w = static_cast<double>(count_code_points(str)) * size * mono;
+    text(t, f, size, (kPageWidth - w) / 2, y, str);
+  };
+  // Top: UNCLASSIFIED and the stamp; the disposition line is boxed.
+  centered(kMarkSize, kTopMark, detail::kUnclassified);
+  for (size_t i = 0; i < stamp.size(); ++i) {
+    const double y = kStampTop - static_cast<double>(i) * kStampLeading;
+    const double n = static_cast<double>(count_code_points(stamp[i]));
+    const double size = std::min(kStampSize, (right - left) / std::max(1.0, n * mono));
+    text(t, f, size, left, y, stamp[i]);
+    if (i == 1) {
+      g += "0.8 w ";
+      num(g, left - 2);
+      g += ' ';
+      num(g, y - 2.5);
+      g += ' ';
+      num(g, n * size * mono + 4);
+      g += ' ';
+      num(g, size + 2.5);
+      g += " re S\n";
+    }
+  }
+  auto rule = [&](double y) {
+    g += "0.5 w ";
+    num(g, left);
+    g += ' ';
+    num(g, y);
+    g += " m ";
+    num(g, right);
+    g += ' ';
+    num(g, y);
+    g += " l S\n";
+  };
+  rule(kTopRule);
+  rule(kBottomRule);
+  // Body rows.
+  bool white = false;
+  for (size_t r = 0; r < page.rows.size(); ++r) {
+    const double y = kBodyTop - static_cast<double>(r) * kLeading;
+    for (const RowItem& item : page.rows[r].items) {
+      const double x = left + item.column * char_width;
+      const double w = item.columns * char_width;
+      if (item.kind == ItemKind::kBox) {
+        num(g, x);
+        g += ' ';
+        num(g, y - 3);
+        g += ' ';
+        num(g, w);
+        g += ' ';
+        num(g, kLeading);
+        g += " re f\n";
+        if (!item.text.empty()) {
+          if (!white) t += "1 g\n";
+          white = true;
+          text(t, f, kBodySize, x, y, item.text);
+        }
+        continue;
+      }
+      if (white) t += "0 g\n";
+      white = false;
+      text(t, f, kBodySize, x, y, item.text);
+      if (item.kind == ItemKind::kStruck) {
+        s += "0.8 w ";
+        num(s, x);
+        s += ' ';
+        num(s, y + 3.2);
+        s += " m ";
+        num(s, x + w);
+        s += ' ';
+        num(s, y + 3.2);
+        s += " l S\n";
+      }
+    }
+  }
+  if (white) t += "0 g\n";
+  // Footer: UNCLASSIFIED, page x of y, Bates number.
+  centered(kMarkSize, kBottomMark, detail::kUnclassified);
+  const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
+  text(t, f, kStampSize, left, kFooterLine, page_no);
+  const double bw = static_cast<double>(count_code_points(bates)) * kStampSize * mono;
+  text(t, f, kStampSize, right - bw, kFooterLine, bates);
+  t += "ET\n";
+  return g + t + s;
+}
+
+PdfWriter::PdfWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdfWriter::~PdfWriter() = default;
+
+uint64_t PdfWriter::next_bates() const {
+  return impl_->next_bates;
+}
+void PdfWriter::set_next_bates(uint64_t n) {
+  impl_->next_bates = n;
+}
+
+core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& options) {
+  core::Result<std::unique_ptr<PdfWriter>> result;
+  PoDoFo::PdfError::EnableLogging(false);
+  PoDoFo::PdfError::EnableDebug(false);
+  auto fail = [&](std::string code, std::string message) {
+    core::Diagnostic d;
+    d.code = std::move(code);
+    d.path = options.font_path;
+    d.message = std::move(message);
+    result.diagnostics.push_back(std::move(d));
+    return std::move(result);
+  };
+  if (!valid_bates_prefix(options.bates.prefix))
+    return fail("bad-bates-prefix",
+                "the Bates prefix must be 1-32 characters of A-Z a-z 0-9 . _ -");
+  std::ifstream in(options.font_path, std::ios::binary);
+  if (!in) return fail("font-missing", "cannot read the font (install fonts-dejavu-core)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string error;
+  auto font = detail::TrueTypeFont::parse(ss.str(), &error);
+  if (!font) return fail("font-unreadable", "cannot use the font: " + error);
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->next_bates = options.first_bates;
+  impl->char_width = kBodySize * font->advance(font->glyph(U'M')) / font->units_per_em();
+  const PageGeometry geometry;
+  impl->columns = geometry.columns;
+  impl->left = (kPageWidth - impl->columns * impl->char_width) / 2;
+  impl->font = std::move(font);
+  result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
+  return result;
+}
+
+core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
+  core::Result<PdfOutput> result;
+  Impl& m = *impl_;
+  PdfOutput out;
+  out.layout = layout_pages(view);
+  const auto total = static_cast<uint32_t>(out.layout.pages.size());
+  out.pages = total;
+  out.first_bates = m.next_bates;
+  const std::vector<std::string> stamp = detail::stamp_lines(view.stamp());
+
+  // The font holds the fixed repertoire plus every character drawn.
+  std::u32string chars = base_repertoire();
+  auto add = [&](std::string_view s) {
+    for (const char32_t c : decode_utf8(s)) chars += c;
+  };
+  for (const std::string& l : stamp) add(l);
+  for (const Page& p : out.layout.pages)
+    for (const Row& r : p.rows)
+      for (const RowItem& i : r.items) add(i.text);
+  add(m.options.bates.prefix);
+  std::sort(chars.begin(), chars.end());
+  chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
+  const std::shared_ptr<const FontResources> f = m.resources(std::move(chars));
+
+  try {
+    PoDoFo::PdfMemDocument doc;
+    auto& objects = doc.GetObjects();
+    auto raw_stream = [&](PdfObject* o, const std::string& deflated) {
+      o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+      PoDoFo::PdfMemoryInputStream in(deflated.data(),
+                                      static_cast<PoDoFo::pdf_long>(deflated.size()));
+      o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
+    };
+    const std::string base_font = f->tag + "+DejaVuSansMono";
+    PdfObject* file = objects.CreateObject();
+    file->GetDictionary().AddKey("Length1", integer(f->font_length));
+    raw_stream(file, f->font_file);
+    PdfObject* descriptor = objects.CreateObject("FontDescriptor");
+    {
+      PdfDictionary& d = descriptor->GetDictionary();
+      const double scale = 1000.0 / m.font->units_per_em();
+      auto scaled = [&](int v) { return integer(std::lround(v * scale)); };
+      d.AddKey("FontName", PdfName(base_font));
+      d.AddKey("Flags", integer(33));  // fixed pitch, non-symbolic
+      PdfArray bbox;
+      for (int k = 0; k < 4; ++k) bbox.push_back(scaled(m.font->bbox()[k]));
+      d.AddKey("FontBBox", bbox);
+      d.AddKey("ItalicAngle", integer(0));
+      d.AddKey("Ascent", scaled(m.font->ascent()));
+      d.AddKey("Descent", scaled(m.font->descent()));
+      d.AddKey("CapHeight", scaled(m.font->cap_height()));
+      d.AddKey("StemV", integer(80));
+      d.AddKey("FontFile2", file->Reference());
+    }
+    PdfObject* cid_map = objects.CreateObject();
+    raw_stream(cid_map, f->cid_to_gid);
+    PdfObject* cid_font = objects.CreateObject("Font");
+    {
+      PdfDictionary& d = cid_font->GetDictionary();
+      d.AddKey("Subtype", PdfName("CIDFontType2"));
+      d.AddKey("BaseFont", PdfName(base_font));
+      PdfDictionary info;
+      info.AddKey("Registry", PdfString("Adobe"));
+      info.AddKey("Ordering", PdfString("Identity"));
+      info.AddKey("Supplement", integer(0));
+      d.AddKey("CIDSystemInfo", info);
+      d.AddKey("FontDescriptor", descriptor->Reference());
+      d.AddKey("DW", integer(f->dw));
+      if (!f->widths.empty()) {
+        PdfArray w;
+        for (const auto& [cid, width] : f->widths) {
+          w.push_back(integer(cid));
+          PdfArray one;
+          one.push_back(integer(width));
+          w.push_back(one);
+        }
+        d.AddKey("W", w);
+      }
+      d.AddKey("CIDToGIDMap", cid_map->Reference());
+    }
+    PdfObject* to_unicode = objects.CreateObject();
+    raw_stream(to_unicode, f->to_unicode);
+    PdfObject* type0 = objects.CreateObject("Font");
+    {
+      PdfDictionary& d = type0->GetDictionary();
+      d.AddKey("Subtype", PdfName("Type0"));
+      d.AddKey("BaseFont", PdfName(base_font));
+      d.AddKey("Encoding", PdfName("Identity-H"));
+      PdfArray descendants;
+      descendants.push_back(cid_font->Reference());
+      d.AddKey("DescendantFonts", descendants);
+      d.AddKey("ToUnicode", to_unicode->Reference());
+    }
+    PdfDictionary fonts;
+    fonts.AddKey("F1", type0->Reference());
+    for (uint32_t p = 0; p < total; ++p) {
+      PoDoFo::PdfPage* page = doc.CreatePage(PoDoFo::PdfRect(0, 0, kPageWidth, kPageHeight));
+      if (page == nullptr) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidHandle);
+      page->GetResources()->GetDictionary().AddKey("Font", fonts);
+      const std::string content = m.page_content(out.layout.pages[p], *f, stamp, p + 1, total,
+                                                 format_bates(m.options.bates, m.next_bates + p));
+      raw_stream(page->GetContents(), deflate(content));
+    }
+    // Info: only what the view allows; dates from the review date, never the clock.
+    PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
+    info.Clear();
+    std::string title =
+        view.stamp().document_id + " " + std::string(core::to_string(view.stamp().disposition));
+    for (char& c : title)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) c = '?';
+    info.AddKey("Title", PdfString(title));
+    info.AddKey("Producer", PdfString(m.options.producer));
+    const std::string& date = view.stamp().review_date;
+    if (date.size() == 10) {
+      const std::string d =
+          "D:" + date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2) + "000000Z";
+      info.AddKey("CreationDate", PdfString(d));
+      info.AddKey("ModDate", PdfString(d));
+    }
+    PoDoFo::PdfRefCountedBuffer buffer;
+    PoDoFo::PdfOutputDevice device(&buffer);
+    doc.Write(&device);
+    out.bytes.assign(buffer.GetBuffer(), device.GetLength());
+  } catch (const PoDoFo::PdfError& e) {
+    core::Diagnostic d;
+    d.code = "pdf-error";
+    const char* what = PoDoFo::PdfError::ErrorMessage(e.GetError());
+    d.message =
+        std::string("cannot write the pdf: ") + (what != nullptr ? what : "pdf library error");
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
+  m.next_bates += total;
+  result.value = std::move(out);
+  return result;
+}
+
+}  // namespace declass::render
