@@ -40,6 +40,20 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--out", merge.out_dir, "New directory for the merged run")->required();
   merge_cmd->add_option("shards", merge.shard_dirs, "Shard output directories")->required();
 
+  CheckPolicyOptions check_policy;
+  CLI::App* check_policy_cmd = app.add_subcommand("check-policy", "Check policies: positioned errors, nothing runs");
+  check_policy_cmd->add_option("policies", check_policy.policies, "Policy XML files")->required();
+
+  ExplainOptions explain;
+  CLI::App* explain_cmd = app.add_subcommand("explain", "Show, block by block, what a policy decides and why");
+  explain_cmd->add_option("--policy", explain.policy, "Policy XML file")->required();
+  explain_cmd->add_option("--as-of", explain.as_of, "Review date YYYY-MM-DD")->required();
+  explain_cmd->add_option("--case-id", explain.case_id, "Case number, e.g. F-2026-01234");
+  explain_cmd->add_option("--reviewer", explain.reviewer, "Reviewer's name");
+  explain_cmd->add_option("--overrides", explain.overrides, "Reviewer-overrides XML file");
+  explain_cmd->add_flag("--json", explain.json, "One JSON object per cable, one per line");
+  explain_cmd->add_option("files", explain.files, "Cable files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -49,6 +63,8 @@ int main(int argc, char** argv) {
 
   try {
     if (inspect_cmd->parsed()) return run_inspect(inspect, std::cout, std::cerr);
+    if (check_policy_cmd->parsed()) return run_check_policy(check_policy, std::cout, std::cerr);
+    if (explain_cmd->parsed()) return run_explain(explain, std::cout, std::cerr);
     if (batch_cmd->parsed()) return run_batch(batch, std::cin, std::cout, std::cerr);
     if (merge_cmd->parsed()) return run_merge(merge, std::cout, std::cerr);
   } catch (const std::exception& e) {

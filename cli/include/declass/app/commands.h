@@ -25,6 +25,28 @@ struct InspectOptions {
 
 int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& err);
 
+struct CheckPolicyOptions {
+  std::vector<std::string> policies;
+};
+
+/// Loads and checks each policy; positioned errors on `err`; kExitUsage if any has an error.
+int run_check_policy(const CheckPolicyOptions& options, std::ostream& out, std::ostream& err);
+
+struct ExplainOptions {
+  std::string policy;
+  std::string as_of;      ///< "YYYY-MM-DD" (required)
+  std::string case_id;
+  std::string reviewer;
+  std::string overrides;  ///< reviewer-overrides XML, or empty
+  bool json = false;
+  std::vector<std::string> files;
+};
+
+/// Prints every block's decision and why. kExitUsage for a bad policy, date or
+/// overrides file; kExitInputError if a cable cannot be read or an override
+/// names a paragraph it does not have (the other cables are still explained).
+int run_explain(const ExplainOptions& options, std::ostream& out, std::ostream& err);
+
 struct BatchOptions {
   std::string policy;
   std::string as_of;
