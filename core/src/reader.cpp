@@ -148,6 +148,7 @@ class Reader {
   bool parse_label(size_t p, size_t end, Label* out) const;
   bool accept_label(const Label& lb, bool first, bool after_blank) const;
   size_t try_banner(const Line& ln, size_t p, bool first);
+  size_t banner_tail(size_t q, size_t end, Banner* bn) const;
   size_t try_notice(const Line& ln, size_t p, bool first);
   size_t text_unit(const Line& ln, size_t p, bool first);
   size_t labelled_unit(const Line& ln, size_t p, const Label& lb);
@@ -172,6 +173,10 @@ class Reader {
   void remember_header(size_t b, size_t e, BlockKind kind);
   int header_kind(std::string_view text) const;
   bool header_ctx() const { return phase_ != Phase::kBody || repeating_; }
+  // The body has only a few unlabelled lines so far: header fields may still come.
+  bool early_body() const { return para_number_ == 0 && !labelled_seen_ && body_blocks_ <= 3; }
+  bool ref_item(const Line& ln, size_t p, char* letter) const;
+  char last_item_letter(size_t b, size_t e) const;
   void to_body() {
     if (repeating_) end_repeat();
     phase_ = Phase::kBody;
@@ -200,6 +205,10 @@ class Reader {
 
   // Paragraph structure.
   int para_number_ = 0;
+  char label_paren_letter_ = 0;  // "(a)" right after the last label, when not a mark
+  bool labelled_seen_ = false;
+  int body_blocks_ = 0;
+  char ref_letter_ = 0;
   char last_letter_ = 0;
   int last_paren_number_ = 0;
   std::string last_bullet_;
@@ -207,6 +216,9 @@ class Reader {
 
   // Banner and header.
   int banner_block_ = -1;
+  bool banner_lone_ = false;
+  mutable bool in_ref_ = false;  // scanning a REF unit: its "(C)" are letters  // the class line
+                                 // stood alone: its post and serial may follow
   bool header_fields_seen_ = false;  // E.O., TAGS or SUBJECT after the banner
   uint32_t banner_controls_ = 0;     // captions of the first header
   Classification other_class_;       // page markings, partner headers, class lines
@@ -222,6 +234,7 @@ class Reader {
 
   // Routing facts.
   std::optional<Dtg> dtg_;
+  std::optional<Level> routing_level_;
   std::string de_serial_;
   std::string fm_text_;
 
@@ -271,7 +284,8 @@ void Reader::run() {
       continue;
     }
     ln.after_blank = after_blank;
-    after_blank = false;
+    // A line holding only the "\" of the cables.csv export reads as blank.
+    after_blank = ln.begin == ln.end;
     process_line(ln);
   }
   finish();
@@ -628,6 +642,10 @@ int Reader::header_kind(std::string_view text) const {
   if (text.empty()) return -1;
   for (const auto& [line, kind] : header_lines_) {
     if (line == text) return static_cast<int>(kind);
+    // Flattened repeats run several header lines together.
+    if (line.size() >= 12 && text.size() > line.size() && text.substr(0, line.size()) == line &&
+        text[line.size()] == ' ')
+      return static_cast<int>(kind);
     // The repeated page header of old telegrams carries the end of the subject.
     if (kind == BlockKind::kSubject && text.size() >= 8 &&
         line.find(text) != std::string_view::npos)
@@ -694,7 +712,19 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
     case 'D':
     case '(':
       if (header && reader::match_classified_by_start(t_, r, end) != kNo) return true;
-      if (c == '(' && header) break;
+      if (c == '(' && r >= blanks_before + 1 && !in_ref_) {
+        // A portion mark opening an unlabelled paragraph of reflowed text:
+        // "...accordingly. (SBU) On February 8", "...1.4 (b) and (d) (C) Econoff".
+        const char before = t_[r - blanks_before - 1];
+        if (before != '.' && before != ')' && before != '"' && before != ':') break;
+        size_t k = r + 1;
+        while (k < end && k - r <= 14 && t_[k] != ')' && t_[k] != '(') ++k;
+        if (k >= end || t_[k] != ')' || k + 2 >= end || blank_len(t_, k + 1) == 0) break;
+        const size_t next = skip_blanks(t_, k + 1, end);
+        if (next >= end || !(is_upper(t_[next]) || t_[next] == '"' || is_digit(t_[next]))) break;
+        if (parse_portion_marking(t_.substr(r + 1, k - r - 1)).kind == MarkingParse::Kind::kMarking)
+          return true;
+      }
       break;
     default:
       break;
@@ -711,6 +741,8 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
 size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
   const size_t end = ln.end;
   size_t q = from;
+  in_ref_ = header && (reader::match_ref_start(t_, from, end) != kNo ||
+                       (open_ >= 0 && cont_ == Cont::kRef && phase_ != Phase::kBody));
   // The unit's own first word never ends it.
   while (q < end && blank_len(t_, q) == 0) ++q;
   while (q < end) {
@@ -835,7 +867,10 @@ bool Reader::parse_label(size_t p, size_t end, Label* out) const {
   if (m < end && t_[m] == '(') {
     size_t k = m + 1;
     while (k < end && k - m <= kMaxMarkInside + 1 && t_[k] != ')' && t_[k] != '(') ++k;
-    if (k < end && t_[k] == ')') {
+    // "37. (a) ... 39. (b) ... 40. (c)": a lettered list after the labels, not marks.
+    const bool list_letter =
+        k == m + 2 && label_paren_letter_ != 0 && t_[m + 1] == label_paren_letter_ + 1;
+    if (k < end && t_[k] == ')' && !list_letter) {
       MarkingParse mp = parse_portion_marking(t_.substr(m + 1, k - m - 1));
       if (mp.kind != MarkingParse::Kind::kNotMarking) {
         lb.has_mark = true;
@@ -1002,43 +1037,8 @@ size_t Reader::try_banner(const Line& ln, size_t p, bool first) {
   Banner bn;
   bn.classification = *cls;
   bn.class_text = std::string(t_.substr(p, head_end - p));
-  // "SECTION 01 OF 03"
-  if (match_ci(t_, q, "SECTION")) {
-    size_t k = skip_blanks(t_, q + 7, end);
-    const size_t d1 = digits_end(t_, k, end);
-    size_t k2 = skip_blanks(t_, d1, end);
-    if (d1 > k && match_ci(t_, k2, "OF")) {
-      k2 = skip_blanks(t_, k2 + 2, end);
-      const size_t d2 = digits_end(t_, k2, end);
-      if (d2 > k2 && d1 - k <= 3 && d2 - k2 <= 3) {
-        for (size_t i = k; i < d1; ++i)
-          bn.section = bn.section * 10 + static_cast<uint32_t>(t_[i] - '0');
-        for (size_t i = k2; i < d2; ++i)
-          bn.section_count = bn.section_count * 10 + static_cast<uint32_t>(t_[i] - '0');
-        q = skip_blanks(t_, d2, end);
-      }
-    }
-  }
-  // Post words, then the serial.
-  size_t post_b = q;
-  size_t post_e = q;
-  size_t words = 0;
-  size_t k = q;
-  while (k < end && words < 6 && k - post_b <= 40) {
-    if (is_digit(t_[k])) break;
-    const size_t w = k;
-    while (k < end && (is_alpha(t_[k]) || t_[k] == '.' || t_[k] == '-' || t_[k] == '/')) ++k;
-    if (k == w || (k < end && blank_len(t_, k) == 0)) break;
-    post_e = k;
-    ++words;
-    k = skip_blanks(t_, k, end);
-  }
-  size_t serial_e = kNo;
-  if (k < end && is_digit(t_[k])) {
-    const size_t d = digits_end(t_, k, end);
-    if (d - k >= 3 && d - k <= 8) serial_e = d;
-  }
-  const bool full = serial_e != kNo && (words > 0 || bn.section > 0);
+  const size_t serial_e = banner_tail(q, end, &bn);
+  const bool full = serial_e != kNo;
   const bool lone = !full && q >= end;
   bool transmission = false;
   if (!full && !lone) {
@@ -1058,13 +1058,11 @@ size_t Reader::try_banner(const Line& ln, size_t p, bool first) {
     other_class_ = have_other_class_ ? other_class_.combine(*cls) : *cls;
     have_other_class_ = true;
   }
+  const bool after_blank = first && ln.after_blank;
   if (full || (lone && banner_block_ < 0 && phase_ == Phase::kTop && !transmission &&
-               cont_ != Cont::kRouting)) {
-    if (full) {
-      bn.post = std::string(t_.substr(post_b, post_e - post_b));
-      bn.serial = std::string(t_.substr(k, serial_e - k));
-    }
+               (cont_ != Cont::kRouting || after_blank))) {
     if (banner_block_ < 0) {
+      banner_lone_ = !full;
       if (repeating_) end_repeat();
       const int idx = add_block(BlockKind::kBanner, p, unit_end, ln.number);
       banner_block_ = idx;
@@ -1106,6 +1104,48 @@ size_t Reader::try_banner(const Line& ln, size_t p, bool first) {
   return unit_end;
 }
 
+size_t Reader::banner_tail(size_t q, size_t end, Banner* bn) const {
+  // "SECTION 01 OF 03"
+  if (match_ci(t_, q, "SECTION")) {
+    size_t k = skip_blanks(t_, q + 7, end);
+    const size_t d1 = digits_end(t_, k, end);
+    size_t k2 = skip_blanks(t_, d1, end);
+    if (d1 > k && match_ci(t_, k2, "OF")) {
+      k2 = skip_blanks(t_, k2 + 2, end);
+      const size_t d2 = digits_end(t_, k2, end);
+      if (d2 > k2 && d1 - k <= 3 && d2 - k2 <= 3) {
+        bn->section = 0;
+        bn->section_count = 0;
+        for (size_t i = k; i < d1; ++i)
+          bn->section = bn->section * 10 + static_cast<uint32_t>(t_[i] - '0');
+        for (size_t i = k2; i < d2; ++i)
+          bn->section_count = bn->section_count * 10 + static_cast<uint32_t>(t_[i] - '0');
+        q = skip_blanks(t_, d2, end);
+      }
+    }
+  }
+  // Post words, then the serial.
+  const size_t post_b = q;
+  size_t post_e = q;
+  size_t words = 0;
+  size_t k = q;
+  while (k < end && words < 6 && k - post_b <= 40) {
+    if (is_digit(t_[k])) break;
+    const size_t w = k;
+    while (k < end && (is_alpha(t_[k]) || t_[k] == '.' || t_[k] == '-' || t_[k] == '/')) ++k;
+    if (k == w || (k < end && blank_len(t_, k) == 0)) break;
+    post_e = k;
+    ++words;
+    k = skip_blanks(t_, k, end);
+  }
+  if (k >= end || !is_digit(t_[k])) return kNo;
+  const size_t d = digits_end(t_, k, end);
+  if (d - k < 3 || d - k > 8 || (words == 0 && bn->section == 0)) return kNo;
+  bn->post = std::string(t_.substr(post_b, post_e - post_b));
+  bn->serial = std::string(t_.substr(k, d - k));
+  return d;
+}
+
 bool Reader::continues(const Line& ln, size_t p, bool first) const {
   if (open_ < 0) return false;
   const bool after_blank = first && ln.after_blank;
@@ -1131,7 +1171,18 @@ bool Reader::continues(const Line& ln, size_t p, bool first) const {
       return true;
     }
     case Cont::kSubject: {
-      if (after_blank) return false;
+      if (after_blank) {
+        // "...NORTH KOREA AFTER CURRENCY\n\nREFORM": a wrapped subject word after a blank.
+        if (open_lines_ > 2 || ln.end - p > 40 || t_[ln.end - 1] == ':') return false;
+        for (size_t i = p; i < ln.end; ++i)
+          if (is_lower(t_[i]) || is_digit(t_[i])) return false;
+        const Block& b = doc_.blocks[static_cast<size_t>(open_)];
+        for (const Span& sp : b.pieces)
+          for (uint32_t i = sp.begin; i < sp.end; ++i)
+            if (is_lower(t_[i])) return false;
+        const Span last = b.pieces.back();
+        return last.end - doc_.source.line_start(doc_.source.line_of(last.begin)) >= 40;
+      }
       if (!first) return true;
       if (ln.end > ln.begin && t_[ln.end - 1] == ':') return false;
       const Block& b = doc_.blocks[static_cast<size_t>(open_)];
@@ -1214,37 +1265,71 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
       return e;
     }
   }
-  if (size_t e = try_notice(ln, p, first); e != kNo) return e;
+  if (size_t e = try_notice(ln, p, first); e != kNo) {
+    if (cont_ != Cont::kNotice) open(-1, Cont::kNone);
+    return e;
+  }
+  if (banner_lone_ && first && doc_.banner && doc_.blocks.back().kind == BlockKind::kBanner) {
+    // "C O N F I D E N T I A L\nSECTION 01 OF 02 BAKU 000687".
+    Banner tail = *doc_.banner;
+    const size_t e = banner_tail(p, ln.end, &tail);
+    banner_lone_ = false;
+    if (e != kNo) {
+      append(banner_block_, p, e, ln.number);
+      remember_header(p, e, BlockKind::kBanner);
+      tail.block = doc_.banner->block;
+      doc_.banner = std::move(tail);
+      banner_post_prefix_.clear();
+      for (char ch : doc_.banner->post.substr(0, 10)) banner_post_prefix_ += reader::to_upper(ch);
+      return e;
+    }
+  }
   if (size_t e = try_banner(ln, p, first); e != kNo) return e;
 
   // Routing lines: before the banner, in a repeated section header, or
   // continuing an open routing block.
-  if (first && (phase_ == Phase::kTop || repeating_ || cont_ == Cont::kRouting)) {
+  const bool line_like = first || (p > 0 && t_[p - 1] == '\t');
+  if (line_like && (phase_ == Phase::kTop || repeating_ || cont_ == Cont::kRouting)) {
     Dtg dtg;
     dtg.day = 0;
-    const bool routing = reader::is_routing_line(t_, p, end, &dtg);
+    // cables.csv puts the next field after a tab on the same line.
+    const size_t tab = t_.substr(p, ln.end - p).find('\t');
+    const size_t end_r = tab == std::string_view::npos ? ln.end : p + tab;
+    const bool routing = reader::is_routing_line(t_, p, end_r, &dtg);
     if (routing || (cont_ == Cont::kRouting && !after_blank && !repeating_)) {
       if (routing && dtg.day > 0 && !dtg_) dtg_ = dtg;
       if (routing && match_cs(t_, p, "DE ") && de_serial_.empty()) {
-        const size_t hash = t_.substr(p, end - p).find('#');
+        const size_t hash = t_.substr(p, end_r - p).find('#');
         if (hash != std::string_view::npos) {
-          const size_t d = digits_end(t_, p + hash + 1, end);
+          const size_t d = digits_end(t_, p + hash + 1, end_r);
           de_serial_ = std::string(t_.substr(p + hash + 1, d - p - hash - 1));
         }
       }
       if (routing && match_cs(t_, p, "FM ") && fm_text_.empty())
-        fm_text_ = std::string(trim_view(t_.substr(p + 3, end - p - 3)));
+        fm_text_ = std::string(trim_view(t_.substr(p + 3, end_r - p - 3)));
+      // "ZNY CCCCC ZZH": the transmission's own classification, a fallback
+      // when the telegram has no classification line.
+      if (routing && (match_cs(t_, p, "ZNY ") || match_cs(t_, p, "ZNR ")) && !routing_level_) {
+        const size_t k = skip_blanks(t_, p + 4, end_r);
+        if (k + 5 <= end_r) {
+          const std::string_view code = t_.substr(k, 5);
+          if (code == "TTTTT") routing_level_ = Level::kTopSecret;
+          if (code == "SSSSS") routing_level_ = Level::kSecret;
+          if (code == "CCCCC") routing_level_ = Level::kConfidential;
+          if (code == "UUUUU") routing_level_ = Level::kUnclassified;
+        }
+      }
       if (repeating_) {
         if (routing) {
-          repeated_block(BlockKind::kRouting, p, end, ln.number);
-          return end;
+          repeated_block(BlockKind::kRouting, p, end_r, ln.number);
+          return end_r;
         }
       } else if (cont_ == Cont::kRouting && open_ >= 0) {
-        append(open_, p, end, ln.number);
-        return end;
+        append(open_, p, end_r, ln.number);
+        return end_r;
       } else if (routing && phase_ == Phase::kTop) {
-        open(add_block(BlockKind::kRouting, p, end, ln.number), Cont::kRouting);
-        return end;
+        open(add_block(BlockKind::kRouting, p, end_r, ln.number), Cont::kRouting);
+        return end_r;
       }
     }
   }
@@ -1324,7 +1409,7 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
         repeated_block(kind, p, e, ln.number);
         return e;
       }
-      if (phase_ == Phase::kBody && kind != BlockKind::kClassifiedBy &&
+      if (phase_ == Phase::kBody && !early_body() && kind != BlockKind::kClassifiedBy &&
           kind != BlockKind::kEoLine) {
         // Keywords inside the body are text.
       } else {
@@ -1336,6 +1421,10 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
         if (phase_ == Phase::kTop) phase_ = Phase::kHeader;
         if (kind == BlockKind::kEoLine || kind == BlockKind::kTags || kind == BlockKind::kSubject)
           header_fields_seen_ = true;
+        if (kind == BlockKind::kRef) ref_letter_ = last_item_letter(p, e);
+        if (phase_ == Phase::kBody && kind != BlockKind::kClassifiedBy &&
+            kind != BlockKind::kEoLine)
+          phase_ = Phase::kHeader;  // a header field after a stray early line
         remember_header(p, e, kind);
         if (kind == BlockKind::kSubject) {
           // Its own mark: "SUBJECT: (S) ...".
@@ -1395,6 +1484,32 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     return end;
   }
 
+  // Reference items ("(B) SAN JOSE 02008", "¶B. (B) NAIROBI 1114") on their own
+  // lines after REF, or under the header fields when the REF line is lost.
+  if (first && phase_ != Phase::kBody && !repeating_) {
+    char letter = 0;
+    if (ref_item(ln, p, &letter)) {
+      const bool marking_letter = parse_portion_marking(std::string_view(&letter, 1)).kind !=
+                                  MarkingParse::Kind::kNotMarking;
+      const bool in_sequence = ref_letter_ != 0 && letter == ref_letter_ + 1;
+      if (open_ >= 0 && cont_ == Cont::kRef && (!marking_letter || in_sequence)) {
+        const size_t e = next_boundary(ln, p, true);
+        append(open_, p, e, ln.number);
+        remember_header(p, e, BlockKind::kRef);
+        ref_letter_ = letter;
+        return e;
+      }
+      if (header_fields_seen_ && !marking_letter && letter != 'A' && letter != 'a') {
+        const size_t e = next_boundary(ln, p, true);
+        const int idx = add_block(BlockKind::kRef, p, e, ln.number);
+        remember_header(p, e, BlockKind::kRef);
+        ref_letter_ = letter;
+        open(idx, Cont::kRef);
+        return e;
+      }
+    }
+  }
+
   // Paragraph labels.
   {
     Label lb;
@@ -1421,7 +1536,12 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     while (k < end && k - p <= kMaxMarkInside + 1 && t_[k] != ')' && t_[k] != '(') ++k;
     if (k < end && t_[k] == ')' && (k + 1 >= end || !is_word_byte(t_[k + 1]))) {
       MarkingParse mp = parse_portion_marking(t_.substr(p + 1, k - p - 1));
-      if (mp.kind != MarkingParse::Kind::kNotMarking && (first || phase_ != Phase::kBody))
+      // A garbled mark on unlabelled text must look like one: short ("(SE)", "(N/SF)"),
+      // never an acronym such as "(INCSR)".
+      size_t letters = 0;
+      for (size_t i = p + 1; i < k; ++i) letters += is_alpha(t_[i]) ? 1u : 0u;
+      const bool plausible = mp.kind == MarkingParse::Kind::kMarking || letters <= 3;
+      if (plausible && mp.kind != MarkingParse::Kind::kNotMarking)
         return mark_paragraph_unit(ln, p, k + 1, mp);
     }
   }
@@ -1431,8 +1551,10 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
 
 size_t Reader::labelled_unit(const Line& ln, size_t p, const Label& lb) {
   to_body();
+  labelled_seen_ = true;
   const size_t text_from = lb.has_mark ? lb.mark_end : lb.end;
-  const size_t e = next_boundary(ln, std::max(p, text_from > p ? text_from - 1 : p), false);
+  // The first word of the text never ends the unit ("40. (c) Yes ...").
+  const size_t e = next_boundary(ln, skip_blanks(t_, text_from, ln.end), false);
   const bool sub = lb.rank > 0;
   const int idx =
       add_block(sub ? BlockKind::kSubParagraph : BlockKind::kParagraph, p, e, ln.number);
@@ -1488,6 +1610,17 @@ size_t Reader::labelled_unit(const Line& ln, size_t p, const Label& lb) {
       last_bullet_ = lb.text;
       break;
   }
+  {
+    const size_t m = skip_blanks(t_, lb.end, ln.end);
+    const bool letter_item =
+        !lb.has_mark && m + 2 < ln.end && t_[m] == '(' && is_alpha(t_[m + 1]) && t_[m + 2] == ')';
+    label_paren_letter_ =
+        letter_item ? t_[m + 1]
+        : (lb.has_mark && lb.mark_end == lb.mark_begin + 3 && label_paren_letter_ != 0 &&
+           t_[lb.mark_begin + 1] == label_paren_letter_ + 1)
+            ? t_[lb.mark_begin + 1]
+            : 0;
+  }
   open(idx, Cont::kLabelled);
   return e;
 }
@@ -1495,7 +1628,7 @@ size_t Reader::labelled_unit(const Line& ln, size_t p, const Label& lb) {
 size_t Reader::mark_paragraph_unit(const Line& ln, size_t p, size_t mark_end,
                                    const MarkingParse& mp) {
   to_body();
-  const size_t e = next_boundary(ln, mark_end > p ? mark_end - 1 : p, false);
+  const size_t e = next_boundary(ln, skip_blanks(t_, mark_end, ln.end), false);
   const int idx = add_block(BlockKind::kParagraph, p, e, ln.number);
   Block& b = doc_.blocks[static_cast<size_t>(idx)];
   PortionMark pm;
@@ -1582,6 +1715,7 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
     return e;
   }
   to_body();
+  ++body_blocks_;
   const int idx = add_block(BlockKind::kParagraph, p, e, ln.number);
   for (auto& r : rank_block_) r = -1;
   rank_block_[0] = idx;
@@ -1589,6 +1723,40 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
   last_paren_number_ = 0;
   open(idx, Cont::kUnlabelled);
   return e;
+}
+
+bool Reader::ref_item(const Line& ln, size_t p, char* letter) const {
+  const size_t end = ln.end;
+  size_t q = p;
+  if (is_pilcrow(t_, q)) q = skip_blanks(t_, q + 2, end);
+  size_t after = kNo;
+  if (q + 2 < end && t_[q] == '(' && is_alpha(t_[q + 1]) && t_[q + 2] == ')') {
+    *letter = t_[q + 1];
+    after = q + 3;
+  } else if (q + 1 < end && is_alpha(t_[q]) && (t_[q + 1] == '.' || t_[q + 1] == ')')) {
+    *letter = t_[q];
+    after = q + 2;
+  } else {
+    return false;
+  }
+  if (after < end && blank_len(t_, after) == 0) return false;
+  // A citation: a number soon after the letter ("NAIROBI 988", "05 Sao Paulo 975").
+  const size_t body = skip_blanks(t_, after, end);
+  for (size_t k = body; k < end && k < body + 40; ++k)
+    if (is_digit(t_[k])) return true;
+  return end - p <= 50;
+}
+
+char Reader::last_item_letter(size_t b, size_t e) const {
+  char last = 0;
+  for (size_t i = b; i + 2 < e; ++i) {
+    if (i > b && !is_blank(t_[i - 1])) continue;
+    if (t_[i] == '(' && is_upper(t_[i + 1]) && t_[i + 2] == ')')
+      last = t_[i + 1];
+    else if (is_upper(t_[i]) && (t_[i + 1] == '.' || t_[i + 1] == ')') && is_blank(t_[i + 2]))
+      last = t_[i];
+  }
+  return last;
 }
 
 // ---------------------------------------------------------------- the block pass
@@ -1931,26 +2099,36 @@ void Reader::finish() {
       floor = have_floor ? floor.combine(other_class_) : other_class_;
       have_floor = true;
     }
+    if (routing_level_) {
+      Classification r;
+      r.level = *routing_level_;
+      floor = have_floor ? floor.combine(r) : r;
+      have_floor = true;
+    }
+    // No classification line: the most restrictive portion mark too, and at
+    // least CONFIDENTIAL when a declassification date says it is classified.
+    for (const Block& b : doc_.blocks)
+      if (b.mark && (is_portion(b.kind) || b.kind == BlockKind::kSubject))
+        floor = floor.combine(b.mark->classification);
+    const DeclassKind k = doc_.declass.kind;
+    if (!have_floor && floor.level == Level::kUnclassified && k != DeclassKind::kNotApplicable &&
+        k != DeclassKind::kMissing && k != DeclassKind::kDeclassified)
+      floor.level = Level::kConfidential;
+    size_t at = doc_.preamble ? doc_.preamble->span.end : 0;
+    for (const Block& b : doc_.blocks) {
+      if (b.kind != BlockKind::kPreamble && b.kind != BlockKind::kNotice) {
+        at = b.span.begin;
+        break;
+      }
+    }
+    diag(Severity::kWarning, "missing-banner", std::min(at, t_.size()),
+         "no classification line found; unmarked text read as " + floor.text() + " (fail closed)",
+         -1);
   }
   // "(C - ENTIRE TEXT)" covers the whole telegram.
   for (const Block& b : doc_.blocks)
     if (b.mark && b.mark->entire_text && !b.mark->garbled)
       floor = floor.combine(b.mark->classification);
-  if (!have_floor) {
-    // No classification line at all: the most restrictive portion mark, and at
-    // least CONFIDENTIAL when a declassification instruction says it is classified.
-    for (const Block& b : doc_.blocks)
-      if (b.mark && (is_portion(b.kind) || b.kind == BlockKind::kSubject))
-        floor = floor.combine(b.mark->classification);
-    const DeclassKind k = doc_.declass.kind;
-    if (floor.level == Level::kUnclassified && k != DeclassKind::kNotApplicable &&
-        k != DeclassKind::kMissing && k != DeclassKind::kDeclassified)
-      floor.level = Level::kConfidential;
-    const size_t at = doc_.preamble ? doc_.preamble->span.end : 0;
-    diag(Severity::kWarning, "missing-banner", std::min(at + 1, t_.size()),
-         "no classification line found; unmarked text read as " + floor.text() + " (fail closed)",
-         -1);
-  }
   const bool classified = floor.level > Level::kUnclassified;
   settle_classifications(floor, classified);
 
