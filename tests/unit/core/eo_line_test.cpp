@@ -268,6 +268,8 @@ const EvalCase kEval[] = {
     {"E.O. 12958: DECL: TEN YEARS AFTER KOREAN UNIFICATION", "2009-04-22", "2034-12-31", false,
      false, false},
     {"E.O. 12958: DNG: CO 04/08/2026", "2006-04-08", "2031-12-31", false, false, false},
+    // A downgrade date after the 25-year date: never declassified before it.
+    {"E.O. 12958: DNG: CO 04/08/2036", "2008-04-08", "2036-04-08", false, false, false},
     {"E.O. 12958: DECL: (##)", "2010-01-01", "2035-12-31", false, false, false},
     {"E.O. 12958:", "2005-02-01", "2030-12-31", false, false, false},
     {"E.O. 12958: DECL: 01/14/2005", "2009-01-14", "2034-12-31", false, false, false},
