@@ -1,0 +1,92 @@
+// Proof that nothing leaked: each output of a document is searched for the
+// document's withheld material, in every form the writers could have put it
+// (docs/release-outputs.md, "Verification"). Independent of the release view:
+// the withheld material is computed here again from the document and the
+// decisions, so a bug in the view builder cannot hide its own leak.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "declass/core/decisions.h"
+#include "declass/core/document.h"
+#include "declass/render/page_layout.h"
+
+namespace declass::render {
+
+namespace detail {
+class NeedleIndex;
+}  // namespace detail
+
+/// What must never appear in the outputs of one document. Needles are
+/// case-folded word sequences (see docs/release-outputs.md for the rule):
+/// - every redacted term (the text of a redaction span), whatever its length;
+/// - every word of withheld text of 3+ characters (numbers: 6+ digits) that is
+///   not also released in the document nor part of the writers' own wording;
+/// - every run of 3 consecutive withheld words (10+ characters) that does not
+///   also occur in the released text or the writers' wording.
+class WithheldMaterial {
+ public:
+  struct Needle {
+    std::vector<std::string> tokens;  ///< folded words
+    uint32_t origin = 0;              ///< offset of its first occurrence in the source
+    core::Position where;             ///< line:col of that occurrence
+    uint32_t chars = 0;               ///< code points, for messages
+    enum Kind : uint8_t { kTerm, kWord, kPhrase } kind = kWord;
+    bool released_elsewhere = false;  ///< kTerm: the term also stands in released text
+  };
+
+  const std::vector<Needle>& needles() const { return needles_; }
+  const std::string& source_path() const { return source_path_; }
+  const std::string& document_id() const { return document_id_; }
+  /// Number of withheld bytes the material was built from.
+  uint64_t withheld_bytes() const { return withheld_bytes_; }
+
+ private:
+  friend WithheldMaterial collect_withheld(const core::Document&, const core::Decisions&,
+                                           const std::vector<std::string>&);
+  friend class detail::NeedleIndex;
+  std::vector<Needle> needles_;
+  std::unordered_map<std::string, std::vector<uint32_t>> by_first_;  // first token -> needles
+  std::string source_path_;
+  std::string document_id_;
+  uint64_t withheld_bytes_ = 0;
+};
+
+/// Builds the withheld material of `doc` under `decisions`, with the same
+/// fail-closed reading as make_release_view() (a block without decision, a
+/// DENIED IN FULL document, uncovered text: withheld). `extra_wording` lists
+/// more text the outputs legitimately hold (e.g. the Bates prefix).
+WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisions& decisions,
+                                  const std::vector<std::string>& extra_wording = {});
+
+/// One problem found in an output. Messages never quote withheld text: they
+/// say where it came from (source line:col) and where it was found.
+struct Finding {
+  std::string code;  ///< "leak", "term-released", "pdf-hygiene", "pdf-unreadable"
+  std::string message;
+};
+
+struct VerifyReport {
+  std::vector<Finding> findings;
+  uint64_t channels = 0;  ///< decoded views searched (for the record)
+  bool ok() const { return findings.empty(); }
+  /// Each finding as an error diagnostic on `output_path`.
+  std::vector<core::Diagnostic> diagnostics(const std::string& output_path) const;
+};
+
+enum class OutputKind : uint8_t {
+  kText,       ///< the text release
+  kPdf,        ///< the release PDF: raw bytes, every stream, strings, fonts, hygiene
+  kLog,        ///< a log (CSV or JSON Lines): numbers in it are ours, so digits are not needles
+  kExtracted,  ///< text a PDF extractor got (e.g. pdftotext output)
+};
+
+/// Searches `bytes`, the output `name` of the document, for `material`.
+VerifyReport verify_output(const WithheldMaterial& material, OutputKind kind,
+                           std::string_view bytes, const std::string& name);
+
+}  // namespace declass::render

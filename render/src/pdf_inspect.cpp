@@ -1,0 +1,609 @@
+#include "pdf_inspect.h"
+
+#include <podofo/podofo.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "verify_text.h"
+
+namespace declass::render::detail {
+
+namespace {
+
+using PoDoFo::PdfDictionary;
+using PoDoFo::PdfName;
+using PoDoFo::PdfObject;
+using PoDoFo::PdfReference;
+
+// Keys and type names a release PDF must never carry (docs/release-outputs.md).
+const std::set<std::string, std::less<>>& forbidden_names() {
+  static const std::set<std::string, std::less<>> k = {
+      "AA",        "AcroForm",       "ActualText",    "Alt",       "Annot",
+      "Annots",    "EmbeddedFile",   "EmbeddedFiles", "Encrypt",   "Filespec",
+      "JS",        "JavaScript",     "Launch",        "Metadata",  "Names",
+      "ObjStm",    "OpenAction",     "Outlines",      "PieceInfo", "Prev",
+      "RichMedia", "StructTreeRoot", "SubmitForm",    "URI",       "XFA",
+      "XRef",      "XRefStm"};
+  return k;
+}
+
+const std::set<std::string, std::less<>> kTrailerKeys = {"ID", "Info", "Root", "Size"};
+const std::set<std::string, std::less<>> kCatalogKeys = {"Pages", "Type"};
+const std::set<std::string, std::less<>> kInfoKeys = {"CreationDate", "ModDate", "Producer",
+                                                      "Title"};
+const std::set<std::string, std::less<>> kPageKeys = {"Contents", "MediaBox", "Parent", "Resources",
+                                                      "Type"};
+
+size_t count(std::string_view hay, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+bool pdf_space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+bool pdf_delim(char c) {
+  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+         c == '}' || c == '/' || c == '%';
+}
+int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A minimal PDF lexer, enough for content streams and CMaps.
+struct Token {
+  enum Kind : uint8_t { kString, kName, kOther, kArrayOpen, kArrayClose, kEnd } kind = kEnd;
+  std::string value;  // decoded string bytes, name (decoded #xx), or operator/number text
+};
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view s) : s_(s) {}
+  Token next() {
+    while (i_ < s_.size()) {
+      if (pdf_space(s_[i_])) {
+        ++i_;
+      } else if (s_[i_] == '%') {
+        while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
+      } else {
+        break;
+      }
+    }
+    Token t;
+    if (i_ >= s_.size()) return t;
+    const char c = s_[i_];
+    if (c == '(') {
+      t.kind = Token::kString;
+      ++i_;
+      int depth = 1;
+      while (i_ < s_.size()) {
+        char d = s_[i_++];
+        if (d == '\\' && i_ < s_.size()) {
+          const char e = s_[i_++];
+          switch (e) {
+            case 'n':
+              t.value += '\n';
+              break;
+            case 'r':
+              t.value += '\r';
+              break;
+            case 't':
+              t.value += '\t';
+              break;
+            case 'b':
+              t.value += '\b';
+              break;
+            case 'f':
+              t.value += '\f';
+              break;
+            case '\r':
+              if (i_ < s_.size() && s_[i_] == '\n') ++i_;
+              break;
+            case '\n':
+              break;
+            default:
+              if (e >= '0' && e <= '7') {
+                int v = e - '0';
+                for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++k)
+                  v = v * 8 + (s_[i_++] - '0');
+                t.value += static_cast<char>(v & 0xFF);
+              } else {
+                t.value += e;
+              }
+          }
+          continue;
+        }
+        if (d == '(') ++depth;
+        if (d == ')' && --depth == 0) break;
+        t.value += d;
+      }
+      return t;
+    }
+    if (c == '<' && i_ + 1 < s_.size() && s_[i_ + 1] == '<') {
+      i_ += 2;
+      t.kind = Token::kOther;
+      t.value = "<<";
+      return t;
+    }
+    if (c == '>' && i_ + 1 < s_.size() && s_[i_ + 1] == '>') {
+      i_ += 2;
+      t.kind = Token::kOther;
+      t.value = ">>";
+      return t;
+    }
+    if (c == '<') {
+      t.kind = Token::kString;
+      ++i_;
+      int hi = -1;
+      while (i_ < s_.size() && s_[i_] != '>') {
+        const int v = hexval(s_[i_++]);
+        if (v < 0) continue;
+        if (hi < 0) {
+          hi = v;
+        } else {
+          t.value += static_cast<char>(hi * 16 + v);
+          hi = -1;
+        }
+      }
+      if (hi >= 0) t.value += static_cast<char>(hi * 16);
+      ++i_;
+      return t;
+    }
+    if (c == '[' || c == ']') {
+      ++i_;
+      t.kind = c == '[' ? Token::kArrayOpen : Token::kArrayClose;
+      return t;
+    }
+    if (c == '/') {
+      ++i_;
+      t.kind = Token::kName;
+      while (i_ < s_.size() && !pdf_space(s_[i_]) && !pdf_delim(s_[i_])) {
+        if (s_[i_] == '#' && i_ + 2 < s_.size() && hexval(s_[i_ + 1]) >= 0 &&
+            hexval(s_[i_ + 2]) >= 0) {
+          t.value += static_cast<char>(hexval(s_[i_ + 1]) * 16 + hexval(s_[i_ + 2]));
+          i_ += 3;
+        } else {
+          t.value += s_[i_++];
+        }
+      }
+      return t;
+    }
+    t.kind = Token::kOther;
+    if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
+      t.value = std::string(1, c);
+      ++i_;
+      return t;
+    }
+    while (i_ < s_.size() && !pdf_space(s_[i_]) && !pdf_delim(s_[i_])) t.value += s_[i_++];
+    return t;
+  }
+  size_t pos() const { return i_; }
+  void skip_to(size_t i) { i_ = i; }
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+// A font's code -> text map (from its ToUnicode CMap).
+struct FontMap {
+  int code_bytes = 2;
+  std::map<uint32_t, std::string> to_text;  // UTF-8
+  std::string decode(std::string_view bytes, size_t offset = 0) const {
+    std::string out;
+    const auto n = static_cast<size_t>(code_bytes);
+    for (size_t i = offset; i + n <= bytes.size(); i += n) {
+      uint32_t code = 0;
+      for (size_t k = 0; k < n; ++k) code = (code << 8) | static_cast<unsigned char>(bytes[i + k]);
+      auto it = to_text.find(code);
+      out += it != to_text.end() ? it->second : std::string(" ");
+    }
+    return out;
+  }
+};
+
+uint32_t code_of(const std::string& bytes) {
+  uint32_t v = 0;
+  for (const char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+FontMap parse_cmap(std::string_view cmap) {
+  FontMap f;
+  Lexer lx(cmap);
+  enum { kNone, kChar, kRange, kSpace } mode = kNone;
+  std::vector<Token> ops;
+  for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next()) {
+    if (t.kind == Token::kOther) {
+      if (t.value == "beginbfchar")
+        mode = kChar;
+      else if (t.value == "beginbfrange")
+        mode = kRange;
+      else if (t.value == "begincodespacerange")
+        mode = kSpace;
+      else if (t.value.rfind("end", 0) == 0)
+        mode = kNone;
+      ops.clear();
+      continue;
+    }
+    if (t.kind == Token::kArrayClose) {
+      // bfrange with an array of destinations: lo hi [d0 d1 ...]
+      if (mode == kRange && ops.size() >= 3) {
+        const uint32_t lo = code_of(ops[0].value);
+        for (size_t k = 2; k < ops.size(); ++k)
+          f.to_text[lo + static_cast<uint32_t>(k - 2)] = utf16be_to_utf8(ops[k].value);
+      }
+      ops.clear();
+      continue;
+    }
+    if (t.kind != Token::kString && t.kind != Token::kArrayOpen) continue;
+    if (t.kind == Token::kArrayOpen) continue;
+    ops.push_back(t);
+    if (mode == kSpace && ops.size() == 2) {
+      f.code_bytes = std::clamp(static_cast<int>(ops[0].value.size()), 1, 4);
+      ops.clear();
+    } else if (mode == kChar && ops.size() == 2) {
+      f.to_text[code_of(ops[0].value)] = utf16be_to_utf8(ops[1].value);
+      ops.clear();
+    } else if (mode == kRange && ops.size() == 3) {
+      // lo hi dst: dst's last unit counts up.
+      const uint32_t lo = code_of(ops[0].value);
+      const uint32_t hi = code_of(ops[1].value);
+      std::string dst = ops[2].value;
+      for (uint32_t c = lo; c <= hi && c - lo < 65536 && !dst.empty(); ++c) {
+        f.to_text[c] = utf16be_to_utf8(dst);
+        dst.back() = static_cast<char>(static_cast<unsigned char>(dst.back()) + 1);
+      }
+      ops.clear();
+    }
+  }
+  return f;
+}
+
+// Subset tags ("ABCDEF+") are random-looking capitals: blank them out of the
+// binary channels so that they cannot pass for a withheld word.
+std::string scrub_tags(std::string s) {
+  for (size_t i = 6; i < s.size(); ++i) {
+    if (s[i] != '+') continue;
+    bool tag = true;
+    for (size_t k = i - 6; k < i && tag; ++k) tag = s[k] >= 'A' && s[k] <= 'Z';
+    if (tag)
+      std::fill(s.begin() + static_cast<std::ptrdiff_t>(i - 6),
+                s.begin() + static_cast<std::ptrdiff_t>(i + 1), ' ');
+  }
+  return s;
+}
+
+std::string string_text(const PoDoFo::PdfString& s) {
+  const std::string_view raw(s.GetString(), static_cast<size_t>(s.GetLength()));
+  if (raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0xFE &&
+      static_cast<unsigned char>(raw[1]) == 0xFF)
+    return utf16be_to_utf8(raw, 2);
+  if (s.IsUnicode()) return s.GetStringUtf8();
+  return cp1252_to_utf8(raw);
+}
+
+std::string ref_name(const PdfReference& r) {
+  return "object " + std::to_string(r.ObjectNumber()) + " " + std::to_string(r.GenerationNumber());
+}
+
+class Scanner {
+ public:
+  explicit Scanner(PdfScan& out) : out_(out) {}
+
+  void raw(std::string_view bytes) {
+    const size_t eofs = count(bytes, "%%EOF");
+    if (eofs != 1)
+      out_.problems.push_back(std::to_string(eofs) +
+                              " %%EOF markers; a complete rewrite has exactly 1");
+    const size_t startxrefs = count(bytes, "startxref");
+    size_t xrefs = 0;
+    for (size_t at = bytes.find("xref"); at != std::string_view::npos;
+         at = bytes.find("xref", at + 1))
+      if (at == 0 || bytes[at - 1] == '\n' || bytes[at - 1] == '\r') ++xrefs;
+    if (xrefs != 1 || startxrefs != 1)
+      out_.problems.push_back(std::to_string(xrefs) + " xref tables and " +
+                              std::to_string(startxrefs) +
+                              " startxref; a complete rewrite has exactly 1 of each");
+    const size_t trailers = count(bytes, "trailer");
+    if (trailers != 1) out_.problems.push_back(std::to_string(trailers) + " trailers; expected 1");
+    // Names outside stream data.
+    std::string outside;
+    outside.reserve(bytes.size());
+    for (size_t i = 0; i < bytes.size();) {
+      const size_t s = bytes.find("stream", i);
+      if (s == std::string_view::npos) {
+        outside.append(bytes.substr(i));
+        break;
+      }
+      const bool keyword = (s == 0 || bytes[s - 1] != 'd') && s + 6 < bytes.size() &&
+                           (bytes[s + 6] == '\r' || bytes[s + 6] == '\n');
+      if (!keyword) {
+        outside.append(bytes.substr(i, s + 6 - i));
+        i = s + 6;
+        continue;
+      }
+      outside.append(bytes.substr(i, s + 6 - i));
+      const size_t e = bytes.find("endstream", s + 6);
+      if (e == std::string_view::npos) {
+        out_.problems.push_back("a stream without endstream");
+        break;
+      }
+      i = e;
+    }
+    names(outside, "the file's objects");
+    out_.channels.push_back({"raw bytes", scrub_tags(cp1252_to_utf8(bytes)), true});
+  }
+
+  void names(std::string_view syntax, const std::string& where) {
+    Lexer lx(syntax);
+    for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next())
+      if (t.kind == Token::kName && forbidden_names().count(t.value))
+        add_problem("forbidden name /" + t.value + " in " + where);
+  }
+
+  void add_problem(std::string p) {
+    if (std::find(out_.problems.begin(), out_.problems.end(), p) == out_.problems.end())
+      out_.problems.push_back(std::move(p));
+  }
+
+  // Strings and names anywhere inside an object (dictionaries and arrays).
+  void walk(const PdfObject& o, const std::string& where, bool binary_strings) {
+    if (o.IsDictionary()) {
+      for (const auto& [key, value] : o.GetDictionary().GetKeys()) {
+        if (forbidden_names().count(key.GetName()))
+          add_problem("forbidden key /" + key.GetName() + " in " + where);
+        walk(*value, where, binary_strings || key.GetName() == "ID");
+      }
+    } else if (o.IsArray()) {
+      for (const PdfObject& v : o.GetArray()) walk(v, where, binary_strings);
+    } else if (o.IsName()) {
+      if (forbidden_names().count(o.GetName().GetName()))
+        add_problem("forbidden name /" + o.GetName().GetName() + " in " + where);
+    } else if (o.IsString() || o.IsHexString()) {
+      out_.channels.push_back({where + " string", string_text(o.GetString()), binary_strings});
+    }
+  }
+
+  void allow_only(const PdfObject* o, const std::set<std::string, std::less<>>& allowed,
+                  const std::string& what) {
+    if (o == nullptr || !o->IsDictionary()) return;
+    for (const auto& [key, value] : o->GetDictionary().GetKeys()) {
+      (void)value;
+      if (!allowed.count(key.GetName()))
+        add_problem("unexpected key /" + key.GetName() + " in the " + what);
+    }
+  }
+
+  // Binary guesses at text inside decoded stream bytes.
+  void binary_channels(const std::string& data, const std::string& where,
+                       const std::vector<FontMap>& fonts) {
+    out_.channels.push_back({where + " as Windows-1252", scrub_tags(cp1252_to_utf8(data)), true});
+    out_.channels.push_back({where + " as UTF-16BE", utf16be_to_utf8(data, 0), true});
+    out_.channels.push_back({where + " as UTF-16BE (odd)", utf16be_to_utf8(data, 1), true});
+    for (size_t k = 0; k < fonts.size(); ++k) {
+      out_.channels.push_back({where + " as glyph codes of font " + std::to_string(k + 1),
+                               fonts[k].decode(data, 0), true});
+      out_.channels.push_back(
+          {where + " as glyph codes of font " + std::to_string(k + 1) + " (odd)",
+           fonts[k].decode(data, 1), true});
+    }
+    // Hex strings inside the stream, decoded every way.
+    std::string hex_bytes;
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (data[i] != '<' || (i + 1 < data.size() && data[i + 1] == '<')) continue;
+      size_t j = i + 1;
+      std::string b;
+      int hi = -1;
+      bool ok = true;
+      while (j < data.size() && data[j] != '>' && ok) {
+        const int v = hexval(data[j]);
+        if (v >= 0) {
+          if (hi < 0)
+            hi = v;
+          else {
+            b += static_cast<char>(hi * 16 + v);
+            hi = -1;
+          }
+        } else if (!pdf_space(data[j])) {
+          ok = false;
+        }
+        ++j;
+      }
+      if (!ok || b.empty()) continue;
+      hex_bytes += b;
+      hex_bytes += '\n';
+      i = j;
+    }
+    if (!hex_bytes.empty()) {
+      out_.channels.push_back(
+          {where + " hex strings as Windows-1252", cp1252_to_utf8(hex_bytes), true});
+      out_.channels.push_back(
+          {where + " hex strings as UTF-16BE", utf16be_to_utf8(hex_bytes), true});
+      for (size_t k = 0; k < fonts.size(); ++k)
+        out_.channels.push_back(
+            {where + " hex strings as glyph codes of font " + std::to_string(k + 1),
+             fonts[k].decode(hex_bytes), true});
+    }
+  }
+
+  // The text an extractor gets from a content stream: every string shown,
+  // decoded through the font selected at that point.
+  std::string extract(std::string_view content, const std::map<std::string, const FontMap*>& fonts,
+                      bool joined) {
+    std::string out;
+    Lexer lx(content);
+    const FontMap* font = nullptr;
+    std::vector<Token> operands;
+    bool in_array = false;
+    std::vector<std::string> array_strings;
+    static const FontMap kOneByte = [] {
+      FontMap f;
+      f.code_bytes = 1;
+      for (uint32_t c = 0; c < 256; ++c)
+        f.to_text[c] = cp1252_to_utf8(std::string(1, static_cast<char>(c)));
+      return f;
+    }();
+    auto show = [&](const std::string& s) {
+      out += (font != nullptr ? font : &kOneByte)->decode(s);
+      if (!joined) out += ' ';
+    };
+    for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next()) {
+      if (t.kind == Token::kArrayOpen) {
+        in_array = true;
+        array_strings.clear();
+        continue;
+      }
+      if (t.kind == Token::kArrayClose) {
+        in_array = false;
+        continue;
+      }
+      if (in_array) {
+        if (t.kind == Token::kString) array_strings.push_back(t.value);
+        continue;
+      }
+      const bool number = t.kind == Token::kOther && !t.value.empty() &&
+                          ((t.value[0] >= '0' && t.value[0] <= '9') || t.value[0] == '-' ||
+                           t.value[0] == '+' || t.value[0] == '.');
+      if (t.kind != Token::kOther || number || t.value == "<<" || t.value == ">>") {
+        operands.push_back(t);
+        continue;
+      }
+      const std::string& op = t.value;
+      if (op == "Tf" && operands.size() >= 2 &&
+          operands[operands.size() - 2].kind == Token::kName) {
+        auto it = fonts.find(operands[operands.size() - 2].value);
+        font = it != fonts.end() ? it->second : nullptr;
+      } else if ((op == "Tj" || op == "'" || op == "\"") && !operands.empty() &&
+                 operands.back().kind == Token::kString) {
+        show(operands.back().value);
+      } else if (op == "TJ") {
+        for (const std::string& s : array_strings) show(s);
+        array_strings.clear();
+      } else if (op == "BI") {
+        // Inline image data is binary: skip to EI.
+        const size_t ei = content.find("EI", lx.pos());
+        lx.skip_to(ei == std::string_view::npos ? content.size() : ei + 2);
+      } else if (!joined && (op == "T*" || op == "Td" || op == "TD" || op == "Tm" || op == "ET")) {
+        out += ' ';
+      }
+      operands.clear();
+    }
+    return out;
+  }
+
+ private:
+  PdfScan& out_;
+};
+
+std::string filtered(const PdfObject* o) {
+  char* buf = nullptr;
+  PoDoFo::pdf_long len = 0;
+  o->GetStream()->GetFilteredCopy(&buf, &len);
+  std::string s(buf != nullptr ? buf : "", buf != nullptr ? static_cast<size_t>(len) : 0);
+  PoDoFo::podofo_free(buf);
+  return s;
+}
+
+}  // namespace
+
+PdfScan scan_pdf(std::string_view bytes) {
+  PdfScan out;
+  Scanner sc(out);
+  sc.raw(bytes);
+  PoDoFo::PdfError::EnableLogging(false);
+  try {
+    PoDoFo::PdfMemDocument doc;
+    doc.LoadFromBuffer(bytes.data(), static_cast<long>(bytes.size()));
+    out.loaded = true;
+    out.pages = static_cast<uint32_t>(doc.GetPageCount());
+    const PdfObject* trailer = doc.GetTrailer();
+    sc.allow_only(trailer, kTrailerKeys, "trailer");
+    if (trailer != nullptr) sc.walk(*trailer, "trailer", false);
+    sc.allow_only(doc.GetCatalog(), kCatalogKeys, "document catalog");
+    if (doc.GetInfo() != nullptr)
+      sc.allow_only(doc.GetInfo()->GetObject(), kInfoKeys, "info dictionary");
+
+    // Fonts first: their maps decode every stream.
+    std::vector<FontMap> font_maps;
+    std::map<std::string, size_t> map_of_font;  // font object ref -> font_maps index
+    std::set<std::string> font_programs;        // refs of embedded font files (binary)
+    for (PdfObject* o : doc.GetObjects()) {
+      if (!o->IsDictionary()) continue;
+      const PdfDictionary& d = o->GetDictionary();
+      if (const PdfObject* ff = d.GetKey("FontFile2"); ff && ff->IsReference())
+        font_programs.insert(ref_name(ff->GetReference()));
+      if (const PdfObject* ff = d.GetKey("FontFile"); ff && ff->IsReference())
+        font_programs.insert(ref_name(ff->GetReference()));
+      if (const PdfObject* ff = d.GetKey("FontFile3"); ff && ff->IsReference())
+        font_programs.insert(ref_name(ff->GetReference()));
+      const PdfObject* tu = d.GetKey("ToUnicode");
+      if (tu == nullptr || !tu->IsReference()) continue;
+      const PdfObject* cm = doc.GetObjects().GetObject(tu->GetReference());
+      if (cm == nullptr || !cm->HasStream()) continue;
+      map_of_font[ref_name(o->Reference())] = font_maps.size();
+      font_maps.push_back(parse_cmap(filtered(cm)));
+    }
+    for (PdfObject* o : doc.GetObjects()) {
+      const std::string where = ref_name(o->Reference());
+      sc.walk(*o, where, false);
+      if (!o->HasStream()) continue;
+      std::string data;
+      try {
+        data = filtered(o);
+      } catch (const PoDoFo::PdfError&) {
+        sc.add_problem(where + ": the stream cannot be decoded");
+        continue;
+      }
+      if (!font_programs.count(where)) sc.names(data, where + " stream");
+      sc.binary_channels(data, where + " stream", font_maps);
+    }
+    // Page text as an extractor sees it.
+    for (int p = 0; p < doc.GetPageCount(); ++p) {
+      PoDoFo::PdfPage* page = doc.GetPage(p);
+      if (page == nullptr) continue;
+      sc.allow_only(page->GetObject(), kPageKeys, "page " + std::to_string(p + 1) + " dictionary");
+      std::map<std::string, const FontMap*> fonts;
+      if (PdfObject* res = page->GetResources(); res != nullptr && res->IsDictionary()) {
+        PdfObject* fd = res->GetDictionary().GetKey("Font");
+        if (fd != nullptr && fd->IsReference()) fd = doc.GetObjects().GetObject(fd->GetReference());
+        if (fd != nullptr && fd->IsDictionary())
+          for (const auto& [name, ref] : fd->GetDictionary().GetKeys())
+            if (ref->IsReference())
+              if (auto it = map_of_font.find(ref_name(ref->GetReference()));
+                  it != map_of_font.end())
+                fonts[name.GetName()] = &font_maps[it->second];
+      }
+      std::string content;
+      PdfObject* c = page->GetContents();
+      if (c != nullptr && c->IsArray()) {
+        for (const PdfObject& e : c->GetArray()) {
+          const PdfObject* s = e.IsReference() ? doc.GetObjects().GetObject(e.GetReference()) : &e;
+          if (s != nullptr && s->HasStream()) content += filtered(s) + "\n";
+        }
+      } else if (c != nullptr && c->HasStream()) {
+        content = filtered(c);
+      }
+      // Extractors join pieces that sit close together ("(QUILLF) -20 (EATHER)"):
+      // search the text both with and without a break between pieces.
+      out.channels.push_back(
+          {"page " + std::to_string(p + 1) + " text", sc.extract(content, fonts, false), false});
+      out.channels.push_back({"page " + std::to_string(p + 1) + " text, pieces joined",
+                              sc.extract(content, fonts, true), false});
+    }
+  } catch (const PoDoFo::PdfError& e) {
+    const char* what = PoDoFo::PdfError::ErrorMessage(e.GetError());
+    out.error = what != nullptr ? what : "pdf library error";
+  }
+  return out;
+}
+
+}  // namespace declass::render::detail

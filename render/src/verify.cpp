@@ -1,0 +1,463 @@
+// Verification: the withheld material of a document, and the search of an
+// output for it. The byte classification below is deliberately written again
+// (not shared with release_builder.cpp): a bug there must not blind this.
+#include "declass/render/verify.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "declass/render/log_writer.h"
+#include "pdf_inspect.h"
+#include "verify_text.h"
+
+namespace declass::render {
+
+namespace detail {
+
+std::string fold(std::string_view word) {
+  std::string out(word);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  for_each_word(text, [&](size_t a, size_t b) { out.push_back(fold(text.substr(a, b - a))); });
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string cp1252_to_utf8(std::string_view bytes) {
+  static const char16_t k80[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                   0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+                                   0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  std::string out;
+  out.reserve(bytes.size());
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80)
+      out += static_cast<char>(c);
+    else if (c < 0xA0)
+      append_utf8(out, k80[c - 0x80]);
+    else
+      append_utf8(out, c);
+  }
+  return out;
+}
+
+std::string utf16be_to_utf8(std::string_view b, size_t offset) {
+  std::string out;
+  out.reserve(b.size());
+  for (size_t i = offset; i + 1 < b.size(); i += 2) {
+    char32_t u = static_cast<char32_t>((static_cast<unsigned char>(b[i]) << 8) |
+                                       static_cast<unsigned char>(b[i + 1]));
+    if (u >= 0xD800 && u <= 0xDBFF && i + 3 < b.size()) {
+      const char32_t lo = static_cast<char32_t>((static_cast<unsigned char>(b[i + 2]) << 8) |
+                                                static_cast<unsigned char>(b[i + 3]));
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+        i += 2;
+      } else {
+        u = 0xFFFD;
+      }
+    } else if (u >= 0xD800 && u <= 0xDFFF) {
+      u = 0xFFFD;
+    }
+    // Control characters separate words like any other non-letter.
+    append_utf8(out, u < 0x20 ? char32_t{' '} : u);
+  }
+  return out;
+}
+
+void NeedleIndex::search(std::string_view utf8, Channel channel, const std::string& output,
+                         const std::string& where, VerifyReport& report) {
+  ++report.channels;
+  const std::vector<std::string> toks = words(utf8);
+  const auto& needles = m_.needles();
+  for (size_t i = 0; i < toks.size(); ++i) {
+    auto it = m_.by_first_.find(toks[i]);
+    if (it == m_.by_first_.end()) continue;
+    for (const uint32_t k : it->second) {
+      if (reported_[k]) continue;
+      const WithheldMaterial::Needle& n = needles[k];
+      if (channel == Channel::kBinary && n.kind != WithheldMaterial::Needle::kPhrase && n.chars < 6)
+        continue;
+      if (channel == Channel::kLog && n.kind == WithheldMaterial::Needle::kWord &&
+          std::all_of(n.tokens[0].begin(), n.tokens[0].end(),
+                      [](char c) { return c >= '0' && c <= '9'; }))
+        continue;
+      if (i + n.tokens.size() > toks.size()) continue;
+      bool match = true;
+      for (size_t t = 1; t < n.tokens.size() && match; ++t) match = toks[i + t] == n.tokens[t];
+      if (!match) continue;
+      reported_[k] = true;
+      const char* what = n.kind == WithheldMaterial::Needle::kTerm     ? "withheld term"
+                         : n.kind == WithheldMaterial::Needle::kPhrase ? "withheld phrase"
+                                                                       : "withheld word";
+      Finding f;
+      f.code = n.released_elsewhere ? "term-released" : "leak";
+      f.message = std::string(what) + " from " + m_.source_path() + ":" +
+                  std::to_string(n.where.line) + ":" + std::to_string(n.where.column) + " (" +
+                  std::to_string(n.chars) + " characters) found in " + output + " (" + where + ")";
+      if (n.released_elsewhere)
+        f.message += "; the decisions also release this term elsewhere in the document";
+      report.findings.push_back(std::move(f));
+    }
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+using core::Action;
+using core::Block;
+using core::BlockKind;
+
+// Byte classes for verification (see the file comment).
+enum Class : uint8_t { kNone = 0, kShown = 1, kGone = 2, kHidden = 3 };
+
+bool blank(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// The words the writers print on their own (stamps, footers, log columns,
+// PDF structure, CMap and font program names): never needles as single words.
+constexpr const char* kWriterWording =
+    "UNCLASSIFIED U.S. Department of State Case No. Doc No. Date: RELEASED IN FULL PART DENIED "
+    "REVIEW AUTHORITY: (none) WITHHELD Page of DECLASS "
+    "document block span uncovered true false preamble notice routing banner caption addressee "
+    "eo-line tags subject ref classified-by paragraph sub-paragraph signature page-break "
+    "uncovered-text no-decision default "
+    "Type Catalog Pages Page Kids Count Parent MediaBox Resources ProcSet PDF Text ImageB ImageC "
+    "ImageI Font Contents Filter FlateDecode Length Length1 Subtype Type0 CIDFontType2 BaseFont "
+    "DejaVuSansMono DejaVu Sans Mono Encoding Identity-H DescendantFonts ToUnicode CIDSystemInfo "
+    "Registry Adobe Ordering Identity Supplement FontDescriptor FontName Flags FontBBox "
+    "ItalicAngle "
+    "Ascent Descent CapHeight StemV FontFile2 DW CIDToGIDMap Info Title Producer CreationDate "
+    "ModDate Root Size ID xref trailer startxref obj endobj stream endstream EOF "
+    "CIDInit findresource begin dict begincmap CMapName Adobe-Identity-UCS UCS CMapType "
+    "codespacerange begincodespacerange endcodespacerange beginbfchar endbfchar beginbfrange "
+    "endbfrange endcmap currentdict CMap defineresource pop end def "
+    "glyf loca head hhea hmtx maxp cvt fpgm prep post cmap OS2 "
+    "declass";
+
+struct Shingle {
+  std::string key;
+  uint32_t origin;
+  uint32_t chars;
+};
+
+uint32_t cps(std::string_view s) {
+  uint32_t n = 0;
+  for (const char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+bool all_digits(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisions& decisions,
+                                  const std::vector<std::string>& extra_wording) {
+  WithheldMaterial m;
+  m.source_path_ = doc.source.path();
+  m.document_id_ = doc.id;
+  const std::string_view text = doc.source.text();
+  const auto n = static_cast<uint32_t>(text.size());
+  std::vector<uint8_t> cls(n, kNone);
+  std::vector<int32_t> owner(n, -1);
+
+  auto action = [&](size_t b) {
+    if (b >= decisions.blocks.size()) return Action::kWithhold;
+    const Action a = decisions.blocks[b].action;
+    if (a == Action::kOmit) return a;
+    if (decisions.disposition == core::DocumentDisposition::kDeniedInFull) return Action::kWithhold;
+    return a == Action::kRelease || a == Action::kRedact ? a : Action::kWithhold;
+  };
+  for (size_t b = 0; b < doc.blocks.size(); ++b) {
+    const Action a = action(b);
+    const uint8_t c = a == Action::kOmit ? kGone : a == Action::kWithhold ? kHidden : kShown;
+    for (const core::Span& p : doc.blocks[b].pieces)
+      for (uint32_t i = p.begin; i < p.end && i < n; ++i)
+        if (c > cls[i]) {
+          cls[i] = c;
+          owner[i] = static_cast<int32_t>(b);
+        }
+  }
+  // What a withheld block still shows: label, mark, a lead keyword such as "SUBJECT:".
+  for (size_t b = 0; b < doc.blocks.size(); ++b) {
+    if (action(b) != Action::kWithhold) continue;
+    const Block& blk = doc.blocks[b];
+    std::vector<core::Span> shown = {blk.label_span};
+    if (blk.mark) shown.push_back(blk.mark->span);
+    const bool keyword_kind = blk.kind == BlockKind::kSubject || blk.kind == BlockKind::kRef ||
+                              blk.kind == BlockKind::kTags || blk.kind == BlockKind::kClassifiedBy;
+    if (keyword_kind && !blk.pieces.empty()) {
+      const core::Span p = blk.pieces.front();
+      for (uint32_t i = p.begin; i < p.end && i < n && i - p.begin < 16; ++i) {
+        const char c = text[i];
+        if (c == ':') {
+          shown.push_back({p.begin, i + 1});
+          break;
+        }
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '.')) break;
+      }
+    }
+    for (const core::Span& s : shown)
+      for (uint32_t i = s.begin; i < s.end && i < n; ++i)
+        if (cls[i] == kHidden && owner[i] == static_cast<int32_t>(b)) cls[i] = kShown;
+  }
+  std::vector<std::pair<core::Span, size_t>> terms;  // redaction spans and their block
+  for (size_t b = 0; b < decisions.blocks.size(); ++b)
+    for (const core::Redaction& r : decisions.blocks[b].redactions) {
+      const core::Span s{r.span.begin, std::min(r.span.end, n)};
+      terms.emplace_back(s, b);
+      for (uint32_t i = s.begin; i < s.end; ++i)
+        if (cls[i] != kGone) cls[i] = kHidden;
+    }
+  for (uint32_t i = 0; i < n; ++i)
+    if (cls[i] == kNone && !blank(static_cast<unsigned char>(text[i])) &&
+        !(static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < n &&
+          static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
+        !(static_cast<unsigned char>(text[i]) == 0xA0 && i > 0 &&
+          static_cast<unsigned char>(text[i - 1]) == 0xC2))
+      cls[i] = kHidden;
+  for (uint32_t i = 0; i < n; ++i)
+    if (cls[i] == kHidden) ++m.withheld_bytes_;
+
+  // Word streams in source order. A word is split where its bytes change
+  // class; a stream breaks where the other visible class intervenes.
+  struct Tok {
+    std::string word;
+    uint32_t origin;
+    bool brk;  // a break before this token
+  };
+  std::vector<Tok> hidden;
+  std::vector<Tok> shown;
+  uint8_t last_visible = kNone;
+  detail::for_each_word(text, [&](size_t a, size_t b) {
+    size_t i = a;
+    while (i < b) {
+      size_t j = i + 1;
+      while (j < b && cls[j] == cls[i]) ++j;
+      const uint8_t c = cls[i];
+      if (c == kHidden || c == kShown) {
+        std::vector<Tok>& into = c == kHidden ? hidden : shown;
+        into.push_back(
+            {detail::fold(text.substr(i, j - i)), static_cast<uint32_t>(i), last_visible != c});
+        last_visible = c;
+      }
+      i = j;
+    }
+  });
+
+  // The allowed wording: released words and phrases, the writers' wording and
+  // the stamp and log values of this document.
+  std::unordered_set<std::string> allowed_words;
+  std::unordered_set<std::string> allowed_phrases;
+  auto allow_stream = [&](const std::vector<Tok>& toks) {
+    for (size_t i = 0; i < toks.size(); ++i) {
+      allowed_words.insert(toks[i].word);
+      if (i + 2 < toks.size() && !toks[i + 1].brk && !toks[i + 2].brk)
+        allowed_phrases.insert(toks[i].word + " " + toks[i + 1].word + " " + toks[i + 2].word);
+    }
+  };
+  auto allow_text = [&](std::string_view s) {
+    std::vector<Tok> toks;
+    for (std::string& w : detail::words(s)) toks.push_back({std::move(w), 0, false});
+    allow_stream(toks);
+  };
+  allow_stream(shown);
+  allow_text(kWriterWording);
+  for (const std::string& c : log_columns()) allow_text(c);
+  std::vector<std::string> wording = extra_wording;
+  wording.push_back(doc.id);
+  wording.push_back(decisions.review.case_id);
+  wording.push_back(decisions.review.reviewer);
+  wording.push_back(decisions.review.policy_name);
+  wording.push_back(decisions.review.policy_version);
+  wording.push_back(decisions.exemptions.text());
+  if (!decisions.review.review_date.is_special()) {
+    const std::string iso = core::format_iso_date(decisions.review.review_date);
+    wording.push_back(iso);
+    wording.push_back(iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + iso.substr(0, 4));
+  }
+  for (const core::BlockDecision& d : decisions.blocks) {
+    wording.push_back(d.rule);
+    wording.push_back(d.justification);
+    wording.push_back(d.labels.text());
+    for (const core::Redaction& r : d.redactions) {
+      wording.push_back(r.rule);
+      wording.push_back(r.match);
+      wording.push_back(r.labels.text());
+    }
+  }
+  for (const std::string& w : wording) allow_text(w);
+  // The document's own name and path are printed in messages and stamps.
+  allow_text(doc.source.path());
+
+  // Needles. Terms first: they are searched whatever else is allowed, except
+  // where they are the writers' own wording (a reviewer named like a term).
+  std::unordered_set<std::string> seen;
+  auto add = [&](WithheldMaterial::Needle needle) {
+    std::string key;
+    for (const std::string& t : needle.tokens) key += t + " ";
+    if (!seen.insert(key).second) return;
+    needle.where = doc.source.position(needle.origin);
+    const auto index = static_cast<uint32_t>(m.needles_.size());
+    m.by_first_[needle.tokens[0]].push_back(index);
+    m.needles_.push_back(std::move(needle));
+  };
+  std::unordered_set<std::string> wording_words;
+  std::unordered_set<std::string> wording_phrases;
+  for (const std::string& w : wording)
+    for (std::string& t : detail::words(w)) wording_words.insert(std::move(t));
+  for (const auto& [span, block] : terms) {
+    (void)block;
+    WithheldMaterial::Needle needle;
+    needle.kind = WithheldMaterial::Needle::kTerm;
+    needle.tokens = detail::words(text.substr(span.begin, span.size()));
+    if (needle.tokens.empty()) continue;
+    needle.origin = span.begin;
+    needle.chars = cps(text.substr(span.begin, span.size()));
+    if (needle.tokens.size() == 1 && wording_words.count(needle.tokens[0])) continue;
+    // Does the term also stand in released text?
+    for (size_t i = 0; i + needle.tokens.size() <= shown.size() && !needle.released_elsewhere;
+         ++i) {
+      bool match = true;
+      for (size_t t = 0; t < needle.tokens.size() && match; ++t)
+        match = shown[i + t].word == needle.tokens[t] && (t == 0 || !shown[i + t].brk);
+      needle.released_elsewhere = match;
+    }
+    add(std::move(needle));
+  }
+  for (size_t i = 0; i < hidden.size(); ++i) {
+    const Tok& t = hidden[i];
+    const uint32_t len = cps(t.word);
+    const bool long_enough = all_digits(t.word) ? len >= 6 : len >= 3;
+    if (long_enough && !allowed_words.count(t.word)) {
+      WithheldMaterial::Needle needle;
+      needle.kind = WithheldMaterial::Needle::kWord;
+      needle.tokens = {t.word};
+      needle.origin = t.origin;
+      needle.chars = len;
+      add(std::move(needle));
+    }
+    if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk) {
+      const std::string key = t.word + " " + hidden[i + 1].word + " " + hidden[i + 2].word;
+      const uint32_t chars = cps(key);
+      if (chars >= 10 && !allowed_phrases.count(key)) {
+        WithheldMaterial::Needle needle;
+        needle.kind = WithheldMaterial::Needle::kPhrase;
+        needle.tokens = {t.word, hidden[i + 1].word, hidden[i + 2].word};
+        needle.origin = t.origin;
+        needle.chars = chars;
+        add(std::move(needle));
+      }
+    }
+  }
+  return m;
+}
+
+std::vector<core::Diagnostic> VerifyReport::diagnostics(const std::string& output_path) const {
+  std::vector<core::Diagnostic> out;
+  for (const Finding& f : findings) {
+    core::Diagnostic d;
+    d.severity = core::Severity::kError;
+    d.code = f.code;
+    d.path = output_path;
+    d.message = f.message;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+VerifyReport verify_output(const WithheldMaterial& material, OutputKind kind,
+                           std::string_view bytes, const std::string& name) {
+  VerifyReport report;
+  detail::NeedleIndex index(material);
+  switch (kind) {
+    case OutputKind::kText:
+      index.search(bytes, detail::Channel::kText, name, "text", report);
+      break;
+    case OutputKind::kExtracted:
+      index.search(bytes, detail::Channel::kText, name, "extracted text", report);
+      break;
+    case OutputKind::kLog: {
+      index.search(bytes, detail::Channel::kLog, name, "log", report);
+      // JSON escapes could split a word: search the unescaped form as well.
+      std::string plain;
+      plain.reserve(bytes.size());
+      for (size_t i = 0; i < bytes.size(); ++i) {
+        if (bytes[i] != '\\' || i + 1 >= bytes.size()) {
+          plain += bytes[i];
+          continue;
+        }
+        const char e = bytes[++i];
+        if (e == 'u' && i + 4 < bytes.size()) {
+          char32_t cp = 0;
+          bool ok = true;
+          for (size_t k = 1; k <= 4 && ok; ++k) {
+            const char h = bytes[i + k];
+            cp <<= 4;
+            if (h >= '0' && h <= '9')
+              cp |= static_cast<char32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+              cp |= static_cast<char32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+              cp |= static_cast<char32_t>(h - 'A' + 10);
+            else
+              ok = false;
+          }
+          if (ok) {
+            detail::append_utf8(plain, cp < 0x20 ? char32_t{' '} : cp);
+            i += 4;
+            continue;
+          }
+        }
+        plain += e == 'n' || e == 't' || e == 'r' ? ' ' : e;
+      }
+      index.search(plain, detail::Channel::kLog, name, "log, escapes decoded", report);
+      break;
+    }
+    case OutputKind::kPdf: {
+      const detail::PdfScan scan = detail::scan_pdf(bytes);
+      for (const std::string& p : scan.problems) report.findings.push_back({"pdf-hygiene", p});
+      if (!scan.loaded)
+        report.findings.push_back({"pdf-unreadable", "the pdf cannot be parsed: " + scan.error});
+      // Decoded text first, so that a leak is reported where a reader would see it.
+      for (const bool binary : {false, true})
+        for (const detail::PdfChannel& c : scan.channels)
+          if (c.binary == binary)
+            index.search(c.text, binary ? detail::Channel::kBinary : detail::Channel::kText, name,
+                         c.where, report);
+      break;
+    }
+  }
+  return report;
+}
+
+}  // namespace declass::render

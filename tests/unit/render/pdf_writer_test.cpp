@@ -1,0 +1,276 @@
+#include "declass/render/pdf_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <clocale>
+#include <cstdlib>
+#include <ctime>
+
+#include "declass/render/release_builder.h"
+#include "declass/render/text_writer.h"
+#include "declass/render/verify.h"
+#include "test_support.h"
+
+namespace declass::render {
+namespace {
+
+using core::BlockKind;
+using testing::b1;
+using testing::b6;
+using testing::labels;
+using testing::make_document;
+using testing::release_all;
+using testing::span_of;
+
+constexpr const char* kCable =
+    "C O N F I D E N T I A L SECTION 01 OF 02 TOKYO 003470\n"
+    "\n"
+    "SUBJECT: MEETING WITH DG NISHIMIYA\n"
+    "\n"
+    "1. (C) Summary: MOFA officials took a cautious line\n"
+    "on the Six-Party talks. End Summary.\n"
+    "\n"
+    "2. (C) Director-General Shinichi Nishimiya said the\n"
+    "source CANARYALPHA was reliable and would report again.\n"
+    "\n"
+    "3. (U) Kathleen Stephens met the press.\n";
+
+core::Document cable() {
+  return make_document("t.txt", kCable,
+                       {{BlockKind::kBanner, 1, 1, ""},
+                        {BlockKind::kSubject, 3, 3, ""},
+                        {BlockKind::kParagraph, 5, 6, "1"},
+                        {BlockKind::kParagraph, 8, 9, "2"},
+                        {BlockKind::kParagraph, 11, 11, "3"}});
+}
+
+core::Decisions decide(const core::Document& doc) {
+  core::Decisions d = release_all(doc);
+  testing::withhold(d, 3, labels({b1("bd")}));
+  testing::redact(d, 4, span_of(doc, "Kathleen Stephens"), labels({b6()}));
+  return d;
+}
+
+std::unique_ptr<PdfWriter> writer(PdfOptions o = {}) {
+  auto w = PdfWriter::create(o);
+  EXPECT_TRUE(w.value) << (w.diagnostics.empty() ? "" : w.diagnostics[0].message);
+  return w.value ? std::move(*w.value) : nullptr;
+}
+
+std::string pdf_of(const ReleaseView& v, PdfOptions o = {}) {
+  auto w = writer(o);
+  auto r = w->write(v);
+  EXPECT_TRUE(r.value);
+  return r.value ? r.value->bytes : std::string();
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(PdfWriter, PassesQpdfCheckAndIsACompleteRewrite) {
+  const auto doc = cable();
+  const std::string pdf = pdf_of(make_release_view(doc, decide(doc)));
+  ASSERT_FALSE(pdf.empty());
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("a.pdf"), pdf));
+  int status = -1;
+  const std::string out = testing::run("qpdf --check " + dir.file("a.pdf") + " 2>&1", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("No syntax or stream encoding errors"), std::string::npos) << out;
+  EXPECT_EQ(count(pdf, "%%EOF"), 1u);
+  EXPECT_EQ(count(pdf, "startxref"), 1u);
+  EXPECT_EQ(count(pdf, "\nxref"), 1u);
+  for (const char* forbidden :
+       {"/Metadata", "/Annots", "/Outlines", "/ActualText", "/Alt", "/EmbeddedFiles", "/JavaScript",
+        "/JS", "/OpenAction", "/AcroForm", "/Prev"})
+    EXPECT_EQ(pdf.find(forbidden), std::string::npos) << forbidden;
+  EXPECT_EQ(pdf.rfind("%PDF-1.", 0), 0u);
+}
+
+TEST(PdfWriter, InfoHoldsOnlyIdDispositionProducerAndReviewDates) {
+  const auto doc = cable();
+  const std::string pdf = pdf_of(make_release_view(doc, decide(doc)));
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("a.pdf"), pdf));
+  const std::string info = testing::run("pdfinfo -rawdates " + dir.file("a.pdf") + " 2>&1");
+  EXPECT_NE(info.find("Title:           TEST1 RELEASED IN PART"), std::string::npos) << info;
+  EXPECT_NE(info.find("Producer:        declass 0.1.0"), std::string::npos) << info;
+  EXPECT_NE(info.find("CreationDate:    D:20240501000000Z"), std::string::npos) << info;
+  EXPECT_NE(info.find("ModDate:         D:20240501000000Z"), std::string::npos) << info;
+  EXPECT_EQ(info.find("Subject:"), std::string::npos) << info;
+  EXPECT_EQ(info.find("Author:"), std::string::npos) << info;
+  EXPECT_EQ(info.find("Keywords:"), std::string::npos) << info;
+  EXPECT_NE(info.find("Page size:       612 x 792 pts (letter)"), std::string::npos) << info;
+}
+
+TEST(PdfWriter, ExtractsToExactlyTheReleasedText) {
+  const auto doc = cable();
+  const ReleaseView view = make_release_view(doc, decide(doc));
+  const std::string pdf = pdf_of(view);
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("a.pdf"), pdf));
+  // -raw keeps content-stream order: stamp, body, footer.
+  const std::string got =
+      testing::run("pdftotext -raw -enc UTF-8 " + dir.file("a.pdf") + " - 2>&1");
+  const std::string text = write_text(view);
+  const std::string body = write_text_body(view);
+  std::string expected = "UNCLASSIFIED\n";
+  expected += text.substr(13, text.find("====") - 13);  // the stamp lines
+  expected += body + "UNCLASSIFIED Page 1 of 1 DECLASS-000001";
+  EXPECT_EQ(testing::squash(got), testing::squash(expected));
+  EXPECT_EQ(got.find("CANARYALPHA"), std::string::npos);
+}
+
+TEST(PdfWriter, SameInputSameBytesWhateverTheClockZoneOrLocale) {
+  const auto doc = cable();
+  const ReleaseView view = make_release_view(doc, decide(doc));
+  const std::string a = pdf_of(view);
+  const char* old_tz = std::getenv("TZ");
+  const std::string saved_tz = old_tz ? old_tz : "";
+  ::setenv("TZ", "Pacific/Kiritimati", 1);
+  ::tzset();
+  const char* loc = std::setlocale(LC_ALL, "C.UTF-8");
+  const std::string b = pdf_of(view);
+  if (old_tz)
+    ::setenv("TZ", saved_tz.c_str(), 1);
+  else
+    ::unsetenv("TZ");
+  ::tzset();
+  if (loc) std::setlocale(LC_ALL, "C");
+  EXPECT_EQ(a, b);
+  // A second document through the same writer does not change the first's bytes
+  // except for Bates numbers: render it again from a fresh writer.
+  EXPECT_EQ(pdf_of(view), a);
+}
+
+TEST(PdfWriter, BatesNumbersContinueAcrossDocumentsWithPrefixAndPadding) {
+  const auto doc = cable();
+  const ReleaseView view = make_release_view(doc, decide(doc));
+  PdfOptions o;
+  o.bates.prefix = "F2024-";
+  o.bates.digits = 4;
+  o.first_bates = 41;
+  auto w = writer(o);
+  auto r1 = w->write(view);
+  auto r2 = w->write(view);
+  ASSERT_TRUE(r1.value && r2.value);
+  EXPECT_EQ(r1.value->first_bates, 41u);
+  EXPECT_EQ(r2.value->first_bates, 41u + r1.value->pages);
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("b.pdf"), r2.value->bytes));
+  const std::string got = testing::run("pdftotext -raw " + dir.file("b.pdf") + " - 2>&1");
+  EXPECT_NE(got.find("F2024-0042"), std::string::npos) << got;
+  EXPECT_EQ(format_bates(o.bates, 123456), "F2024-123456");
+  EXPECT_FALSE(PdfWriter::create([] {
+                 PdfOptions bad;
+                 bad.bates.prefix = "A B";
+                 return bad;
+               }())
+                   .value);
+}
+
+TEST(PdfWriter, LongDocumentsPaginateWithPageXOfY) {
+  std::string text;
+  std::vector<testing::BlockSpec> specs;
+  for (int i = 1; i <= 60; ++i) {
+    text +=
+        std::to_string(i) + ". (U) Paragraph number " + std::to_string(i) + " of a long cable.\n\n";
+    specs.push_back({BlockKind::kParagraph, static_cast<uint32_t>(2 * i - 1),
+                     static_cast<uint32_t>(2 * i - 1), std::to_string(i)});
+  }
+  const auto doc = make_document("long.txt", text, specs);
+  const ReleaseView view = make_release_view(doc, release_all(doc));
+  auto w = writer();
+  auto r = w->write(view);
+  ASSERT_TRUE(r.value);
+  EXPECT_EQ(r.value->pages, 3u);  // 119 rows at 50 per page
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("l.pdf"), r.value->bytes));
+  const std::string got = testing::run("pdftotext -raw " + dir.file("l.pdf") + " - 2>&1");
+  EXPECT_NE(got.find("Page 3 of 3"), std::string::npos);
+  EXPECT_NE(got.find("DECLASS-000003"), std::string::npos);
+  EXPECT_NE(got.find("60. (U) Paragraph number 60 of a long cable."), std::string::npos);
+}
+
+TEST(PdfWriter, LongLinesWrapAndLongBoxesContinue) {
+  const std::string word = "WORD ";
+  std::string line;
+  for (int i = 0; i < 40; ++i) line += word;
+  const auto doc =
+      make_document("w.txt", "1. (U) " + line + "\n", {{BlockKind::kParagraph, 1, 1, "1"}});
+  auto d = release_all(doc);
+  testing::redact(d, 0,
+                  span_of(doc,
+                          "WORD WORD WORD WORD WORD WORD WORD WORD WORD WORD WORD WORD WORD WORD "
+                          "WORD WORD WORD WORD"),
+                  labels({b6()}));
+  const ReleaseView view = make_release_view(doc, d);
+  const PageLayout layout = layout_pages(view);
+  ASSERT_EQ(layout.pages.size(), 1u);
+  EXPECT_GE(layout.pages[0].rows.size(), 3u);
+  for (const Row& r : layout.pages[0].rows)
+    for (const RowItem& i : r.items) EXPECT_LE(i.column + i.columns, 80u);
+  const std::string pdf = pdf_of(view);
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("w.pdf"), pdf));
+  EXPECT_EQ(testing::squash(testing::run("pdftotext -raw " + dir.file("w.pdf") +
+                                         " - | sed -n '/^1\\./,/UNCLASSIFIED/p'")),
+            testing::squash(write_text_body(view) + " UNCLASSIFIED"));
+}
+
+TEST(PdfWriter, UnicodeTextRendersAndExtracts) {
+  const std::string line1 =
+      "1. (U) The minister said \xE2\x80\x9Cnon\xE2\x80\x9D and didn\xE2\x80\x99t visit "
+      "Bogot\xC3\xA1.";
+  const std::string line2 =
+      "\xC2\xB6"
+      "2. (U) Se\xC3\xB1or \xC3\x8D\xC3\xB1iguez met "
+      "\xD0\xA5\xD1\x80\xD1\x83\xD1\x89\xD0\xB5\xD0\xB2 \xE2\x80\x93 ok.";
+  const auto doc =
+      make_document("u.txt", line1 + "\n" + line2 + "\n",
+                    {{BlockKind::kParagraph, 1, 1, "1"}, {BlockKind::kParagraph, 2, 2, ""}});
+  const ReleaseView view = make_release_view(doc, release_all(doc));
+  const std::string pdf = pdf_of(view);
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("u.pdf"), pdf));
+  const std::string got =
+      testing::run("pdftotext -raw -enc UTF-8 " + dir.file("u.pdf") + " - 2>&1");
+  EXPECT_NE(got.find(line1), std::string::npos) << got;
+  EXPECT_NE(got.find(line2), std::string::npos) << got;
+  // The glyphs are really there: pdffonts lists one embedded subset font.
+  const std::string fonts = testing::run("pdffonts " + dir.file("u.pdf") + " 2>&1");
+  EXPECT_NE(fonts.find("+DejaVuSansMono"), std::string::npos) << fonts;
+  EXPECT_NE(fonts.find("CID TrueType"), std::string::npos) << fonts;
+  EXPECT_NE(fonts.find("yes yes yes"), std::string::npos)
+      << fonts;  // embedded, subset, unicode map
+  // And they render (not .notdef boxes): rasterise and check something was drawn.
+  int status = -1;
+  testing::run("pdftoppm -r 30 -png " + dir.file("u.pdf") + " " + dir.file("u") + " 2>&1", &status);
+  EXPECT_EQ(status, 0);
+}
+
+TEST(PdfWriter, FontSubsetHoldsOnlyTheFixedRepertoireAndReleasedCharacters) {
+  // A withheld paragraph full of Cyrillic must not bring Cyrillic glyphs in.
+  const auto doc = make_document(
+      "c.txt", "1. (U) Released.\n\n2. (S) \xD0\xA1\xD0\xB5\xD0\xBA\xD1\x80\xD0\xB5\xD1\x82.\n",
+      {{BlockKind::kParagraph, 1, 1, "1"}, {BlockKind::kParagraph, 3, 3, "2"}});
+  auto d = release_all(doc);
+  testing::withhold(d, 1, labels({b1("c")}));
+  const std::string with = pdf_of(make_release_view(doc, d));
+  const std::string without = pdf_of(make_release_view(
+      make_document("c.txt", "1. (U) Released.\n\n2. (S) Secret.\n",
+                    {{BlockKind::kParagraph, 1, 1, "1"}, {BlockKind::kParagraph, 3, 3, "2"}}),
+      d));
+  // Same released text, same characters: the embedded font is byte-identical.
+  auto font_part = [](const std::string& pdf) {
+    const size_t a = pdf.find("/Length1");
+    return pdf.substr(a, pdf.find("endstream", a) - a);
+  };
+  EXPECT_EQ(font_part(with), font_part(without));
+}
+
+}  // namespace
+}  // namespace declass::render

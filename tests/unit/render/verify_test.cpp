@@ -1,0 +1,338 @@
+#include "declass/render/verify.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "declass/render/log_writer.h"
+#include "declass/render/pdf_writer.h"
+#include "declass/render/release_builder.h"
+#include "declass/render/text_writer.h"
+#include "test_support.h"
+
+namespace declass::render {
+namespace {
+
+using core::BlockKind;
+using testing::b1;
+using testing::b6;
+using testing::labels;
+using testing::make_document;
+using testing::release_all;
+using testing::span_of;
+
+constexpr const char* kCable =
+    "SUBJECT: MEETING WITH THE MINISTER\n"                        // 1
+    "\n"                                                          // 2
+    "1. (C) The minister and the ambassador met in Tokyo.\n"      // 3
+    "Kathleen Stephens attended.\n"                               // 4
+    "\n"                                                          // 5
+    "2. (C) The source QUILLFEATHER said the minister\n"          // 6
+    "would resign, and Stephen Nagamine agreed with the plan.\n"  // 7
+    "\n"                                                          // 8
+    "3. (U) A released closing paragraph.\n";                     // 9
+
+core::Document cable() {
+  return make_document("v.txt", kCable,
+                       {{BlockKind::kSubject, 1, 1, ""},
+                        {BlockKind::kParagraph, 3, 4, "1"},
+                        {BlockKind::kParagraph, 6, 7, "2"},
+                        {BlockKind::kParagraph, 9, 9, "3"}});
+}
+
+core::Decisions decide(const core::Document& doc) {
+  core::Decisions d = release_all(doc);
+  testing::withhold(d, 2, labels({b1("bd")}));
+  testing::redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}));
+  return d;
+}
+
+bool has_needle(const WithheldMaterial& m, const std::string& joined) {
+  for (const auto& n : m.needles()) {
+    std::string s;
+    for (const auto& t : n.tokens) s += (s.empty() ? "" : " ") + t;
+    if (s == joined) return true;
+  }
+  return false;
+}
+
+TEST(WithheldMaterial, WordsPhrasesAndTermsFollowTheDocumentedRule) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  EXPECT_TRUE(has_needle(m, "quillfeather"));
+  EXPECT_TRUE(has_needle(m, "resign"));
+  EXPECT_TRUE(has_needle(m, "kathleen stephens"));  // the redacted term
+  EXPECT_TRUE(has_needle(m, "source quillfeather said"));
+  // Released words and the writers' wording are not needles on their own ...
+  EXPECT_FALSE(has_needle(m, "the"));
+  EXPECT_FALSE(has_needle(m, "minister"));
+  EXPECT_FALSE(has_needle(m, "and"));
+  // ... nor are short words, nor phrases that are also released.
+  EXPECT_FALSE(has_needle(m, "2"));
+  EXPECT_FALSE(has_needle(m, "the minister"));
+  // The kept label and mark are shown, not withheld.
+  EXPECT_FALSE(has_needle(m, "c"));
+  for (const auto& n : m.needles()) EXPECT_GT(n.where.line, 0u);
+}
+
+TEST(Verify, TheOutputsOfTheViewPassAndNeverQuoteWithheldText) {
+  const auto doc = cable();
+  const auto d = decide(doc);
+  const ReleaseView v = make_release_view(doc, d);
+  const WithheldMaterial m = collect_withheld(doc, d);
+  EXPECT_TRUE(verify_output(m, OutputKind::kText, write_text(v), "v.txt").ok());
+  auto w = PdfWriter::create({});
+  ASSERT_TRUE(w.value);
+  auto pdf = (*w.value)->write(v);
+  ASSERT_TRUE(pdf.value);
+  const VerifyReport r = verify_output(m, OutputKind::kPdf, pdf.value->bytes, "v.pdf");
+  for (const auto& f : r.findings) ADD_FAILURE() << f.code << ": " << f.message;
+  EXPECT_GT(r.channels, 10u);
+  LogOptions lo;
+  EXPECT_TRUE(
+      verify_output(m, OutputKind::kLog, write_log_csv(v, pdf.value->layout, lo), "log.csv").ok());
+  EXPECT_TRUE(
+      verify_output(m, OutputKind::kLog, write_log_jsonl(v, pdf.value->layout, lo), "log.jsonl")
+          .ok());
+}
+
+TEST(Verify, AViewThatLeaksIsCaughtInEveryOutputWithoutQuotingIt) {
+  const auto doc = cable();
+  const auto d = decide(doc);
+  const WithheldMaterial m = collect_withheld(doc, d);
+  // Render the document as if nothing were withheld.
+  const ReleaseView leaky = make_release_view(doc, release_all(doc));
+  const VerifyReport t = verify_output(m, OutputKind::kText, write_text(leaky), "v.txt");
+  ASSERT_FALSE(t.ok());
+  auto w = PdfWriter::create({});
+  auto pdf = (*w.value)->write(leaky);
+  const VerifyReport p = verify_output(m, OutputKind::kPdf, pdf.value->bytes, "v.pdf");
+  ASSERT_FALSE(p.ok());
+  bool page_text = false;
+  for (const auto& f : p.findings) {
+    EXPECT_EQ(f.message.find("QUILLFEATHER"), std::string::npos);
+    EXPECT_EQ(f.message.find("quillfeather"), std::string::npos);
+    if (f.message.find("page 1 text") != std::string::npos) page_text = true;
+  }
+  EXPECT_TRUE(page_text);
+  EXPECT_NE(t.findings[0].message.find("v.txt:"), std::string::npos) << t.findings[0].message;
+}
+
+TEST(Verify, NoFalseAlarmsOnSubstringsCommonWordsOrTheStamp) {
+  const auto doc = cable();
+  const auto d = decide(doc);
+  const WithheldMaterial m = collect_withheld(doc, d);
+  // "Stephen" is withheld but sits inside "Stephenson"; "the" is everywhere;
+  // the case number and reviewer are printed by design.
+  const std::string text =
+      "Stephenson and the minister. Case No. F-2024-00001 REVIEW AUTHORITY: JANE DOE";
+  for (const auto& f : verify_output(m, OutputKind::kText, text, "x").findings)
+    ADD_FAILURE() << f.message;
+  EXPECT_FALSE(verify_output(m, OutputKind::kText, "he would RESIGN today", "x").ok());
+  EXPECT_FALSE(verify_output(m, OutputKind::kText, "source Quillfeather said", "x").ok());
+}
+
+TEST(Verify, ARedactedTermReleasedElsewhereIsReported) {
+  const auto doc = cable();
+  auto d = release_all(doc);
+  // Redact "minister" in paragraph 1 only, while the subject releases it.
+  testing::redact(d, 1, span_of(doc, "minister", 1), labels({b6()}));
+  const WithheldMaterial m = collect_withheld(doc, d);
+  const VerifyReport r =
+      verify_output(m, OutputKind::kText, write_text(make_release_view(doc, d)), "v.txt");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.findings[0].code, "term-released");
+}
+
+// --- Hand-made PDFs: every encoding a leak could take. ---------------------
+
+std::string deflate(const std::string& s) {
+  uLongf len = compressBound(static_cast<uLong>(s.size()));
+  std::string out(len, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &len, reinterpret_cast<const Bytef*>(s.data()),
+            static_cast<uLong>(s.size()), 6);
+  out.resize(len);
+  return out;
+}
+
+// A PDF from object bodies ("<< ... >>" or "<< ... >>\nstream\n...\nendstream"),
+// numbered from 1, with a correct xref. Object 1 must be the catalog.
+std::string make_pdf(const std::vector<std::string>& objects,
+                     const std::string& trailer_extra = "") {
+  std::string out = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (const size_t o : offsets) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
+    out += buf;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
+         trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+std::string stream(const std::string& data, bool flate = false) {
+  const std::string body = flate ? deflate(data) : data;
+  return "<< /Length " + std::to_string(body.size()) + (flate ? " /Filter /FlateDecode" : "") +
+         " >>\nstream\n" + body + "\nendstream";
+}
+
+std::string hex(const std::string& bytes) {
+  static const char* k = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : bytes) {
+    out += k[static_cast<unsigned char>(c) >> 4];
+    out += k[static_cast<unsigned char>(c) & 15];
+  }
+  return out;
+}
+
+std::string utf16(const std::string& ascii) {
+  std::string out;
+  for (const char c : ascii) {
+    out += '\0';
+    out += c;
+  }
+  return out;
+}
+
+std::string page_pdf(const std::string& content, bool flate = false, const std::string& info = "",
+                     const std::string& font = "") {
+  std::vector<std::string> objs = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+      "/Resources << /Font << /F1 5 0 R >> >> >>",
+      stream(content, flate)};
+  objs.push_back(font.empty() ? "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>" : font);
+  objs.push_back(
+      stream("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange "
+             "<0000> <FFFF> "
+             "endcodespacerange 3 beginbfrange <0001> <001A> <0041> <0021> <003A> <0061> <0040> "
+             "<0049> <0030> "
+             "endbfrange endcmap end end"));
+  std::string extra;
+  if (!info.empty()) {
+    objs.push_back(info);
+    extra = " /Info " + std::to_string(objs.size()) + " 0 R";
+  }
+  return make_pdf(objs, extra);
+}
+
+const std::string kType0 =
+    "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /ToUnicode 6 0 R >>";
+
+// Glyph codes of the hand-made CMap above: A-Z = 1..26, a-z = 33..58.
+std::string glyphs(const std::string& ascii) {
+  std::string out;
+  for (const char c : ascii) {
+    const int code = c >= 'A' && c <= 'Z'   ? c - 'A' + 1
+                     : c >= 'a' && c <= 'z' ? c - 'a' + 33
+                                            : 0x40;
+    out += static_cast<char>(code >> 8);
+    out += static_cast<char>(code & 0xFF);
+  }
+  return out;
+}
+
+class PdfLeaks : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    doc_ = cable();
+    m_ = std::make_unique<WithheldMaterial>(collect_withheld(doc_, decide(doc_)));
+  }
+  VerifyReport check(const std::string& pdf) {
+    return verify_output(*m_, OutputKind::kPdf, pdf, "x.pdf");
+  }
+  bool leak(const std::string& pdf) {
+    for (const auto& f : check(pdf).findings)
+      if (f.code == "leak") return true;
+    return false;
+  }
+  core::Document doc_;
+  std::unique_ptr<WithheldMaterial> m_;
+};
+
+TEST_F(PdfLeaks, CleanHandMadePdfPasses) {
+  const VerifyReport r =
+      check(page_pdf("BT /F1 10 Tf 72 700 Td (A released closing paragraph.) Tj ET"));
+  for (const auto& f : r.findings) ADD_FAILURE() << f.code << ": " << f.message;
+}
+
+TEST_F(PdfLeaks, WinAnsiLiteralHexAndOctalEscapes) {
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td (the source QUILLFEATHER) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td <" + hex("QUILLFEATHER") + "> Tj ET")));
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td (QUILL\\106EATHER) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td [(QUILLF) -20 (EATHER)] TJ ET")));
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td (QUILLFEATHER) Tj ET", true)));  // deflated
+}
+
+TEST_F(PdfLeaks, Utf16AndGlyphIds) {
+  EXPECT_TRUE(
+      leak(page_pdf("BT /F1 10 Tf 72 700 Td <FEFF" + hex(utf16("QUILLFEATHER")) + "> Tj ET")));
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td <" + hex(glyphs("QUILLFEATHER")) + "> Tj ET",
+                            false, "", kType0)));
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td <" + hex(glyphs("Quillfeather")) + "> Tj ET",
+                            true, "", kType0)));
+  // Glyph codes as raw binary in a stream that is not a content stream.
+  EXPECT_TRUE(leak(page_pdf("q Q % " + glyphs("QUILLFEATHER"), false, "", kType0)));
+}
+
+TEST_F(PdfLeaks, InfoDictionaryAndExtraKeys) {
+  const std::string pdf =
+      page_pdf("BT ET", false, "<< /Title (About QUILLFEATHER) /Subject (x) >>");
+  const VerifyReport r = check(pdf);
+  bool leak_found = false;
+  bool subject = false;
+  for (const auto& f : r.findings) {
+    leak_found |= f.code == "leak";
+    subject |= f.message.find("/Subject") != std::string::npos;
+  }
+  EXPECT_TRUE(leak_found);
+  EXPECT_TRUE(subject);
+  EXPECT_TRUE(
+      leak(page_pdf("BT ET", false, "<< /Title <FEFF" + hex(utf16("QUILLFEATHER")) + "> >>")));
+}
+
+TEST_F(PdfLeaks, HygieneRules) {
+  auto hygiene = [&](const std::string& pdf, const std::string& what) {
+    for (const auto& f : check(pdf).findings)
+      if (f.code == "pdf-hygiene" && f.message.find(what) != std::string::npos) return true;
+    return false;
+  };
+  const std::string clean = page_pdf("BT ET");
+  EXPECT_TRUE(
+      hygiene(clean + clean.substr(clean.find("xref")), "%%EOF"));  // an incremental-style tail
+  EXPECT_TRUE(hygiene(make_pdf({"<< /Type /Catalog /Pages 2 0 R /Metadata 3 0 R >>",
+                                "<< /Type /Pages /Kids [] /Count 0 >>", stream("<x:xmpmeta/>")}),
+                      "/Metadata"));
+  EXPECT_TRUE(hygiene(
+      make_pdf({"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (x) >> >>",
+                "<< /Type /Pages /Kids [] /Count 0 >>"}),
+      "/JavaScript"));
+  EXPECT_TRUE(
+      hygiene(make_pdf({"<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R >>",
+                        "<< /Type /Pages /Kids [] /Count 0 >>", "<< /Type /Outlines /Count 0 >>"}),
+              "/Outlines"));
+  EXPECT_TRUE(hygiene(page_pdf("/Span << /ActualText (x) >> BDC EMC"), "/ActualText"));
+  EXPECT_TRUE(hygiene(page_pdf("/Span << /Alt (x) >> BDC EMC"), "/Alt"));
+  EXPECT_TRUE(
+      hygiene(make_pdf({"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>",
+                        "<< /Type /Pages /Kids [] /Count 0 >>", "<< /Names [] >>"}),
+              "/EmbeddedFiles"));
+  EXPECT_TRUE(hygiene(
+      make_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
+                "<< /Type /Annot /Subtype /Text /Contents (note) >>"}),
+      "/Annots"));
+  // Not a PDF at all: fails closed.
+  const VerifyReport junk = check("this is not a pdf");
+  EXPECT_FALSE(junk.ok());
+}
+
+}  // namespace
+}  // namespace declass::render
