@@ -692,10 +692,10 @@ Classification to_classification(Reading& r, std::string* note) {
     // so that two lists intersect correctly.
     r.rel_to.push_back("USA");
     sort_unique(r.rel_to);
-    out.rel_to = r.rel_to;
+    out.rel_to = std::move(r.rel_to);
   }
   sort_unique(r.fgi);
-  out.fgi = r.fgi;
+  out.fgi = std::move(r.fgi);
   if (out.has(Control::kNoforn) && out.has(Control::kRelTo)) {
     if (note) *note = "noforn contradicts rel to; read as noforn";
     out.controls &= ~static_cast<uint32_t>(Control::kRelTo);
@@ -715,11 +715,42 @@ Classification to_classification(Reading& r, std::string* note) {
 
 MarkingParse parse_portion_marking(std::string_view inside) {
   MarkingParse out;
-  // Non-breaking spaces from HTML-derived text count as blanks at the edges.
   const std::string_view t = grammar::trim(inside);
   if (t.empty() || t.size() > kMaxMarkingLength) return out;
   // Fast reject: a mark starts with a letter or "/" ("//DEU TS", "/Rel UK").
   if (!is_alpha(t[0]) && t[0] != '/') return out;
+  // Fast path: the handful of forms that mark almost every paragraph.
+  struct Common {
+    std::string_view text;
+    Level level;
+    uint32_t controls;
+  };
+  static constexpr uint32_t kNf = static_cast<uint32_t>(Control::kNoforn);
+  static constexpr uint32_t kSbuBit = static_cast<uint32_t>(Control::kSbu);
+  static constexpr std::array<Common, 12> kCommon = {{
+      {"C", Level::kConfidential, 0},
+      {"S", Level::kSecret, 0},
+      {"U", Level::kUnclassified, 0},
+      {"TS", Level::kTopSecret, 0},
+      {"SBU", Level::kUnclassified, kSbuBit},
+      {"S/NF", Level::kSecret, kNf},
+      {"C/NF", Level::kConfidential, kNf},
+      {"S//NF", Level::kSecret, kNf},
+      {"C//NF", Level::kConfidential, kNf},
+      {"SBU/NF", Level::kUnclassified, kSbuBit | kNf},
+      {"SBU-N", Level::kUnclassified, kSbuBit | kNf},
+      {"U//FOUO", Level::kUnclassified, static_cast<uint32_t>(Control::kFouo)},
+  }};
+  if (t.size() <= 7) {
+    for (const auto& k : kCommon) {
+      if (iequals(t, k.text)) {
+        out.kind = MarkingParse::Kind::kMarking;
+        out.classification.level = k.level;
+        out.classification.controls = k.controls;
+        return out;
+      }
+    }
+  }
 
   Cursor c(t);
   Reading r;
