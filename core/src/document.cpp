@@ -83,7 +83,9 @@ NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
   for (const Span& piece : pieces) {
     if (!out.text.empty() && !pending_space) {
       pending_space = true;
-      space_origin = piece.begin;
+      // From the end of the last piece, so that a line break between pieces
+      // counts for the hyphen join below ("US-\nLATIN").
+      space_origin = last_end;
     }
     for (size_t i = piece.begin; i < piece.end && i < text.size();) {
       const size_t w = blank_width(text, i);

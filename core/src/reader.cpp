@@ -126,6 +126,23 @@ std::string title_case(std::string_view s) {
   return out;
 }
 
+// Lines after the signature that carry no text of the cable: end markers,
+// transmission notes, release stamps ("NNNN", "NOTE BY OC/T: ...",
+// "Declassified/Released US Department of State EO Systematic", "2004CARACA01540 -
+// UNCLASSIFIED").
+bool is_trailer(std::string_view t) {
+  if (t.empty() || t == ">" || t == "." || t == "BT" || t == "#" || t == "GP-3") return true;
+  if (t.substr(0, 4) == "NNNN") return true;
+  for (std::string_view pre : {"NOTE BY OC/T", "NOTE: NOT PASSED", "Declassified/Released",
+                               "Review ", "Systematic Review", "REGARDS", "SIPDIS"})
+    if (t.substr(0, pre.size()) == pre) return true;
+  // "2004CARACA01540 - UNCLASSIFIED": a document number stamp.
+  if (t.size() > 8 && is_digit(t[0]) && is_digit(t[1]) && is_digit(t[2]) && is_digit(t[3]) &&
+      t.find(" - ") != std::string_view::npos && t.find(' ') > 8)
+    return true;
+  return false;
+}
+
 std::string_view trim_view(std::string_view s) {
   size_t b = skip_blanks(s, 0, s.size());
   size_t e = trim_end(s, b, s.size());
@@ -149,6 +166,7 @@ class Reader {
   bool accept_label(const Label& lb, bool first, bool after_blank) const;
   size_t try_banner(const Line& ln, size_t p, bool first);
   size_t banner_tail(size_t q, size_t end, Banner* bn) const;
+  size_t class_word_before_page(size_t r, size_t end) const;
   size_t try_notice(const Line& ln, size_t p, bool first);
   size_t text_unit(const Line& ln, size_t p, bool first);
   size_t labelled_unit(const Line& ln, size_t p, const Label& lb);
@@ -186,6 +204,7 @@ class Reader {
   void finish();
   void settle_classifications(const Classification& floor, bool classified);
   void settle_fields();
+  void add_tags(std::string_view text);
   void find_media_redactions();
   void diag(Severity sev, std::string_view code, size_t offset, std::string message, int block);
   std::string block_plain_text(const Block& b) const {
@@ -457,8 +476,10 @@ void Reader::compute_signature_line() {
     size_t le = trim_end(t_, lb, ee);
     if (le > lb && t_[le - 1] == '\\') le = trim_end(t_, lb, le - 1);
     const std::string_view text = t_.substr(lb, le - lb);
-    const bool trailer = text.empty() || text == ">" || text == "NNNN" || text == "BT" ||
-                         reader::match_lone_class_word(t_, lb, le) != kNo;
+    int page = 0;
+    const bool trailer = is_trailer(text) || reader::match_lone_class_word(t_, lb, le) != kNo ||
+                         reader::match_old_page(t_, lb, le, &page) == le ||
+                         reader::match_page_line(t_, lb, le) == le;
     if (!trailer) break;
     e = b;
     --line;
@@ -473,8 +494,20 @@ void Reader::compute_signature_line() {
   if (le - lb > 4096 * 64) {
     // Huge last line: only its tail can hold a glued signature.
   }
-  // A bare name line: a single word, or at most three upper-case words.
-  if (reader::looks_like_signature(t_, lb, le)) {
+  // A bare name line: a single word, or at most three upper-case words, after
+  // a blank line, a sentence end or a short line.
+  bool after_end = true;
+  if (line > 1) {
+    uint32_t pl = line - 1;
+    const std::string_view prev = doc_.source.line_text(pl);
+    const size_t pe = trim_end(prev, 0, prev.size());
+    if (pe > 0) {
+      const char last = prev[pe - 1];
+      after_end = last == '.' || last == '!' || last == '?' || last == '"' || last == ')' ||
+                  last == ':' || last == '\'' || pe - skip_blanks(prev, 0, pe) <= 20;
+    }
+  }
+  if (after_end && reader::looks_like_signature(t_, lb, le)) {
     bool caps = true;
     size_t words = 1;
     for (size_t i = lb; i < le; ++i) {
@@ -497,9 +530,22 @@ void Reader::compute_signature_line() {
   const char before = t_[q - 1];
   if (before != '.' && before != '!' && before != '?' && before != '"') return;
   if (!reader::looks_like_signature(t_, p, le)) return;
-  // One word only, and not an abbreviation ("U.S.").
-  for (size_t i = p; i < le; ++i)
+  // One word only, and not an abbreviation ("U.S."); an upper-case name, or a
+  // capitalised one of five letters or more that is not a common word ("The").
+  bool caps = true;
+  for (size_t i = p; i < le; ++i) {
     if (t_[i] == '.') return;
+    if (is_lower(t_[i])) caps = false;
+  }
+  const std::string_view word = t_.substr(p, le - p);
+  if (!caps) {
+    if (word.size() < 5) return;
+    for (std::string_view w : {"There", "These", "Those", "Where", "Which", "While", "Their",
+                               "Thanks", "Regards", "Comment", "Summary"})
+      if (word == w) return;
+  } else if (word.size() < 3) {
+    return;
+  }
   sig_line_ = line;
   sig_pos_ = p;
 }
@@ -541,27 +587,16 @@ void Reader::process_line(const Line& ln) {
     p = skip_blanks(t_, e, ln.end);
     first = false;
   }
-  // A trailing "\" (cables.csv) joins whatever took the end of the line.
+  // The trailing "\\" of a cables.csv line is an export artefact: a notice of
+  // its own, so that it never joins the text of a paragraph or subject.
   if (ln.piece_end > ln.end || ln.begin == ln.end) {
-    if (!doc_.blocks.empty()) {
-      Block& b = doc_.blocks.back();
-      if (!b.pieces.empty() && b.pieces.back().end >= last_unit_end && ln.begin < ln.end) {
-        b.pieces.back().end = ln.piece_end;
-        b.span.end = std::max(b.span.end, ln.piece_end);
-        b.last_line = ln.number;
-      } else {
-        const int idx = open_ >= 0 ? open_ : static_cast<int>(doc_.blocks.size()) - 1;
-        append(idx, ln.end > ln.begin ? ln.end : ln.begin, ln.piece_end, ln.number);
-        // Keep the first piece in order: skip-blanks may have passed it.
-        Block& ob = doc_.blocks[static_cast<size_t>(idx)];
-        std::sort(ob.pieces.begin(), ob.pieces.end(),
-                  [](const Span& a, const Span& c) { return a.begin < c.begin; });
-      }
-    } else {
-      const int idx = add_block(BlockKind::kNotice, ln.begin, ln.piece_end, ln.number);
-      open(idx, Cont::kNone);
-      open_ = -1;
+    size_t bs = ln.end;
+    while (bs < ln.piece_end && t_[bs] != '\\') ++bs;
+    if (bs < ln.piece_end) {
+      const int idx = add_block(BlockKind::kNotice, bs, ln.piece_end, ln.number);
+      doc_.blocks[static_cast<size_t>(idx)].parent = repeating_ ? repeat_parent_ : open_;
     }
+    (void)last_unit_end;
   }
   prev_line_end_ = ln.end;
 }
@@ -680,11 +715,16 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
     }
     return false;
   }
+  if (class_word_before_page(r, end) != kNo) return true;
   switch (c) {
     case 'S':
+    case 's':
       if (reader::match_sipdis_word(t_, r, end) != kNo) return true;
-      if (header && (match_cs(t_, r, "SIPDIS") || reader::match_subject_start(t_, r, end) != kNo))
+      if (header &&
+          (match_cs(t_, r, "SIPDIS") || reader::match_subject_start(t_, r, end, false) != kNo))
         return true;
+      // "Sensitive but Unclassified. Please handle accordingly." after a subject.
+      if (header && match_ci(t_, r, "SENSITIVE BUT UNCLASSIFIED")) return true;
       break;
     case 'P': {
       int page = 0;
@@ -696,7 +736,8 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
       if (header && reader::is_eo_start(t_, r, end)) return true;
       break;
     case 'T':
-      if (header && reader::match_tags_start(t_, r, end) != kNo && match_cs(t_, r, "TAGS")) {
+    case 't':
+      if (header && reader::match_tags_start(t_, r, end, false) != kNo) {
         // Inline TAGS needs its colon or an upper-case tag list ("TAGS PGOV").
         return true;
       }
@@ -715,8 +756,15 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
       if (c == '(' && r >= blanks_before + 1 && !in_ref_) {
         // A portion mark opening an unlabelled paragraph of reflowed text:
         // "...accordingly. (SBU) On February 8", "...1.4 (b) and (d) (C) Econoff".
-        const char before = t_[r - blanks_before - 1];
+        const size_t wend = r - blanks_before;
+        const char before = t_[wend - 1];
         if (before != '.' && before != ')' && before != '"' && before != ':') break;
+        // Not the mark of a label ("2. (S/NF)"): the label is the boundary.
+        size_t wb = wend - 1;
+        while (wb > 0 && !is_blank(t_[wb - 1])) --wb;
+        if (before == '.' && wend - wb >= 2 && wend - wb <= 4 &&
+            (is_digit(t_[wb]) || (wend - wb == 2 && is_alpha(t_[wb]))))
+          break;
         size_t k = r + 1;
         while (k < end && k - r <= 14 && t_[k] != ')' && t_[k] != '(') ++k;
         if (k >= end || t_[k] != ')' || k + 2 >= end || blank_len(t_, k + 1) == 0) break;
@@ -1039,7 +1087,7 @@ size_t Reader::try_banner(const Line& ln, size_t p, bool first) {
   bn.class_text = std::string(t_.substr(p, head_end - p));
   const size_t serial_e = banner_tail(q, end, &bn);
   const bool full = serial_e != kNo;
-  const bool lone = !full && q >= end;
+  const bool lone = !full && (q >= end || class_word_before_page(p, end) == head_end);
   bool transmission = false;
   if (!full && !lone) {
     // "CONFIDENTIAL     PTQ1859": the class line of an old transmission.
@@ -1146,6 +1194,20 @@ size_t Reader::banner_tail(size_t q, size_t end, Banner* bn) const {
   return d;
 }
 
+size_t Reader::class_word_before_page(size_t r, size_t end) const {
+  // "...PARM, IT                          SECRET       PAGE 02        ROME  03067  211833Z":
+  // the page marking and page line of an old telegram run into the text.
+  for (std::string_view w : {std::string_view("CONFIDENTIAL"), std::string_view("UNCLASSIFIED"),
+                             std::string_view("SECRET")}) {
+    if (!match_cs(t_, r, w)) continue;
+    const size_t e = r + w.size();
+    const size_t q = skip_blanks(t_, e, end);
+    int page = 0;
+    if (q > e + 1 && reader::match_old_page(t_, q, end, &page) != kNo) return e;
+  }
+  return kNo;
+}
+
 bool Reader::continues(const Line& ln, size_t p, bool first) const {
   if (open_ < 0) return false;
   const bool after_blank = first && ln.after_blank;
@@ -1161,8 +1223,12 @@ bool Reader::continues(const Line& ln, size_t p, bool first) const {
       return first && !after_blank && match_ci(t_, p, "DECL");
     case Cont::kTags: {
       if (!first || after_blank) return false;
+      // "TAGS: something,\nhere": a list ending in a comma goes on.
+      if (prev_line_end_ > 0 && t_[prev_line_end_ - 1] == ',') return true;
       // Tag lists: upper-case words of at most eight letters.
       for (size_t i = p; i < ln.end;) {
+        // A reflowed SUBJECT may follow on the same line.
+        if (reader::match_subject_start(t_, i, ln.end, false) != kNo) break;
         const size_t w = i;
         while (i < ln.end && (is_upper(t_[i]) || is_digit(t_[i]))) ++i;
         if (i == w || i - w > 8) return false;
@@ -1172,6 +1238,11 @@ bool Reader::continues(const Line& ln, size_t p, bool first) const {
     }
     case Cont::kSubject: {
       if (after_blank) {
+        const Block& sb = doc_.blocks[static_cast<size_t>(open_)];
+        // "SUBJECT:\n\nCooperation and Coordination Busts Fraud Ring".
+        const size_t kw = reader::match_subject_start(t_, sb.span.begin, sb.span.end, true);
+        if (sb.pieces.size() == 1 && kw != kNo && skip_blanks(t_, kw, sb.span.end) >= sb.span.end)
+          return ln.end - p <= 200;
         // "...NORTH KOREA AFTER CURRENCY\n\nREFORM": a wrapped subject word after a blank.
         if (open_lines_ > 2 || ln.end - p > 40 || t_[ln.end - 1] == ':') return false;
         for (size_t i = p; i < ln.end; ++i)
@@ -1186,9 +1257,18 @@ bool Reader::continues(const Line& ln, size_t p, bool first) const {
       if (!first) return true;
       if (ln.end > ln.begin && t_[ln.end - 1] == ':') return false;
       const Block& b = doc_.blocks[static_cast<size_t>(open_)];
+      // An upper-case subject goes on only in upper case ("...SUMMIT\nThis is an Action request").
+      bool subject_lower = false;
+      for (const Span& sp : b.pieces)
+        for (uint32_t i = sp.begin; i < sp.end && !subject_lower; ++i)
+          subject_lower = is_lower(t_[i]);
+      if (!subject_lower)
+        for (size_t i = p; i < ln.end; ++i)
+          if (is_lower(t_[i])) return false;
       const Span last = b.pieces.back();
       const uint32_t ls = doc_.source.line_start(doc_.source.line_of(last.begin));
-      return last.end - ls >= 35 && open_lines_ < 4;
+      (void)ls;
+      return open_lines_ < 8;
     }
     case Cont::kRef:
       return !after_blank;
@@ -1288,7 +1368,9 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
 
   // Routing lines: before the banner, in a repeated section header, or
   // continuing an open routing block.
-  const bool line_like = first || (p > 0 && t_[p - 1] == '\t');
+  // In a repeated section header the routing often follows a "PAGE 01" line
+  // on the same line ("PAGE 01 HARARE 06677 02 OF 03 291401Z ACTION AF-00").
+  const bool line_like = first || (p > 0 && t_[p - 1] == '\t') || repeating_;
   if (line_like && (phase_ == Phase::kTop || repeating_ || cont_ == Cont::kRouting)) {
     Dtg dtg;
     dtg.day = 0;
@@ -1338,7 +1420,18 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
   {
     uint32_t bits = 0;
     size_t e = kNo;
-    if (header) {
+    if (header && match_ci(t_, p, "SENSITIVE BUT UNCLASSIFIED")) {
+      // The SBU notice of reflowed headers, with its "Please handle accordingly."
+      e = p + 26;
+      bits = static_cast<uint32_t>(Control::kSbu);
+      size_t q = skip_blanks(t_, e, end);
+      if (q < end && (t_[q] == '.' || t_[q] == '-' || t_[q] == ','))
+        q = skip_blanks(t_, q + 1, end);
+      if (match_ci(t_, q, "PLEASE HANDLE ACCORDINGLY")) {
+        e = q + 25;
+        if (e < end && t_[e] == '.') ++e;
+      }
+    } else if (header) {
       e = reader::match_captions(t_, p, end, true, &bits);
     } else {
       e = reader::match_sipdis_word(t_, p, end);
@@ -1383,10 +1476,10 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
       kind = BlockKind::kEoLine;
       cont = Cont::kEo;
       kw_end = p;
-    } else if ((kw_end = reader::match_tags_start(t_, p, end)) != kNo && header) {
+    } else if ((kw_end = reader::match_tags_start(t_, p, end, first)) != kNo && header) {
       kind = BlockKind::kTags;
       cont = Cont::kTags;
-    } else if ((kw_end = reader::match_subject_start(t_, p, end)) != kNo && header) {
+    } else if ((kw_end = reader::match_subject_start(t_, p, end, first)) != kNo && header) {
       kind = BlockKind::kSubject;
       cont = Cont::kSubject;
     } else if ((kw_end = reader::match_ref_start(t_, p, end)) != kNo && header) {
@@ -1399,11 +1492,20 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
       kw_end = kNo;
     }
     if (kw_end != kNo) {
-      size_t e = next_boundary(ln, p, true);
-      // "...MISSING AMCITREF:" : a REF keyword glued to the end of the subject.
+      // The keyword and the first word after it (a subject's own mark) never end it.
+      size_t e = next_boundary(ln, kw_end > p ? skip_blanks(t_, kw_end, end) : p, true);
+      if (e <= p) e = end;
+      // "...MISSING AMCITREF:", "...EGYPTREF: CAIRO 493", "...CAIROClassified By:":
+      // keywords glued to the last word of the subject.
       if (kind == BlockKind::kSubject) {
-        const size_t te = trim_end(t_, p, e);
-        if (te - p > 12 && match_cs(t_, te - 4, "REF:")) e = te - 4;
+        const std::string_view text = t_.substr(kw_end, e - kw_end);
+        for (std::string_view kw :
+             {std::string_view("REF:"), std::string_view("REFS:"),
+              std::string_view("Classified By"), std::string_view("CLASSIFIED BY")}) {
+          const size_t at = text.find(kw);
+          if (at != std::string_view::npos && at > 0 && is_alpha(text[at - 1]))
+            e = std::min(e, kw_end + at);
+        }
       }
       if (repeating_) {
         repeated_block(kind, p, e, ln.number);
@@ -1486,7 +1588,8 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
 
   // Reference items ("(B) SAN JOSE 02008", "¶B. (B) NAIROBI 1114") on their own
   // lines after REF, or under the header fields when the REF line is lost.
-  if (first && phase_ != Phase::kBody && !repeating_) {
+  if (first && phase_ != Phase::kBody && !repeating_ &&
+      !(open_ >= 0 && cont_ == Cont::kClassifiedBy && continues(ln, p, first))) {
     char letter = 0;
     if (ref_item(ln, p, &letter)) {
       const bool marking_letter = parse_portion_marking(std::string_view(&letter, 1)).kind !=
@@ -1552,6 +1655,8 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
 size_t Reader::labelled_unit(const Line& ln, size_t p, const Label& lb) {
   to_body();
   labelled_seen_ = true;
+  // The next inline label is looked for after this one.
+  if (lb.type == LabelType::kNumber) para_number_ = lb.number;
   const size_t text_from = lb.has_mark ? lb.mark_end : lb.end;
   // The first word of the text never ends the unit ("40. (c) Yes ...").
   const size_t e = next_boundary(ln, skip_blanks(t_, text_from, ln.end), false);
@@ -1660,15 +1765,10 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
   }
   const bool header = header_ctx();
   size_t e = next_boundary(ln, p, header);
-  if (continues(ln, p, first)) {
-    if (cont_ == Cont::kRouting) e = ln.end;
-    append(open_, p, e, ln.number);
-    if (phase_ == Phase::kHeader)
-      remember_header(p, e, doc_.blocks[static_cast<size_t>(open_)].kind);
-    return e;
-  }
   // Headings: a text line over a rule, or a reflowed "HEADING ------".
-  if (first && (phase_ != Phase::kTop || banner_block_ >= 0)) {
+  // They come before continuation: a heading after a blank line starts anew.
+  if (first && (phase_ != Phase::kTop || banner_block_ >= 0) &&
+      (after_blank || cont_ != Cont::kLabelled || open_ < 0)) {
     if (open_ >= 0 && cont_ == Cont::kHeading && !heading_has_text_) {
       append(open_, p, ln.end, ln.number);
       heading_has_text_ = true;
@@ -1695,6 +1795,13 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
       if (tr != kNo) open_ = -1;
       return e;
     }
+  }
+  if (continues(ln, p, first)) {
+    if (cont_ == Cont::kRouting) e = ln.end;
+    append(open_, p, e, ln.number);
+    if (phase_ == Phase::kHeader)
+      remember_header(p, e, doc_.blocks[static_cast<size_t>(open_)].kind);
+    return e;
   }
   // New block.
   if (phase_ != Phase::kBody && !after_blank && open_ >= 0 && cont_ == Cont::kTags) {
@@ -1808,6 +1915,23 @@ std::string describe(const Block& b) {
 
 }  // namespace
 
+void Reader::add_tags(std::string_view text) {
+  // Tags are codes: upper case, each once, in the order written.
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == ';')) ++i;
+    size_t e = i;
+    while (e < text.size() && text[e] != ' ' && text[e] != ',' && text[e] != ';') ++e;
+    if (e > i) {
+      std::string tag(text.substr(i, e - i));
+      for (char& ch : tag) ch = reader::to_upper(ch);
+      if (std::find(doc_.tags.begin(), doc_.tags.end(), tag) == doc_.tags.end())
+        doc_.tags.push_back(std::move(tag));
+    }
+    i = e;
+  }
+}
+
 void Reader::settle_fields() {
   const Source& src = doc_.source;
   // Creation time: the preamble, else the DTG.
@@ -1894,9 +2018,11 @@ void Reader::settle_fields() {
   int tags = -1;
   int subject = -1;
   int cby = -1;
-  for (size_t i = 0; i < doc_.blocks.size(); ++i) {
+  // The first copy of each, not repeated; a repeated one only if that is all there is.
+  for (size_t k = 0; k < 2 * doc_.blocks.size(); ++k) {
+    const size_t i = k % doc_.blocks.size();
     const Block& b = doc_.blocks[i];
-    if (b.repeated) continue;
+    if (b.repeated != (k >= doc_.blocks.size())) continue;
     const int idx = static_cast<int>(i);
     switch (b.kind) {
       case BlockKind::kEoLine:
@@ -1938,32 +2064,17 @@ void Reader::settle_fields() {
 
   if (tags >= 0) {
     const Block& b = doc_.blocks[static_cast<size_t>(tags)];
-    const size_t kw = reader::match_tags_start(t_, b.span.begin, b.span.end);
+    const size_t kw = reader::match_tags_start(t_, b.span.begin, b.span.end, true);
     const std::string text =
         text_from(src, b.pieces, static_cast<uint32_t>(kw == kNo ? b.span.begin : kw));
-    size_t i = 0;
-    while (i < text.size()) {
-      while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == ';')) ++i;
-      size_t e = i;
-      while (e < text.size() && text[e] != ' ' && text[e] != ',' && text[e] != ';') ++e;
-      if (e > i) doc_.tags.push_back(text.substr(i, e - i));
-      i = e;
-    }
+    add_tags(text);
   } else if (doc_.preamble && !doc_.preamble->tags.empty()) {
-    const std::string& text = doc_.preamble->tags;
-    size_t i = 0;
-    while (i < text.size()) {
-      while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
-      size_t e = i;
-      while (e < text.size() && text[e] != ' ' && text[e] != ',') ++e;
-      if (e > i) doc_.tags.push_back(text.substr(i, e - i));
-      i = e;
-    }
+    add_tags(doc_.preamble->tags);
   }
 
   if (subject >= 0) {
     const Block& b = doc_.blocks[static_cast<size_t>(subject)];
-    size_t from = reader::match_subject_start(t_, b.span.begin, b.span.end);
+    size_t from = reader::match_subject_start(t_, b.span.begin, b.span.end, true);
     if (from == kNo) from = b.span.begin;
     if (b.mark) from = std::max<size_t>(from, b.mark->span.end);
     doc_.subject = text_from(src, b.pieces, static_cast<uint32_t>(from));

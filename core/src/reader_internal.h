@@ -127,11 +127,12 @@ size_t match_captions(std::string_view s, size_t i, size_t end, bool glued, uint
 size_t match_sipdis_word(std::string_view s, size_t i, size_t end);
 /// "E.O. 12958", "EO 12958", "E.O.12958", "E. O. 12958", "E.o. 12958" at s[i].
 bool is_eo_start(std::string_view s, size_t i, size_t end);
-/// "TAGS:", "TAGS " followed by an upper-case tag at s[i]; returns the end of
-/// the keyword, or kNo.
-size_t match_tags_start(std::string_view s, size_t i, size_t end);
-/// "SUBJECT:", "SUBJ:", "SUBJECT " (upper case) at s[i]; end of keyword or kNo.
-size_t match_subject_start(std::string_view s, size_t i, size_t end);
+/// "TAGS:", "TAGS " followed by an upper-case tag, "Tags:" at s[i]; at a line
+/// start also "tags x" and slips ("TAG", "TAS:", "TGS:" ...). End of the keyword or kNo.
+size_t match_tags_start(std::string_view s, size_t i, size_t end, bool line_start);
+/// "SUBJECT:", "Subject:", "SUBJ:", "SUBJECT " + upper case at s[i] (at a line
+/// start also "UBJECT:"); end of the keyword or kNo.
+size_t match_subject_start(std::string_view s, size_t i, size_t end, bool line_start);
 /// "REF:", "REFS:", "REFTEL:", "REFTELS:", "REF A:", "REFERENCE:", "REF(S):"
 /// at s[i]; end of keyword or kNo.
 size_t match_ref_start(std::string_view s, size_t i, size_t end);

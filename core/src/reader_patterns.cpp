@@ -279,29 +279,59 @@ bool is_eo_start(std::string_view s, size_t i, size_t end) {
   return dots && q > p;  // "E.O.: N/A" needs the dots
 }
 
-size_t match_tags_start(std::string_view s, size_t i, size_t end) {
-  if (!match_cs(s, i, "TAGS")) return kNo;
-  size_t p = i + 4;
-  if (p < end && s[p] == ':') return p + 1;
-  size_t n = 0;
-  const size_t q = blanks_then(s, p, end, &n);
-  if (n > 0 && q < end && is_upper(s[q])) return p;
-  if (p >= end) return p;
+size_t match_tags_start(std::string_view s, size_t i, size_t end, bool line_start) {
+  auto sep = [&](size_t p) { return p < end && (s[p] == ':' || s[p] == ';' || s[p] == ','); };
+  if (match_cs(s, i, "TAGS")) {
+    const size_t p = i + 4;
+    if (sep(p)) return p + 1;
+    size_t n = 0;
+    const size_t q = blanks_then(s, p, end, &n);
+    if (n > 0 && q < end && (is_upper(s[q]) || (line_start && is_alpha(s[q])))) return p;
+    return p >= end ? p : kNo;
+  }
+  if (match_ci(s, i, "TAGS")) {
+    // "Tags: prel, pgov", "tAgs something" (lower case only at a line start or with a colon).
+    const size_t p = i + 4;
+    if (sep(p)) return p + 1;
+    if (line_start && p < end && blank_len(s, p) > 0) return p;
+    return kNo;
+  }
+  if (!line_start) return kNo;
+  // Typing slips seen in real cables: "TAG", "TAGES:", "TAS:", "TGS:", "TABS:", "AGS:".
+  static constexpr std::array<std::string_view, 6> kSlips = {"TAGES", "TABS", "TAG",
+                                                             "TAS",   "TGS",  "AGS"};
+  for (auto w : kSlips) {
+    if (!match_cs(s, i, w)) continue;
+    const size_t p = i + w.size();
+    if (sep(p)) return p + 1;
+    size_t n = 0;
+    const size_t q = blanks_then(s, p, end, &n);
+    if (w == "TAG" && n > 0 && q + 3 < end && is_upper(s[q]) && is_upper(s[q + 1])) return p;
+    return kNo;
+  }
   return kNo;
 }
 
-size_t match_subject_start(std::string_view s, size_t i, size_t end) {
+size_t match_subject_start(std::string_view s, size_t i, size_t end, bool line_start) {
   size_t p = kNo;
-  if (match_cs(s, i, "SUBJECT") || match_cs(s, i, "Subject")) {
+  bool upper = false;
+  if (match_ci(s, i, "SUBJECT")) {
     p = i + 7;
-  } else if (match_cs(s, i, "SUBJ")) {
+    upper = match_cs(s, i, "SUBJECT");
+  } else if (match_ci(s, i, "SUBJ")) {
     p = i + 4;
+    upper = match_cs(s, i, "SUBJ");
+  } else if (line_start && match_cs(s, i, "UBJECT:")) {
+    return i + 7;  // the lost "S" of a damaged header
   } else {
     return kNo;
   }
+  if (p < end && is_alpha(s[p])) return kNo;  // "SUBJECTS", "Subjective"
   const size_t q = skip_blanks(s, p, end);
   if (q < end && s[q] == ':') return q + 1;
-  if (q > p && q < end && is_upper(s[q]) && s[i + 1] == 'U') return q;  // "SUBJECT FOO"
+  if (!upper || !line_start) return kNo;
+  if (q > p && q < end && is_upper(s[q]) && p == i + 7) return q;  // "SUBJECT FOO"
+  if (line_start && q >= end && p == i + 7) return p;
   return kNo;
 }
 
@@ -435,6 +465,8 @@ size_t match_iso_datetime(std::string_view s, size_t i, size_t end) {
 }
 
 bool looks_like_signature(std::string_view s, size_t i, size_t end) {
+  // "GILLESPIE##": teletype end marks after the name.
+  while (end > i && s[end - 1] == '#') --end;
   if (i >= end || end - i > 40 || !is_upper(s[i])) return false;
   size_t words = 0;
   size_t letters = 0;
