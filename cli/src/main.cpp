@@ -54,6 +54,37 @@ int main(int argc, char** argv) {
   explain_cmd->add_flag("--json", explain.json, "One JSON object per cable, one per line");
   explain_cmd->add_option("files", explain.files, "Cable files")->required();
 
+  RedactOptions redact;
+  CLI::App* redact_cmd = app.add_subcommand("redact", "Release cables as text, PDF and Vaughn index, each output verified");
+  redact_cmd->add_option("--policy", redact.policy, "Policy XML file")->required();
+  redact_cmd->add_option("--as-of", redact.as_of, "Review date YYYY-MM-DD")->required();
+  redact_cmd->add_option("--case-id", redact.case_id, "Case number printed on stamps and logs");
+  redact_cmd->add_option("--reviewer", redact.reviewer, "Reviewer's name printed on stamps and logs");
+  redact_cmd->add_option("--overrides", redact.overrides, "Reviewer-overrides XML file");
+  redact_cmd->add_option("--format", redact.formats, "Outputs: any of text,pdf,log")->capture_default_str();
+  redact_cmd->add_option("--bates-prefix", redact.bates_prefix, "Bates number prefix")->capture_default_str();
+  redact_cmd->add_option("--bates-digits", redact.bates_digits, "Bates number width")->capture_default_str();
+  redact_cmd->add_option("--bates-start", redact.bates_start, "Bates number of the first page")->capture_default_str();
+  redact_cmd->add_option("-o,--out", redact.out_dir, "Output directory")->capture_default_str();
+  redact_cmd->add_flag("--explain", redact.explain, "Print the decision trace of every block");
+  redact_cmd->add_flag("--reviewer-log", redact.reviewer_log,
+                       "Also write the INTERNAL reviewer log, which QUOTES WITHHELD TEXT");
+  redact_cmd->add_flag("!--no-verify", redact.verify, "Do not verify outputs (debugging only)");
+  redact_cmd->add_option("files", redact.files, "Cable files")->required();
+
+  VerifyOptions verify;
+  CLI::App* verify_cmd = app.add_subcommand("verify", "Prove that no withheld text is in a cable's outputs");
+  verify_cmd->add_option("--policy", verify.policy, "Policy XML file (as for redact)")->required();
+  verify_cmd->add_option("--as-of", verify.as_of, "Review date YYYY-MM-DD (as for redact)")->required();
+  verify_cmd->add_option("--case-id", verify.case_id, "Case number (as for redact)");
+  verify_cmd->add_option("--reviewer", verify.reviewer, "Reviewer's name (as for redact)");
+  verify_cmd->add_option("--overrides", verify.overrides, "Reviewer-overrides XML file (as for redact)");
+  verify_cmd->add_option("-o,--out", verify.out_dir, "Directory holding the outputs")->capture_default_str();
+  verify_cmd->add_option("--bates-prefix", verify.bates_prefix, "Bates prefix used")->capture_default_str();
+  verify_cmd->add_option("--output", verify.outputs, "Another file to check against every cable");
+  verify_cmd->add_flag("--keep", verify.keep, "Keep the outputs of a cable that leaks (default: remove them)");
+  verify_cmd->add_option("files", verify.files, "Cable files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,6 +94,8 @@ int main(int argc, char** argv) {
 
   try {
     if (inspect_cmd->parsed()) return run_inspect(inspect, std::cout, std::cerr);
+    if (redact_cmd->parsed()) return run_redact(redact, std::cout, std::cerr);
+    if (verify_cmd->parsed()) return run_verify(verify, std::cout, std::cerr);
     if (check_policy_cmd->parsed()) return run_check_policy(check_policy, std::cout, std::cerr);
     if (explain_cmd->parsed()) return run_explain(explain, std::cout, std::cerr);
     if (batch_cmd->parsed()) return run_batch(batch, std::cin, std::cout, std::cerr);

@@ -144,7 +144,7 @@ bool blank(unsigned char c) {
 // PDF structure, CMap and font program names): never needles as single words.
 constexpr const char* kWriterWording =
     "UNCLASSIFIED U.S. Department of State Case No. Doc No. Date: RELEASED IN FULL PART DENIED "
-    "REVIEW AUTHORITY: (none) WITHHELD Page of DECLASS "
+    "REVIEW AUTHORITY: (none) WITHHELD Page of DECL "
     "document block span uncovered true false preamble notice routing banner caption addressee "
     "eo-line tags subject ref classified-by paragraph sub-paragraph signature page-break "
     "uncovered-text no-decision default "

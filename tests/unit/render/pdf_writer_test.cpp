@@ -119,7 +119,7 @@ TEST(PdfWriter, ExtractsToExactlyTheReleasedText) {
   const std::string body = write_text_body(view);
   std::string expected = "UNCLASSIFIED\n";
   expected += text.substr(13, text.find("====") - 13);  // the stamp lines
-  expected += body + "UNCLASSIFIED Page 1 of 1 DECLASS-000001";
+  expected += body + "UNCLASSIFIED Page 1 of 1 DECL0000001";
   EXPECT_EQ(testing::squash(got), testing::squash(expected));
   EXPECT_EQ(got.find("CANARYALPHA"), std::string::npos);
 }
@@ -191,7 +191,7 @@ TEST(PdfWriter, LongDocumentsPaginateWithPageXOfY) {
   ASSERT_TRUE(testing::write_file(dir.file("l.pdf"), r.value->bytes));
   const std::string got = testing::run("pdftotext -raw " + dir.file("l.pdf") + " - 2>&1");
   EXPECT_NE(got.find("Page 3 of 3"), std::string::npos);
-  EXPECT_NE(got.find("DECLASS-000003"), std::string::npos);
+  EXPECT_NE(got.find("DECL0000003"), std::string::npos);
   EXPECT_NE(got.find("60. (U) Paragraph number 60 of a long cable."), std::string::npos);
 }
 

@@ -2,6 +2,7 @@
 // Each returns the process exit code (docs/cli.md).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -74,5 +75,46 @@ struct MergeOptions {
 
 /// `declass merge`: shard runs into one, Bates renumbered; see docs/scale-out.md.
 int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err);
+
+struct RedactOptions {
+  std::string policy;
+  std::string as_of;            ///< "YYYY-MM-DD" (required)
+  std::string case_id;
+  std::string reviewer;
+  std::string overrides;        ///< reviewer-overrides XML, or empty
+  std::string formats = "text,pdf,log";
+  std::string bates_prefix = "DECL";
+  unsigned bates_digits = 7;
+  uint64_t bates_start = 1;     ///< Bates number of the run's first page
+  std::string out_dir = "release";
+  bool explain = false;         ///< print the decision trace (no withheld text) on `out`
+  bool reviewer_log = false;    ///< also write the internal reviewer log (QUOTES WITHHELD TEXT)
+  bool verify = true;           ///< verify every output before it is written
+  std::vector<std::string> files;
+};
+
+/// `declass redact`: DIR/ID.txt, DIR/ID.pdf, DIR/log.csv, DIR/log.jsonl, each
+/// verified before it is written atomically. kExitLeak (outputs of that cable
+/// not written, earlier ones under its name removed) beats kExitInputError;
+/// kExitUsage for bad arguments, policy or overrides (nothing written).
+int run_redact(const RedactOptions& options, std::ostream& out, std::ostream& err);
+
+struct VerifyOptions {
+  std::string policy;
+  std::string as_of;
+  std::string case_id;
+  std::string reviewer;
+  std::string overrides;
+  std::string out_dir = "release";   ///< where redact wrote the outputs
+  std::string bates_prefix = "DECL";
+  std::vector<std::string> outputs;  ///< more files to check against every cable
+  bool keep = false;                 ///< keep the outputs of a cable that leaks (default: remove)
+  std::vector<std::string> files;
+};
+
+/// `declass verify`: every output of each cable searched for its withheld
+/// material. kExitLeak on any hit (the cable's outputs removed unless `keep`),
+/// kExitInputError if a cable or its outputs cannot be read.
+int run_verify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace declass::app

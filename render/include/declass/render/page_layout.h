@@ -52,8 +52,8 @@ PageLayout layout_pages(const ReleaseView& view, const PageGeometry& geometry = 
 
 /// Bates numbering: PREFIX + zero-padded number, continuous across a run.
 struct BatesOptions {
-  std::string prefix = "DECLASS-";
-  uint32_t digits = 6;
+  std::string prefix = "DECL";
+  uint32_t digits = 7;
 };
 /// "DECLASS-000042". Numbers wider than `digits` are printed in full.
 std::string format_bates(const BatesOptions& options, uint64_t number);

@@ -7,7 +7,10 @@
 
 #include "declass/core/decisions.h"
 #include "declass/core/document.h"
+#include "declass/render/page_layout.h"
+#include "declass/render/pdf_writer.h"
 #include "declass/render/release_view.h"
+#include "declass/render/verify.h"
 
 namespace declass::render {
 
@@ -32,5 +35,40 @@ std::string write_reviewer_log(const core::Document& doc, const core::Decisions&
 /// File name of the internal reviewer log (the warning is part of the name).
 inline constexpr const char* kReviewerLogName =
     "INTERNAL-CONTAINS-WITHHELD-TEXT-DO-NOT-RELEASE.reviewer-log.txt";
+
+/// What release_document() makes.
+struct ReleaseOptions {
+  bool text = true;
+  bool pdf = true;  ///< needs a PdfWriter
+  bool log = true;
+  /// Search every output for the withheld material before handing it out.
+  /// Turning this off is for benchmarks and debugging only.
+  bool verify = true;
+  BatesOptions bates;  ///< for the Vaughn index (the PdfWriter numbers the pages)
+};
+
+/// One document's outputs, verified.
+struct ReleasedDocument {
+  std::string id;
+  core::DocumentDisposition disposition = core::DocumentDisposition::kDeniedInFull;
+  core::LabelSet exemptions;
+  std::string text;       ///< the text release ("" if not asked for or on failure)
+  std::string pdf;        ///< the release PDF
+  std::string log_csv;    ///< this document's Vaughn index rows, CSV (no header)
+  std::string log_jsonl;  ///< the same rows as JSON Lines
+  uint32_t pages = 0;
+  uint64_t first_bates = 0;              ///< Bates number of page 1 (0 without a PDF)
+  std::vector<Finding> findings;         ///< verification findings, "output: message"
+  std::vector<core::Diagnostic> errors;  ///< e.g. "pdf-error"
+  bool leaked() const { return !findings.empty(); }
+  bool ok() const { return findings.empty() && errors.empty(); }
+};
+
+/// Builds the view, runs the asked-for writers and verifies every output
+/// against the withheld material (verify.h). On a finding or an error every
+/// output is dropped (the strings are emptied) and the PDF writer's Bates
+/// counter is handed back, so that nothing unverified can be written.
+ReleasedDocument release_document(const core::Document& doc, const core::Decisions& decisions,
+                                  const ReleaseOptions& options, PdfWriter* pdf_writer);
 
 }  // namespace declass::render

@@ -1,0 +1,280 @@
+// `declass redact`: release each cable as text, PDF and Vaughn index rows,
+// verify every output against the cable's withheld material before it is
+// written, and write atomically (docs/release-outputs.md).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#include "batch_plan.h"
+#include "declass/app/atomic_file.h"
+#include "declass/app/commands.h"
+#include "declass/core/document.h"
+#include "declass/policies/engine.h"
+#include "declass/render/log_writer.h"
+#include "declass/render/release_builder.h"
+
+namespace declass::app {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+std::string read_back(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The decision trace (--explain): every block's action, rule and labels, with
+// positions but never the text.
+void explain(const core::Document& doc, const core::Decisions& d, std::ostream& out) {
+  out << "explain " << doc.id << " (" << doc.source.path()
+      << "): " << core::to_string(d.disposition);
+  if (!d.exemptions.empty()) out << " " << d.exemptions.text();
+  out << '\n';
+  for (size_t i = 0; i < doc.blocks.size(); ++i) {
+    const core::Block& b = doc.blocks[i];
+    out << "  #" << i << ' ' << core::to_string(b.kind);
+    if (!b.label.empty()) out << ' ' << b.label;
+    out << " lines " << b.first_line << '-' << b.last_line << ": ";
+    if (i >= d.blocks.size()) {
+      out << "withhold (no decision)\n";
+      continue;
+    }
+    const core::BlockDecision& bd = d.blocks[i];
+    out << core::to_string(bd.action) << " rule=" << bd.rule;
+    if (!bd.labels.empty()) out << " [" << bd.labels.text() << "]";
+    if (bd.by_reviewer) out << " (reviewer override)";
+    if (!bd.also_matched.empty()) {
+      out << " also=";
+      for (size_t k = 0; k < bd.also_matched.size(); ++k)
+        out << (k ? "," : "") << bd.also_matched[k];
+    }
+    if (!bd.justification.empty()) out << " -- " << bd.justification;
+    out << '\n';
+    for (const core::Redaction& r : bd.redactions) {
+      const core::Position p = doc.source.position(r.span.begin);
+      out << "    redact " << p.line << ':' << p.column << " (" << r.span.size() << " bytes) ["
+          << r.labels.text() << "] rule=" << r.rule;
+      if (!r.match.empty()) out << " match=" << r.match;
+      out << '\n';
+    }
+  }
+}
+
+}  // namespace
+
+int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
+  // --- Arguments: everything is checked before anything is written.
+  const std::optional<core::Date> as_of = core::parse_iso_date(o.as_of);
+  if (!as_of) {
+    err << "declass: error: --as-of '" << o.as_of << "' is not a date of the form YYYY-MM-DD\n";
+    return kExitUsage;
+  }
+  bool want_text = false;
+  bool want_pdf = false;
+  bool want_log = false;
+  {
+    std::stringstream ss(o.formats);
+    std::string f;
+    while (std::getline(ss, f, ',')) {
+      if (f == "text")
+        want_text = true;
+      else if (f == "pdf")
+        want_pdf = true;
+      else if (f == "log")
+        want_log = true;
+      else {
+        err << "declass: error: --format '" << f << "' is not one of text, pdf, log\n";
+        return kExitUsage;
+      }
+    }
+    if (!want_text && !want_pdf && !want_log) {
+      err << "declass: error: --format names no output\n";
+      return kExitUsage;
+    }
+  }
+  render::BatesOptions bates;
+  bates.prefix = o.bates_prefix;
+  bates.digits = o.bates_digits;
+  if (!render::valid_bates_prefix(bates.prefix)) {
+    err << "declass: error: --bates-prefix '" << o.bates_prefix
+        << "' must be 1-32 characters of A-Z a-z 0-9 . _ -\n";
+    return kExitUsage;
+  }
+  if (bates.digits < 1 || bates.digits > 12) {
+    err << "declass: error: --bates-digits must be between 1 and 12\n";
+    return kExitUsage;
+  }
+  auto policy = policies::load_policy(o.policy);
+  for (const auto& d : policy.diagnostics) err << d.format() << '\n';
+  if (!policy.value) return kExitUsage;
+  policies::ReviewContext context;
+  context.review_date = *as_of;
+  context.case_id = o.case_id;
+  context.reviewer = o.reviewer;
+  if (!o.overrides.empty()) {
+    auto ov = policies::load_overrides(o.overrides);
+    for (const auto& d : ov.diagnostics) err << d.format() << '\n';
+    if (!ov.value) return kExitUsage;
+    context.overrides = *ov.value;
+  }
+  std::string error;
+  if (!make_directories(o.out_dir, &error)) {
+    err << "declass: error: " << error << '\n';
+    return kExitUsage;
+  }
+  std::unique_ptr<render::PdfWriter> pdf_writer;
+  if (want_pdf) {
+    render::PdfOptions po;
+    po.bates = bates;
+    po.first_bates = o.bates_start;
+    auto w = render::PdfWriter::create(po);
+    for (const auto& d : w.diagnostics) err << d.format() << '\n';
+    if (!w.value) return kExitUsage;
+    pdf_writer = std::move(*w.value);
+  }
+  render::ReleaseOptions ro;
+  ro.text = want_text;
+  ro.pdf = want_pdf;
+  ro.log = want_log;
+  ro.verify = o.verify;
+  ro.bates = bates;
+
+  // --- Documents, in argument order.
+  const std::string dir = o.out_dir.empty() ? std::string(".") : o.out_dir;
+  std::map<std::string, uint32_t> names_seen;  // lower-cased base name -> count
+  std::string log_csv = render::log_csv_header();
+  std::string log_jsonl;
+  std::string reviewer_log;
+  bool input_error = false;
+  bool leak = false;
+  for (const std::string& path : o.files) {
+    core::Result<core::Document> r = core::read_file(path);
+    for (const auto& d : r.diagnostics)
+      if (d.severity == core::Severity::kError) err << d.format() << '\n';
+    if (!r.value) {
+      input_error = true;
+      continue;
+    }
+    const core::Document& doc = *r.value;
+    const core::Decisions decisions = policies::decide(**policy.value, doc, context);
+    if (o.explain) explain(doc, decisions, out);
+
+    // A safe, unique output name: never a path, never an input's name twice.
+    const std::string base = safe_name(doc.id.empty() ? path : doc.id);
+    const uint32_t n = ++names_seen[lower(base)];
+    const std::string name = n == 1 ? base : base + "~" + std::to_string(n);
+    const std::string txt_path = dir + "/" + name + ".txt";
+    const std::string pdf_path = dir + "/" + name + ".pdf";
+
+    render::ReleasedDocument rel = render::release_document(doc, decisions, ro, pdf_writer.get());
+    for (const auto& d : rel.errors) err << d.format() << '\n';
+    auto remove_outputs = [&]() {
+      // Outputs of an earlier run under the same names must not pass for this one.
+      for (const std::string& p : {txt_path, pdf_path}) {
+        bool is_input = false;
+        for (const std::string& in : o.files) is_input = is_input || same_file(in, p);
+        if (!is_input) ::unlink(p.c_str());
+      }
+    };
+    if (rel.leaked()) {
+      leak = true;
+      err << "declass: LEAK: " << path
+          << ": withheld material found in its outputs; nothing written for " << doc.id
+          << ", earlier outputs under its name removed\n";
+      for (const auto& f : rel.findings) err << "  " << f.code << ": " << f.message << '\n';
+      remove_outputs();
+      continue;
+    }
+    if (!rel.ok()) {
+      input_error = true;
+      remove_outputs();
+      continue;
+    }
+    // Write, then read back: what is on disk is what was verified.
+    bool written = true;
+    auto put = [&](const std::string& p, const std::string& bytes) {
+      if (bytes.empty()) return;
+      std::string e;
+      if (!write_file_atomically(p, bytes, &e, o.files)) {
+        err << "declass: error: " << e << '\n';
+        written = false;
+      } else if (read_back(p) != bytes) {
+        err << "declass: error: " << p << " does not read back as written\n";
+        written = false;
+      }
+    };
+    if (want_text) put(txt_path, rel.text);
+    if (want_pdf) put(pdf_path, rel.pdf);
+    if (!written) {
+      input_error = true;
+      remove_outputs();
+      if (pdf_writer && rel.first_bates != 0) pdf_writer->set_next_bates(rel.first_bates);
+      continue;
+    }
+    log_csv += rel.log_csv;
+    log_jsonl += rel.log_jsonl;
+    if (o.reviewer_log) {
+      const render::ReleaseView view = render::make_release_view(doc, decisions);
+      reviewer_log += render::write_reviewer_log(doc, decisions, view);
+    }
+    out << doc.id << ": " << core::to_string(rel.disposition);
+    if (!rel.exemptions.empty()) out << ' ' << rel.exemptions.text();
+    if (want_text) out << " -> " << txt_path;
+    if (want_pdf) {
+      out << (want_text ? ", " : " -> ") << pdf_path << " (" << rel.pages
+          << (rel.pages == 1 ? " page, " : " pages, ")
+          << render::format_bates(bates, rel.first_bates);
+      if (rel.pages > 1) out << '-' << render::format_bates(bates, rel.first_bates + rel.pages - 1);
+      out << ')';
+    }
+    out << '\n';
+  }
+
+  if (want_log) {
+    std::string e;
+    if (!write_file_atomically(dir + "/log.csv", log_csv, &e, o.files) ||
+        !write_file_atomically(dir + "/log.jsonl", log_jsonl, &e, o.files)) {
+      err << "declass: error: " << e << '\n';
+      input_error = true;
+    }
+  }
+  if (o.reviewer_log && !reviewer_log.empty()) {
+    std::string e;
+    const std::string p = dir + "/" + render::kReviewerLogName;
+    if (!write_file_atomically(p, reviewer_log, &e, o.files)) {
+      err << "declass: error: " << e << '\n';
+      input_error = true;
+    } else {
+      err << "declass: WARNING: " << p
+          << " QUOTES WITHHELD TEXT: internal use only, never release it\n";
+    }
+  }
+  if (!o.verify)
+    err << "declass: warning: --no-verify: outputs were NOT checked for withheld text\n";
+  if (leak) return kExitLeak;
+  return input_error ? kExitInputError : kExitOk;
+}
+
+}  // namespace declass::app
