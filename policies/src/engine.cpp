@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "fast_normalize.h"
 #include "policy_model.h"
 #include "xml_util.h"
 
@@ -37,9 +38,9 @@ struct BlockState {
 };
 
 struct Scratch {
-  std::string folded;
   std::vector<TermMatcher::Hit> hits;
   std::vector<int> set_hits;
+  core::NormalizedText kept, dropped;
 };
 
 void note_unknown(BlockState& st, const char* what) {
@@ -56,7 +57,7 @@ void scan_text(BlockState& st, const core::NormalizedText& nt, Scratch& scratch)
     for (const core::Span& s : nt.source_spans(src, b, e)) st.found.push_back({list, s});
   };
   scratch.hits.clear();
-  p.terms.scan(nt.text, scratch.folded, scratch.hits);
+  p.terms.scan(nt.text, scratch.hits);
   for (const auto& h : scratch.hits) add(p.terms.spec(h.term).list, h.begin, h.end);
   if (!p.pattern_set) return;
   scratch.set_hits.clear();
@@ -101,11 +102,15 @@ void scan_block(BlockState& st, Scratch& scratch) {
   if (st.policy.lists.empty()) return;
   const std::vector<core::Span> pieces = core::body_pieces(st.block);
   // Both readings of a line-end hyphen: "Six-\nParty" is "Six-Party", and
-  // "gov-\nernment" is "government". The second pass runs only if it differs.
-  const core::NormalizedText kept = core::normalize(st.doc.source, pieces, {false});
-  scan_text(st, kept, scratch);
-  const core::NormalizedText dropped = core::normalize(st.doc.source, pieces, {true});
-  if (dropped.text.size() != kept.text.size()) scan_text(st, dropped, scratch);
+  // "gov-\nernment" is "government". The second pass runs only if some
+  // hyphen joined two lines.
+  size_t joins = 0;
+  fast_normalize(st.doc.source, pieces, {false}, scratch.kept, &joins);
+  scan_text(st, scratch.kept, scratch);
+  if (joins > 0) {
+    fast_normalize(st.doc.source, pieces, {true}, scratch.dropped);
+    scan_text(st, scratch.dropped, scratch);
+  }
 }
 
 bool any_glob(const std::vector<std::string>& globs, std::string_view value) {

@@ -128,6 +128,9 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
     for (int b = 0; b < 256; ++b) classes_[b] = static_cast<uint8_t>(b);
     class_count_ = 256;
   }
+  // Upper-case ASCII is folded by the class table itself (terms are folded, so
+  // they hold no upper-case ASCII): the scan needs no folding pass for ASCII.
+  for (int b = 'A'; b <= 'Z'; ++b) classes_[b] = classes_[b + 32];
 
   // Trie from the sorted terms: a term shares the path of the common prefix
   // with the previous one, so insertion is linear in the total length.
@@ -229,7 +232,7 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
   // shallower, so it is done before the state itself).
   fail_.assign(states, 0);
   dict_.assign(states, 0);
-  reports_.assign(states, 0);
+  std::vector<uint8_t> reports(states, 0);
   for (uint32_t s = 0; s < states; ++s) {
     for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e) {
       const uint32_t c = child_state_[e];
@@ -253,7 +256,7 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
   for (uint32_t s = 1; s < states; ++s) {
     const uint32_t f = fail_[s];
     dict_[s] = out_begin_[f + 1] > out_begin_[f] ? f : dict_[f];
-    reports_[s] = (out_begin_[s + 1] > out_begin_[s] || dict_[s] != 0) ? 1 : 0;
+    reports[s] = (out_begin_[s + 1] > out_begin_[s] || dict_[s] != 0) ? 1 : 0;
   }
 
   // Full transition rows for the shallowest states, within a fixed budget.
@@ -270,52 +273,76 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
     for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e)
       row[child_class_[e]] = child_state_[e];
   }
+  auto enc = [&](uint32_t& v) { v = encode(v, reports[v] != 0); };
+  for (uint32_t& v : dense_) enc(v);
+  for (uint32_t& v : child_state_) enc(v);
+  for (uint32_t& v : fail_) enc(v);
 }
 
-void TermMatcher::scan(std::string_view text, std::string& folded, std::vector<Hit>& hits) const {
+uint32_t TermMatcher::encode(uint32_t id, bool reports) const {
+  const uint32_t v = id < dense_count_ ? id * class_count_ : (kSparse | id);
+  return reports ? (v | kReport) : v;
+}
+
+uint32_t TermMatcher::decode(uint32_t v) const {
+  return (v & kSparse) != 0 ? (v & kValueMask) : (v & kValueMask) / class_count_;
+}
+
+// One step from a sparse (deep, rarely visited) state: its own children, else
+// down the failure links until a state that has the child or a dense one.
+uint32_t TermMatcher::sparse_step(uint32_t v, uint8_t c) const {
+  while ((v & kSparse) != 0) {
+    const uint32_t id = v & kValueMask;
+    for (uint32_t e = child_begin_[id]; e < child_begin_[id + 1]; ++e)
+      if (child_class_[e] == c) return child_state_[e];
+    v = fail_[id];
+  }
+  return dense_[(v & kValueMask) + c];
+}
+
+void TermMatcher::report(uint32_t state, uint32_t end, std::string_view text,
+                         std::vector<Hit>& hits) const {
+  for (uint32_t o = state; o != 0; o = dict_[o]) {
+    for (uint32_t j = out_begin_[o]; j < out_begin_[o + 1]; ++j) {
+      const uint32_t t = out_term_[j];
+      const TermSpec& spec = specs_[t];
+      const auto len = static_cast<uint32_t>(spec.text.size());
+      const uint32_t begin = end - len;
+      if (spec.case_sensitive && text.substr(begin, len) != spec.text) continue;
+      if (spec.whole_word) {
+        if (word_char_after(spec.text, 0) && word_char_before(text, begin)) continue;
+        if (word_char_before(spec.text, spec.text.size()) && word_char_after(text, end)) continue;
+      }
+      hits.push_back({t, begin, end});
+    }
+  }
+}
+
+void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
   if (specs_.empty() || text.empty()) return;
-  fold_case(text, folded);
-  const uint32_t k = class_count_;
   const uint32_t* dense = dense_.data();
   const uint8_t* cls = classes_;
-  uint32_t s = 0;
-  const size_t n = folded.size();
-  for (size_t i = 0; i < n; ++i) {
-    const uint8_t c = cls[static_cast<unsigned char>(folded[i])];
-    while (true) {
-      if (s < dense_count_) {
-        s = dense[size_t{s} * k + c];
-        break;
-      }
-      uint32_t next = 0;
-      for (uint32_t e = child_begin_[s]; e < child_begin_[s + 1]; ++e) {
-        if (child_class_[e] == c) {
-          next = child_state_[e];
-          break;
-        }
-      }
-      if (next != 0) {
-        s = next;
-        break;
-      }
-      s = fail_[s];
+  uint32_t v = 0;  // the root: dense row 0
+  auto step = [&](uint8_t c) {
+    v = (v & kSparse) == 0 ? dense[(v & kValueMask) + c] : sparse_step(v, c);
+  };
+  const size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < n;) {
+    const unsigned char b = bytes[i];
+    if (b >= 0xC3 && b <= 0xD0 && i + 1 < n && (bytes[i + 1] & 0xC0) == 0x80) {
+      // A two-byte letter that may have a case: fold both bytes, as fold_case() does.
+      const uint32_t f = fold_cp(((b & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu));
+      step(cls[0xC0u | (f >> 6)]);
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i + 1), text, hits);
+      step(cls[0x80u | (f & 0x3Fu)]);
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i + 2), text, hits);
+      i += 2;
+      continue;
     }
-    if (reports_[s] == 0) continue;
-    const auto end = static_cast<uint32_t>(i + 1);
-    for (uint32_t o = s; o != 0; o = dict_[o]) {
-      for (uint32_t j = out_begin_[o]; j < out_begin_[o + 1]; ++j) {
-        const uint32_t t = out_term_[j];
-        const TermSpec& spec = specs_[t];
-        const auto len = static_cast<uint32_t>(spec.text.size());
-        const uint32_t begin = end - len;
-        if (spec.case_sensitive && text.substr(begin, len) != spec.text) continue;
-        if (spec.whole_word) {
-          if (word_char_after(spec.text, 0) && word_char_before(text, begin)) continue;
-          if (word_char_before(spec.text, spec.text.size()) && word_char_after(text, end)) continue;
-        }
-        hits.push_back({t, begin, end});
-      }
-    }
+    step(cls[b]);
+    ++i;
+    if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i), text, hits);
   }
 }
 

@@ -50,8 +50,8 @@ class TermMatcher {
   void build(const std::vector<TermSpec>& specs);
 
   /// Every occurrence (overlapping ones included) of every term in `text`,
-  /// checked for case and word boundaries; `folded` is scratch space.
-  void scan(std::string_view text, std::string& folded, std::vector<Hit>& hits) const;
+  /// checked for case and word boundaries. Case is folded on the fly.
+  void scan(std::string_view text, std::vector<Hit>& hits) const;
 
   const TermSpec& spec(uint32_t term) const { return specs_[term]; }
   size_t size() const { return specs_.size(); }
@@ -62,7 +62,19 @@ class TermMatcher {
   std::vector<TermSpec> specs_;
   uint8_t classes_[256] = {};
   uint32_t class_count_ = 1;
-  uint32_t dense_count_ = 0;     // states [0, dense_count_) have full rows in dense_
+  uint32_t dense_count_ = 0;  // states [0, dense_count_) have full rows in dense_
+  // Transition targets (dense_, child_state_, fail_) are encoded: a dense
+  // state as the offset of its row in dense_, a sparse one as kSparse | id;
+  // kReport is set when the target reports a match. The scan loop then needs
+  // one load per byte and no multiplication.
+  static constexpr uint32_t kReport = 0x80000000u;
+  static constexpr uint32_t kSparse = 0x40000000u;
+  static constexpr uint32_t kValueMask = 0x3FFFFFFFu;
+  uint32_t encode(uint32_t id, bool reports) const;
+  uint32_t decode(uint32_t v) const;
+  uint32_t sparse_step(uint32_t v, uint8_t c) const;
+  void report(uint32_t state, uint32_t end, std::string_view text, std::vector<Hit>& hits) const;
+
   std::vector<uint32_t> dense_;  // dense_count_ * class_count_
   std::vector<uint32_t> fail_;
   std::vector<uint32_t> child_begin_;  // CSR of children: size states + 1
@@ -70,8 +82,7 @@ class TermMatcher {
   std::vector<uint32_t> child_state_;
   std::vector<uint32_t> out_begin_;  // CSR of terms ending at a state: size states + 1
   std::vector<uint32_t> out_term_;
-  std::vector<uint32_t> dict_;    // nearest proper suffix state with outputs, 0 = none
-  std::vector<uint8_t> reports_;  // 1 if the state or a suffix state has outputs
+  std::vector<uint32_t> dict_;  // nearest proper suffix state with outputs, 0 = none
 };
 
 }  // namespace declass::policies

@@ -1,0 +1,146 @@
+// The term automaton against a brute-force search, case folding and word
+// boundaries; the fast normalization against core::normalize on the corpus.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "fast_normalize.h"
+#include "term_matcher.h"
+
+namespace declass::policies {
+namespace {
+
+std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> brute_force(
+    const std::vector<TermSpec>& specs, std::string_view text) {
+  std::string folded_text;
+  fold_case(text, folded_text);
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> out;
+  for (uint32_t t = 0; t < specs.size(); ++t) {
+    std::string ft;
+    fold_case(specs[t].text, ft);
+    for (size_t at = folded_text.find(ft); at != std::string::npos;
+         at = folded_text.find(ft, at + 1)) {
+      const auto b = static_cast<uint32_t>(at), e = static_cast<uint32_t>(at + ft.size());
+      if (specs[t].case_sensitive && text.substr(b, e - b) != specs[t].text) continue;
+      if (specs[t].whole_word) {
+        if (word_char_after(specs[t].text, 0) && word_char_before(text, b)) continue;
+        if (word_char_before(specs[t].text, specs[t].text.size()) && word_char_after(text, e))
+          continue;
+      }
+      out.emplace_back(t, b, e);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(TermMatcher, AgreesWithBruteForceOnRandomInput) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "abAB -xyÉé";  // includes a two-byte letter in both cases
+  for (int round = 0; round < 300; ++round) {
+    std::vector<TermSpec> specs;
+    std::set<std::string> seen;
+    const int nterms = 1 + static_cast<int>(rng() % 12);
+    auto random_text = [&](size_t len) {
+      std::string s;
+      while (s.size() < len) {
+        const size_t pick = rng() % 9;
+        s += pick < 7 ? std::string(1, alphabet[pick]) : (pick == 7 ? "É" : "é");
+      }
+      return s;
+    };
+    for (int i = 0; i < nterms; ++i) {
+      std::string t = random_text(1 + rng() % 4);
+      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+      if (t.empty() || !seen.insert(t).second) continue;
+      specs.push_back({t, static_cast<uint32_t>(i % 3), (rng() % 3) == 0, (rng() % 2) == 0});
+    }
+    if (specs.empty()) continue;
+    TermMatcher m;
+    m.build(specs);
+    const std::string text = random_text(200);
+    std::vector<TermMatcher::Hit> hits;
+    m.scan(text, hits);
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> got;
+    for (const auto& h : hits) got.emplace_back(h.term, h.begin, h.end);
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, brute_force(specs, text)) << "round " << round << " text " << text;
+  }
+}
+
+TEST(TermMatcher, FoldsLatinGreekCyrillicButNotOtherScripts) {
+  std::string out;
+  fold_case("MÜLLER Łódź ΑΘΗΝΑ МОСКВА Ÿ", out);
+  EXPECT_EQ(out, "müller łódź αθηνα москва ÿ");
+  EXPECT_FALSE(has_unfolded_letters("Müller Москва 東京"));
+  EXPECT_TRUE(has_unfolded_letters("Nguyễn"));
+}
+
+TEST(TermMatcher, WordBoundariesAroundPunctuationAndNonAscii) {
+  TermMatcher m;
+  m.build({{"Sasae", 0, false, true}, {"+81", 0, false, true}});
+  std::vector<TermMatcher::Hit> hits;
+  const std::string text = "Sasae’s “Sasae” Sasaeé Sasae_x call +81 3";
+  m.scan(text, hits);
+  std::vector<std::string> got;
+  for (const auto& h : hits)
+    got.push_back(text.substr(h.begin, h.end - h.begin) + "@" + std::to_string(h.begin));
+  EXPECT_EQ(got, (std::vector<std::string>{"Sasae@0", "Sasae@13", "+81@43"}));
+}
+
+TEST(TermMatcher, LargeListUsesTheSparseTailCorrectly) {
+  // Enough states to overflow the dense rows, so the sparse path is exercised.
+  std::vector<TermSpec> specs;
+  for (int i = 0; i < 200000; ++i)
+    specs.push_back({"term" + std::to_string(i * 7919) + "x", 0, false, false});
+  TermMatcher m;
+  m.build(specs);
+  const std::string text = "a term0x b term7919x c TERM1583799999x term1583800x";
+  std::vector<TermMatcher::Hit> hits;
+  m.scan(text, hits);
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> got;
+  for (const auto& h : hits) got.emplace_back(h.term, h.begin, h.end);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, brute_force(specs, text));
+  EXPECT_EQ(got.size(), 3u);
+}
+
+TEST(FastNormalize, IdenticalToCoreNormalizeOnEveryCorpusBlock) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(DECLASS_TEST_DATA) / "corpus";
+  std::vector<fs::path> files;
+  for (const fs::path& dir : {root, root / "raw"})
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".txt") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GT(files.size(), 500u);
+  size_t blocks = 0, joined = 0;
+  core::NormalizedText fast;
+  for (const auto& f : files) {
+    auto r = core::read_file(f.string());
+    ASSERT_TRUE(r.ok()) << f;
+    const core::Document& doc = *r.value;
+    for (const auto& b : doc.blocks) {
+      for (const bool drop : {false, true}) {
+        const auto pieces = core::body_pieces(b);
+        const core::NormalizedText slow = core::normalize(doc.source, pieces, {drop});
+        size_t joins = 0;
+        fast_normalize(doc.source, pieces, {drop}, fast, &joins);
+        ASSERT_EQ(fast.text, slow.text) << f;
+        ASSERT_EQ(fast.origin, slow.origin)
+            << f << " drop " << drop << " text " << slow.text.substr(0, 80);
+        if (drop && joins > 0) ++joined;
+      }
+      ++blocks;
+    }
+  }
+  EXPECT_GT(blocks, 10000u);
+  EXPECT_GT(joined, 10u);  // the hyphen modes really differ somewhere
+}
+
+}  // namespace
+}  // namespace declass::policies
