@@ -3,6 +3,8 @@
 #include <podofo/podofo.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
@@ -196,6 +198,7 @@ class Lexer {
 // A font's code -> text map (from its ToUnicode CMap).
 struct FontMap {
   int code_bytes = 2;
+  double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
   std::map<uint32_t, std::string> to_text;  // UTF-8
   std::string decode(std::string_view bytes, size_t offset = 0) const {
     std::string out;
@@ -396,8 +399,12 @@ class Scanner {
           {where + " as glyph codes of font " + std::to_string(k + 1) + " (odd)",
            fonts[k].decode(data, 1), true});
     }
-    // Hex strings inside the stream, decoded every way.
-    std::string hex_bytes;
+    // Hex strings inside the stream, each decoded every way; decoded pieces
+    // are joined by a blank so that one string's end never glues to the next.
+    std::string as_cp1252;
+    std::string as_utf16;
+    std::vector<std::string> as_font(fonts.size());
+    bool any = false;
     for (size_t i = 0; i < data.size(); ++i) {
       if (data[i] != '<' || (i + 1 < data.size() && data[i + 1] == '<')) continue;
       size_t j = i + 1;
@@ -407,9 +414,9 @@ class Scanner {
       while (j < data.size() && data[j] != '>' && ok) {
         const int v = hexval(data[j]);
         if (v >= 0) {
-          if (hi < 0)
+          if (hi < 0) {
             hi = v;
-          else {
+          } else {
             b += static_cast<char>(hi * 16 + v);
             hi = -1;
           }
@@ -419,47 +426,70 @@ class Scanner {
         ++j;
       }
       if (!ok || b.empty()) continue;
-      hex_bytes += b;
-      hex_bytes += '\n';
+      any = true;
+      as_cp1252 += cp1252_to_utf8(b) + " ";
+      as_utf16 += utf16be_to_utf8(b) + " ";
+      for (size_t k = 0; k < fonts.size(); ++k) as_font[k] += fonts[k].decode(b) + " ";
       i = j;
     }
-    if (!hex_bytes.empty()) {
-      out_.channels.push_back(
-          {where + " hex strings as Windows-1252", cp1252_to_utf8(hex_bytes), true});
-      out_.channels.push_back(
-          {where + " hex strings as UTF-16BE", utf16be_to_utf8(hex_bytes), true});
+    if (any) {
+      out_.channels.push_back({where + " hex strings as Windows-1252", as_cp1252, true});
+      out_.channels.push_back({where + " hex strings as UTF-16BE", as_utf16, true});
       for (size_t k = 0; k < fonts.size(); ++k)
         out_.channels.push_back(
-            {where + " hex strings as glyph codes of font " + std::to_string(k + 1),
-             fonts[k].decode(hex_bytes), true});
+            {where + " hex strings as glyph codes of font " + std::to_string(k + 1), as_font[k],
+             true});
     }
   }
 
   // The text an extractor gets from a content stream: every string shown,
-  // decoded through the font selected at that point.
-  std::string extract(std::string_view content, const std::map<std::string, const FontMap*>& fonts,
-                      bool joined) {
+  // decoded through the font selected at that point. Like an extractor, two
+  // pieces are joined without a blank when the second starts where the first
+  // ended on the same baseline ("(QUILLF) -20 (EATHER)", or two Tj side by side).
+  std::string extract(std::string_view content,
+                      const std::map<std::string, const FontMap*>& fonts) {
     std::string out;
     Lexer lx(content);
     const FontMap* font = nullptr;
     std::vector<Token> operands;
     bool in_array = false;
-    std::vector<std::string> array_strings;
+    std::vector<Token> array_items;
     static const FontMap kOneByte = [] {
       FontMap f;
       f.code_bytes = 1;
+      f.advance = 0.6;
       for (uint32_t c = 0; c < 256; ++c)
         f.to_text[c] = cp1252_to_utf8(std::string(1, static_cast<char>(c)));
       return f;
     }();
+    double size = 0;
+    double scale = 1;
+    double leading = 0;
+    double x = 0, y = 0, line_x = 0, line_y = 0;
+    double last_end = 0, last_y = 0;
+    bool have_last = false;
+    auto num = [](const Token& t) { return std::strtod(t.value.c_str(), nullptr); };
     auto show = [&](const std::string& s) {
-      out += (font != nullptr ? font : &kOneByte)->decode(s);
-      if (!joined) out += ' ';
+      const FontMap* f = font != nullptr ? font : &kOneByte;
+      const double em = size * scale;
+      const bool join =
+          have_last && std::abs(y - last_y) < 0.5 && std::abs(x - last_end) < 0.25 * std::abs(em);
+      if (!join && !out.empty()) out += ' ';
+      out += f->decode(s);
+      x += static_cast<double>(s.size() / static_cast<size_t>(f->code_bytes)) * f->advance * em;
+      last_end = x;
+      last_y = y;
+      have_last = true;
+    };
+    auto next_line = [&]() {
+      line_y -= leading;
+      x = line_x;
+      y = line_y;
     };
     for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next()) {
       if (t.kind == Token::kArrayOpen) {
         in_array = true;
-        array_strings.clear();
+        array_items.clear();
         continue;
       }
       if (t.kind == Token::kArrayClose) {
@@ -467,7 +497,7 @@ class Scanner {
         continue;
       }
       if (in_array) {
-        if (t.kind == Token::kString) array_strings.push_back(t.value);
+        array_items.push_back(t);
         continue;
       }
       const bool number = t.kind == Token::kOther && !t.value.empty() &&
@@ -478,22 +508,46 @@ class Scanner {
         continue;
       }
       const std::string& op = t.value;
-      if (op == "Tf" && operands.size() >= 2 &&
-          operands[operands.size() - 2].kind == Token::kName) {
-        auto it = fonts.find(operands[operands.size() - 2].value);
+      const size_t n = operands.size();
+      if (op == "Tf" && n >= 2 && operands[n - 2].kind == Token::kName) {
+        auto it = fonts.find(operands[n - 2].value);
         font = it != fonts.end() ? it->second : nullptr;
-      } else if ((op == "Tj" || op == "'" || op == "\"") && !operands.empty() &&
-                 operands.back().kind == Token::kString) {
-        show(operands.back().value);
+        size = num(operands[n - 1]);
+      } else if (op == "BT") {
+        x = y = line_x = line_y = 0;
+        scale = 1;
+        have_last = false;
+      } else if (op == "Tm" && n >= 6) {
+        scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
+        x = line_x = num(operands[n - 2]);
+        y = line_y = num(operands[n - 1]);
+      } else if ((op == "Td" || op == "TD") && n >= 2) {
+        line_x += num(operands[n - 2]) * scale;
+        line_y += num(operands[n - 1]) * scale;
+        if (op == "TD") leading = -num(operands[n - 1]) * scale;
+        x = line_x;
+        y = line_y;
+      } else if (op == "TL" && n >= 1) {
+        leading = num(operands[n - 1]) * scale;
+      } else if (op == "T*") {
+        next_line();
+      } else if (op == "Tj" && n >= 1 && operands[n - 1].kind == Token::kString) {
+        show(operands[n - 1].value);
+      } else if ((op == "'" || op == "\"") && n >= 1 && operands[n - 1].kind == Token::kString) {
+        next_line();
+        show(operands[n - 1].value);
       } else if (op == "TJ") {
-        for (const std::string& s : array_strings) show(s);
-        array_strings.clear();
+        for (const Token& item : array_items) {
+          if (item.kind == Token::kString)
+            show(item.value);
+          else if (item.kind == Token::kOther)
+            x -= std::strtod(item.value.c_str(), nullptr) / 1000 * size * scale;
+        }
+        array_items.clear();
       } else if (op == "BI") {
         // Inline image data is binary: skip to EI.
         const size_t ei = content.find("EI", lx.pos());
         lx.skip_to(ei == std::string_view::npos ? content.size() : ei + 2);
-      } else if (!joined && (op == "T*" || op == "Td" || op == "TD" || op == "Tm" || op == "ET")) {
-        out += ' ';
       }
       operands.clear();
     }
@@ -550,7 +604,23 @@ PdfScan scan_pdf(std::string_view bytes) {
       const PdfObject* cm = doc.GetObjects().GetObject(tu->GetReference());
       if (cm == nullptr || !cm->HasStream()) continue;
       map_of_font[ref_name(o->Reference())] = font_maps.size();
-      font_maps.push_back(parse_cmap(filtered(cm)));
+      FontMap fm = parse_cmap(filtered(cm));
+      fm.advance = 0.6;  // simple fonts: assume a monospace-like advance
+      if (const PdfObject* desc = d.GetKey("DescendantFonts"); desc != nullptr) {
+        const PdfObject* arr =
+            desc->IsReference() ? doc.GetObjects().GetObject(desc->GetReference()) : desc;
+        if (arr != nullptr && arr->IsArray() && !arr->GetArray().empty()) {
+          const PdfObject& first = arr->GetArray()[0];
+          const PdfObject* cid =
+              first.IsReference() ? doc.GetObjects().GetObject(first.GetReference()) : &first;
+          fm.advance = 1.0;  // the CID default width is 1000
+          if (cid != nullptr && cid->IsDictionary())
+            if (const PdfObject* dw = cid->GetDictionary().GetKey("DW");
+                dw != nullptr && dw->IsNumber())
+              fm.advance = static_cast<double>(dw->GetNumber()) / 1000.0;
+        }
+      }
+      font_maps.push_back(std::move(fm));
     }
     for (PdfObject* o : doc.GetObjects()) {
       const std::string where = ref_name(o->Reference());
@@ -592,12 +662,8 @@ PdfScan scan_pdf(std::string_view bytes) {
       } else if (c != nullptr && c->HasStream()) {
         content = filtered(c);
       }
-      // Extractors join pieces that sit close together ("(QUILLF) -20 (EATHER)"):
-      // search the text both with and without a break between pieces.
       out.channels.push_back(
-          {"page " + std::to_string(p + 1) + " text", sc.extract(content, fonts, false), false});
-      out.channels.push_back({"page " + std::to_string(p + 1) + " text, pieces joined",
-                              sc.extract(content, fonts, true), false});
+          {"page " + std::to_string(p + 1) + " text", sc.extract(content, fonts), false});
     }
   } catch (const PoDoFo::PdfError& e) {
     const char* what = PoDoFo::PdfError::ErrorMessage(e.GetError());

@@ -331,6 +331,19 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     m.by_first_[needle.tokens[0]].push_back(index);
     m.needles_.push_back(std::move(needle));
   };
+  // Words of placeholder labels: "withheld", "b1", "1", "4", "d", "b3", statute words.
+  std::unordered_set<std::string> label_words = {"withheld"};
+  auto add_label_words = [&](const core::LabelSet& l) {
+    for (std::string& w : detail::words(l.text())) label_words.insert(std::move(w));
+  };
+  add_label_words(decisions.exemptions);
+  for (const core::BlockDecision& bd : decisions.blocks) {
+    add_label_words(bd.labels);
+    for (const core::Redaction& r : bd.redactions) add_label_words(r.labels);
+  }
+  for (const char* w : {"b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "1", "4", "a", "b",
+                        "c", "d", "e", "f", "g", "h"})
+    label_words.insert(w);
   std::unordered_set<std::string> wording_words;
   std::unordered_set<std::string> wording_phrases;
   for (const std::string& w : wording)
@@ -369,7 +382,11 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk) {
       const std::string key = t.word + " " + hidden[i + 1].word + " " + hidden[i + 2].word;
       const uint32_t chars = cps(key);
-      if (chars >= 10 && !allowed_phrases.count(key)) {
+      // A placeholder label can sit next to any shown word, so a phrase with a
+      // label word in it ("d classified by" after "[B1 1.4(D)]") is no proof.
+      const bool label_word = label_words.count(t.word) || label_words.count(hidden[i + 1].word) ||
+                              label_words.count(hidden[i + 2].word);
+      if (chars >= 10 && !label_word && !allowed_phrases.count(key)) {
         WithheldMaterial::Needle needle;
         needle.kind = WithheldMaterial::Needle::kPhrase;
         needle.tokens = {t.word, hidden[i + 1].word, hidden[i + 2].word};
