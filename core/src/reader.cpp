@@ -18,6 +18,10 @@
 #include "declass/core/document.h"
 #include "reader_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace declass::core {
 
 namespace {
@@ -37,6 +41,70 @@ using reader::match_ci;
 using reader::match_cs;
 using reader::skip_blanks;
 using reader::trim_end;
+
+// First bytes of the inline boundaries (boundary_at): digits (page lines,
+// labels), "SIPDIS", "PAGE", "(" marks, "¶" (0xC2), page-marking class words;
+// in headers also E.O., TAGS, SUBJECT, REF, Classified By / Derived From.
+constexpr std::array<bool, 256> make_start_table(bool header) {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = true;
+  for (char c : {'S', 'P', '(', 'C', 'U'}) t[static_cast<unsigned char>(c)] = true;
+  t[0xC2] = true;
+  if (header)
+    for (char c : {'E', 'e', 'T', 't', 'R', 'D', 's', 'c'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kBodyStart = make_start_table(false);
+constexpr std::array<bool, 256> kKeywordStart = [] {
+  std::array<bool, 256> t{};
+  for (char c : {'E', 'e', 'D', 'd', 'T', 't', 'A', 'S', 's', 'U', 'R', 'r', 'C', 'c', '('})
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+// Bytes that may begin a blank: ASCII blanks and the lead byte of U+00A0.
+constexpr std::array<bool, 256> kBlankLead = [] {
+  std::array<bool, 256> t{};
+  for (char c : {' ', '\t', '\r', '\f', '\v'}) t[static_cast<unsigned char>(c)] = true;
+  t[0xC2] = true;
+  return t;
+}();
+constexpr std::array<bool, 256> kHeaderStart = make_start_table(true);
+
+// The first r in [b, e) where t[r - 1] is a blank (' ', '\t', or the last byte
+// of U+00A0) and t[r] may start a body boundary (kBodyStart); e if none.
+// Requires b >= 1. This loop sees every byte of body text, so it looks at 16
+// bytes at a time where SSE2 is available.
+size_t find_body_candidate(const char* t, size_t b, size_t e) {
+  size_t k = b;
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' ');
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i nbsp = _mm_set1_epi8(static_cast<char>(0xA0));
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9);
+  while (k + 16 <= e) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k));
+    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k - 1));
+    const __m128i blank =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(prev, sp), _mm_cmpeq_epi8(prev, tab)),
+                     _mm_cmpeq_epi8(prev, nbsp));
+    const __m128i d = _mm_sub_epi8(v, zero);
+    __m128i cand = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+    for (char ch : {'S', 'P', '(', 'C', 'U', static_cast<char>(0xC2)})
+      cand = _mm_or_si128(cand, _mm_cmpeq_epi8(v, _mm_set1_epi8(ch)));
+    const int mask = _mm_movemask_epi8(_mm_and_si128(cand, blank));
+    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    k += 16;
+  }
+#endif
+  for (; k < e; ++k) {
+    const auto before = static_cast<unsigned char>(t[k - 1]);
+    if ((before == ' ' || before == '\t' || before == 0xA0) &&
+        kBodyStart[static_cast<unsigned char>(t[k])])
+      return k;
+  }
+  return e;
+}
 
 // Longest parenthesised text considered as a portion mark ("(S//REL TO USA, FVEY)").
 constexpr size_t kMaxMarkInside = 48;
@@ -161,6 +229,7 @@ class Reader {
   void process_line(const Line& ln);
   size_t dispatch(const Line& ln, size_t p, bool first);
   size_t next_boundary(const Line& ln, size_t from, bool header) const;
+  size_t back_up_page_post(const Line& ln, size_t from, size_t r, size_t blanks) const;
   bool boundary_at(const Line& ln, size_t r, size_t blanks_before, bool header) const;
   bool parse_label(size_t p, size_t end, Label* out) const;
   bool accept_label(const Label& lb, bool first, bool after_blank) const;
@@ -292,6 +361,7 @@ void Reader::run() {
   uint32_t number = 0;
   read_preamble(&off, &number);
   compute_signature_line();
+  doc_.blocks.reserve(doc_.blocks.size() + doc_.source.line_count() / 4 + 8);
   bool after_blank = true;
   while (off < t_.size()) {
     size_t next = 0;
@@ -608,6 +678,7 @@ int Reader::add_block(BlockKind kind, size_t b, size_t e, uint32_t line) {
   Block blk;
   blk.kind = kind;
   blk.span = {static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
+  blk.pieces.reserve(kind == BlockKind::kParagraph || kind == BlockKind::kRouting ? 16 : 2);
   blk.pieces.push_back(blk.span);
   blk.first_line = line;
   blk.last_line = line;
@@ -715,7 +786,7 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
     }
     return false;
   }
-  if (class_word_before_page(r, end) != kNo) return true;
+  if ((c == 'C' || c == 'S' || c == 'U') && class_word_before_page(r, end) != kNo) return true;
   switch (c) {
     case 'S':
     case 's':
@@ -786,13 +857,74 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
   return false;
 }
 
+size_t Reader::back_up_page_post(const Line& ln, size_t from, size_t r, size_t blanks) const {
+  if (!is_digit(t_[r]) || reader::match_page_core(t_, r, ln.end) == kNo) return r;
+  // A page line's post precedes its serial: back up over it.
+  size_t post = r - blanks;
+  const size_t word_end = post;
+  if (!banner_post_prefix_.empty() && post >= from + banner_post_prefix_.size() &&
+      t_.substr(post - banner_post_prefix_.size(), banner_post_prefix_.size()) ==
+          banner_post_prefix_) {
+    post -= banner_post_prefix_.size();
+  } else {
+    size_t k = post;
+    size_t cut = post;
+    while (k > from && word_end - k < 12 && (is_upper(t_[k - 1]) || t_[k - 1] == ' ')) {
+      --k;
+      if (t_[k] == ' ' || k == from) cut = t_[k] == ' ' ? k + 1 : k;
+    }
+    if (k == from || (k > from && !is_word_byte(t_[k - 1]))) cut = k;
+    post = cut;
+  }
+  post = skip_blanks(t_, post, r);
+  if (post > from) return post;
+  return r;
+}
+
 size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
   const size_t end = ln.end;
   size_t q = from;
   in_ref_ = header && (reader::match_ref_start(t_, from, end) != kNo ||
                        (open_ >= 0 && cont_ == Cont::kRef && phase_ != Phase::kBody));
+  // The end of the word at q: a table lookup per byte (this loop sees every byte).
+  auto skip_word = [&](size_t k) {
+    while (k < end) {
+      const auto ch = static_cast<unsigned char>(t_[k]);
+      if (kBlankLead[ch] &&
+          (ch != 0xC2 || (k + 1 < end && static_cast<unsigned char>(t_[k + 1]) == 0xA0)))
+        break;
+      ++k;
+    }
+    return k;
+  };
+  if (!header && from < end) {
+    // Body text: jump from candidate to candidate. The signature and a glued
+    // page marking are boundaries wherever they are.
+    size_t limit = end;
+    if (ln.number == sig_line_ && sig_pos_ > from && sig_pos_ < limit) limit = sig_pos_;
+    if (line_trailer_pos_ != kNo && line_trailer_pos_ > from && line_trailer_pos_ < limit)
+      limit = line_trailer_pos_;
+    size_t r = from + 1;
+    while ((r = find_body_candidate(t_.data(), r, limit)) < limit) {
+      if (static_cast<unsigned char>(t_[r - 1]) == 0xA0 &&
+          (r < 2 || static_cast<unsigned char>(t_[r - 2]) != 0xC2)) {
+        ++r;  // 0xA0 ending another character ("à"), not a blank
+        continue;
+      }
+      size_t blanks = 0;
+      for (size_t k = r; k > from && blanks < 4;) {
+        const size_t w = (static_cast<unsigned char>(t_[k - 1]) == 0xA0 && k >= 2) ? 2 : 1;
+        if (blank_len(t_, k - w) == 0) break;
+        k -= w;
+        ++blanks;
+      }
+      if (boundary_at(ln, r, blanks, false)) return back_up_page_post(ln, from, r, blanks);
+      ++r;
+    }
+    return limit;
+  }
   // The unit's own first word never ends it.
-  while (q < end && blank_len(t_, q) == 0) ++q;
+  q = skip_word(q);
   while (q < end) {
     size_t r = q;
     size_t blanks = 0;
@@ -803,36 +935,20 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
       ++blanks;
     }
     if (r >= end) break;
-    if (boundary_at(ln, r, blanks, header)) {
-      // A page line's post precedes its serial: back up over it.
-      if (is_digit(t_[r]) && reader::match_page_core(t_, r, end) != kNo) {
-        size_t post = r - blanks;
-        const size_t word_end = post;
-        if (!banner_post_prefix_.empty() && post >= from + banner_post_prefix_.size() &&
-            t_.substr(post - banner_post_prefix_.size(), banner_post_prefix_.size()) ==
-                banner_post_prefix_) {
-          post -= banner_post_prefix_.size();
-        } else {
-          size_t k = post;
-          size_t cut = post;
-          while (k > from && word_end - k < 12 && (is_upper(t_[k - 1]) || t_[k - 1] == ' ')) {
-            --k;
-            if (t_[k] == ' ' || k == from) cut = t_[k] == ' ' ? k + 1 : k;
-          }
-          if (k == from || (k > from && !is_word_byte(t_[k - 1]))) cut = k;
-          post = cut;
-        }
-        post = skip_blanks(t_, post, r);
-        if (post > from) return post;
-        if (r > from) return r;
-      } else {
-        return r;
-      }
+    // Only a few first bytes can start a boundary; most words are skipped here.
+    const auto first_byte = static_cast<unsigned char>(t_[r]);
+    const bool candidate = (header ? kHeaderStart : kBodyStart)[first_byte] ||
+                           (r == sig_pos_ && ln.number == sig_line_) || r == line_trailer_pos_;
+    if (candidate && boundary_at(ln, r, blanks, header))
+      return back_up_page_post(ln, from, r, blanks);
+    q = r + 1;
+    if (!header) {
+      q = skip_word(q);
+      continue;
     }
     // Glued captions in reflowed headers: "...022025SIPDISNOFORN".
-    q = r + 1;
     while (q < end && blank_len(t_, q) == 0) {
-      if (header && t_[q] == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
+      if (t_[q] == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
       ++q;
     }
   }
@@ -1077,7 +1193,19 @@ size_t Reader::try_banner(const Line& ln, size_t p, bool first) {
   const char c = reader::to_upper(t_[p]);
   if (c != 'C' && c != 'S' && c != 'U' && c != 'T' && c != 'L') return kNo;
   size_t used = 0;
-  const std::optional<Classification> cls = parse_classification_line(t_.substr(p, end - p), &used);
+  // Cheap filter first: the first two letters of a class word ("C O", "Se", "UN",
+  // "TO", "LI"; "SS E C R E T"). Then a bounded view: a class line head is short.
+  {
+    size_t k = p + 1;
+    while (k < end && k < p + 3 && t_[k] == ' ') ++k;
+    const char c2 = k < end ? reader::to_upper(t_[k]) : 0;
+    const bool maybe = (c == 'C' && c2 == 'O') || (c == 'S' && (c2 == 'E' || c2 == 'S')) ||
+                       (c == 'U' && c2 == 'N') || (c == 'T' && c2 == 'O') ||
+                       (c == 'L' && c2 == 'I');
+    if (!maybe) return kNo;
+  }
+  const std::optional<Classification> cls =
+      parse_classification_line(t_.substr(p, std::min<size_t>(end - p, 96)), &used);
   if (!cls || used == 0) return kNo;
   size_t q = p + used;
   const size_t head_end = q;
@@ -1294,6 +1422,17 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
   const char c = t_[p];
   const bool header = header_ctx();
 
+  // Fast path for the most common line of all: body text in lower case going
+  // on with the open paragraph. Nothing else starts with a lower-case letter
+  // except a lettered label ("a. ", "a) ") or the signature line.
+  if (first && !after_blank && is_lower(c) && phase_ == Phase::kBody && !repeating_ && open_ >= 0 &&
+      cont_ == Cont::kLabelled && ln.number != sig_line_ &&
+      !(p + 1 < end && (t_[p + 1] == '.' || t_[p + 1] == ')'))) {
+    const size_t e = next_boundary(ln, p, false);
+    append(open_, p, e, ln.number);
+    return e;
+  }
+
   // Open partner notice: whole lines until its end.
   if (cont_ == Cont::kNotice && open_ >= 0) {
     if (first && ln.number <= notice_until_line_ && !(after_blank && !notice_until_marker_)) {
@@ -1462,8 +1601,9 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     }
   }
 
-  // Header elements.
-  const bool may_header = header || first;
+  // Header elements (first bytes: E.O., Declassify, TAGS and slips, SUBJECT,
+  // REF, Classified By, Derived From, "(U) Classified by").
+  const bool may_header = (header || first) && kKeywordStart[static_cast<unsigned char>(c)];
   if (may_header) {
     BlockKind kind = BlockKind::kParagraph;
     Cont cont = Cont::kNone;
@@ -1779,7 +1919,8 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
     if (ln.end - p <= 100) {
       size_t next = ln.piece_end;
       while (next < t_.size() && t_[next] != '\n') ++next;
-      if (next < t_.size()) {
+      const size_t nb = next < t_.size() ? skip_blanks(t_, next + 1, t_.size()) : t_.size();
+      if (nb < t_.size() && (t_[nb] == '-' || t_[nb] == '=' || t_[nb] == '_' || t_[nb] == '*')) {
         size_t n2 = 0;
         Line nl = make_line(next + 1, &n2);
         over_rule = nl.begin < nl.end && reader::is_rule(t_, nl.begin, nl.end);
@@ -2144,20 +2285,18 @@ void Reader::settle_classifications(const Classification& floor, bool classified
 void Reader::find_media_redactions() {
   // "XXXXXXXXXXXX" (and "xxxxx"): text a media partner withheld before publication.
   std::vector<Span> runs;
-  for (char x : {'X', 'x'}) {
-    size_t i = 0;
-    while (i < t_.size()) {
-      const void* hit = std::memchr(t_.data() + i, x, t_.size() - i);
-      if (hit == nullptr) break;
-      size_t b = static_cast<size_t>(static_cast<const char*>(hit) - t_.data());
-      size_t e = b;
-      while (e < t_.size() && t_[e] == x) ++e;
-      if (e - b >= 5) runs.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
-      i = e;
-    }
+  // A run of five or more covers a multiple of five: look only there.
+  for (size_t i = 4; i < t_.size(); i += 5) {
+    const char x = t_[i];
+    if (x != 'X' && x != 'x') continue;
+    size_t b = i;
+    while (b > 0 && t_[b - 1] == x) --b;
+    size_t e = i;
+    while (e < t_.size() && t_[e] == x) ++e;
+    if (e - b >= 5 && (runs.empty() || runs.back().end <= b))
+      runs.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+    while (i + 5 < e) i += 5;
   }
-  std::sort(runs.begin(), runs.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
   doc_.media_redactions = runs;
   int last_block = -2;
   for (const Span& r : runs) {

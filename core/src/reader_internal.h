@@ -78,7 +78,11 @@ inline bool match_ci(std::string_view s, size_t i, std::string_view lit) {
   return true;
 }
 inline bool match_cs(std::string_view s, size_t i, std::string_view lit) {
-  return i <= s.size() && s.size() - i >= lit.size() && s.substr(i, lit.size()) == lit;
+  // A plain loop: the literals are short, and a memcmp call per word costs more.
+  if (i > s.size() || s.size() - i < lit.size()) return false;
+  for (size_t k = 0; k < lit.size(); ++k)
+    if (s[i + k] != lit[k]) return false;
+  return true;
 }
 /// "¶" (U+00B6) at s[i].
 inline bool is_pilcrow(std::string_view s, size_t i) {
