@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "batch_plan.h"
+#include "declass/app/atomic_file.h"
 #include "declass/app/commands.h"
 #include "declass/core/document.h"
 #include "declass/policies/engine.h"
@@ -122,7 +123,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   std::string log_jsonl;
   const bool have_csv = read(dir + "/log.csv", &log_csv);
   const bool have_jsonl = read(dir + "/log.jsonl", &log_jsonl);
-  const auto csv =
+  auto csv =
       have_csv ? csv_records(log_csv) : std::vector<std::pair<std::string, std::string>>{};
   std::vector<std::string> extra(o.outputs.size());
   for (size_t k = 0; k < o.outputs.size(); ++k) {
@@ -204,6 +205,27 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       if (!o.keep) {
         for (const std::string& p : {txt_path, pdf_path})
           if (exists(p) && ::unlink(p.c_str()) == 0) err << "  removed " << p << '\n';
+        // Its Vaughn index rows describe a release that is gone.
+        if (have_csv) {
+          std::string kept;
+          for (const auto& [first, record] : csv)
+            if (first != doc.id) kept += record + "\n";
+          std::string e;
+          if (kept != log_csv && write_file_atomically(dir + "/log.csv", kept, &e, o.files))
+            err << "  removed its rows from " << dir << "/log.csv\n";
+          log_csv = kept;
+          csv = csv_records(log_csv);
+        }
+        if (have_jsonl) {
+          std::string kept;
+          std::istringstream lines(log_jsonl);
+          for (std::string line; std::getline(lines, line);)
+            if (jsonl_document(line) != doc.id) kept += line + "\n";
+          std::string e;
+          if (kept != log_jsonl && write_file_atomically(dir + "/log.jsonl", kept, &e, o.files))
+            err << "  removed its rows from " << dir << "/log.jsonl\n";
+          log_jsonl = kept;
+        }
       }
       continue;
     }
