@@ -17,6 +17,7 @@
 
 #include "declass/core/document.h"
 #include "declass/policies/engine.h"
+#include "term_matcher.h"
 
 namespace {
 
@@ -174,6 +175,40 @@ void BM_LoadPolicy(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LoadPolicy)->Arg(10)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// The term automaton alone: build from N terms, then scan the raw corpus text.
+std::vector<declass::policies::TermSpec> specs(size_t n) {
+  std::vector<declass::policies::TermSpec> out;
+  for (auto& t : terms(n)) out.push_back({t, 0, false, true});
+  return out;
+}
+
+void BM_BuildTerms(benchmark::State& state) {
+  const auto s = specs(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    declass::policies::TermMatcher m;
+    m.build(s);
+    benchmark::DoNotOptimize(m.state_count());
+  }
+}
+BENCHMARK(BM_BuildTerms)->Arg(10)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_ScanTerms(benchmark::State& state) {
+  declass::policies::TermMatcher m;
+  m.build(specs(static_cast<size_t>(state.range(0))));
+  std::vector<declass::policies::TermMatcher::Hit> hits;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    for (const Document& d : corpus()) {
+      hits.clear();
+      m.scan(d.source.text(), hits);
+      bytes += static_cast<int64_t>(d.source.text().size());
+    }
+    benchmark::DoNotOptimize(hits.data());
+  }
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_ScanTerms)->Arg(10)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

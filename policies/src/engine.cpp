@@ -31,13 +31,17 @@ struct BlockState {
   const core::Block& block;
   const CompiledPolicy& policy;
   const ReviewContext& ctx;
-  bool scanned = false;
-  std::vector<Found> found;
-  std::vector<uint8_t> list_hit;
-  std::vector<std::string> unknowns;  // facts a condition needed but the cable lacks
+  bool scanned;
+  // Owned by the Scratch and reused from block to block (fewer allocations).
+  std::vector<Found>& found;
+  std::vector<uint8_t>& list_hit;
+  std::vector<std::string>& unknowns;  // facts a condition needed but the cable lacks
 };
 
 struct Scratch {
+  std::vector<Found> found;
+  std::vector<uint8_t> list_hit;
+  std::vector<std::string> unknowns;
   std::vector<TermMatcher::Hit> hits;
   std::vector<int> set_hits;
   core::NormalizedText kept, dropped;
@@ -357,7 +361,9 @@ namespace {
 core::BlockDecision decide_block(const CompiledPolicy& p, const core::Document& doc, size_t index,
                                  const ReviewContext& ctx, Scratch& scratch) {
   const core::Block& block = doc.blocks[index];
-  BlockState st{doc, block, p, ctx, false, {}, {}, {}};
+  scratch.found.clear();
+  scratch.unknowns.clear();
+  BlockState st{doc, block, p, ctx, false, scratch.found, scratch.list_hit, scratch.unknowns};
   core::BlockDecision d;
   std::vector<uint32_t> held;  // in precedence order
   for (uint32_t ri : p.rank) {

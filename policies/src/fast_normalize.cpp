@@ -1,5 +1,6 @@
 #include "fast_normalize.h"
 
+#include <array>
 #include <cstring>
 
 namespace declass::policies {
@@ -16,6 +17,13 @@ inline size_t blank_width(std::string_view text, size_t i) {
   if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) return 2;
   return 0;
 }
+
+constexpr auto kStop = [] {
+  std::array<uint8_t, 256> t{};
+  for (const char c : {' ', '\t', '\n', '\f', '\v'}) t[static_cast<unsigned char>(c)] = 1;
+  t[0xC2] = 1;
+  return t;
+}();
 
 inline bool is_word_byte(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
@@ -74,9 +82,12 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
         }
         pending_space = false;
       }
-      // A run of non-blank bytes goes over in one copy.
+      // A run of non-blank bytes goes over in one copy. kStop marks the bytes
+      // that may start a blank (0xC2 only with 0xA0 after it).
       size_t j = i + 1;
-      while (j < end && blank_width(text, j) == 0) ++j;
+      while (j < end &&
+             (kStop[static_cast<unsigned char>(text[j])] == 0 || blank_width(text, j) == 0))
+        ++j;
       std::memcpy(t + n, text.data() + i, j - i);
       for (size_t k = i; k < j; ++k) o[n++] = static_cast<uint32_t>(k);
       last_end = static_cast<uint32_t>(j);
