@@ -332,6 +332,7 @@ class Reader {
 
   // Signature position and per-line extras.
   uint32_t sig_line_ = 0;
+  uint32_t last_content_line_ = 0xFFFFFFFFu;  // trailers ("NNNN", ">") come after it
   size_t sig_pos_ = kNo;
   size_t line_trailer_pos_ = kNo;   // "...  CONFIDENTIAL" before a "PAGE nn" line
   std::string banner_post_prefix_;  // first 10 bytes of the banner post (page lines)
@@ -554,6 +555,7 @@ void Reader::compute_signature_line() {
     e = b;
     --line;
   }
+  last_content_line_ = line;
   if (line == 0) return;
   const size_t b = doc_.source.line_start(line);
   size_t ee = e;
@@ -1089,9 +1091,16 @@ bool Reader::accept_label(const Label& lb, bool first, bool after_blank) const {
     case LabelType::kNumberParen:
       if (!first || lb.number > 50) return false;
       return lb.has_mark || after_blank || lb.number == last_paren_number_ + 1;
-    case LabelType::kBullet:
+    case LabelType::kBullet: {
       if (!first) return false;
-      return lb.text == "--" || after_blank || last_bullet_ == "-" || lb.has_mark;
+      if (after_blank || lb.has_mark) return true;
+      // Without a blank line before it, "--" opens a bullet only if what follows
+      // looks like its start; "-- to which he added" goes on with a sentence.
+      const size_t q = skip_blanks(t_, lb.end, t_.size());
+      const bool starts =
+          q < t_.size() && (is_upper(t_[q]) || is_digit(t_[q]) || t_[q] == '(' || t_[q] == '"');
+      return starts && (lb.text == "--" || last_bullet_ == "-");
+    }
   }
   return false;
 }
@@ -1154,6 +1163,32 @@ size_t Reader::try_notice(const Line& ln, size_t p, bool first) {
         notice_until_line_ = ln.number + 4;
         return end;
       }
+    }
+  }
+  // The same with a US date and no number: ">" then "8/13/2009 8:54", id,
+  // origin, classification (09ULAANBAATAR234).
+  if (t_[p] == '>' && end == p + 1) {
+    add_block(BlockKind::kNotice, p, end, ln.number);
+    return end;
+  }
+  if (is_digit(t_[p]) && end - p <= 20) {
+    size_t k = digits_end(t_, p, end);
+    bool us_date = k - p <= 2 && k < end && t_[k] == '/';
+    if (us_date) {
+      const size_t k2 = digits_end(t_, k + 1, end);
+      us_date = k2 - k - 1 >= 1 && k2 - k - 1 <= 2 && k2 < end && t_[k2] == '/';
+      if (us_date) {
+        const size_t k3 = digits_end(t_, k2 + 1, end);
+        us_date = k3 - k2 - 1 == 4 && k3 < end && t_[k3] == ' ' && end - k3 <= 9 &&
+                  t_.substr(k3, end - k3).find(':') != std::string_view::npos;
+      }
+    }
+    if (us_date) {
+      const int idx = add_block(BlockKind::kNotice, p, end, ln.number);
+      open(idx, Cont::kNotice);
+      notice_until_marker_ = false;
+      notice_until_line_ = ln.number + 3;
+      return end;
     }
   }
   // cables.csv export line: tab-separated fields with a date; the last field
@@ -1484,6 +1519,11 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
       return e;
     }
   }
+  // Trailers after the last line of text: ">", "NNNN", release stamps.
+  if (first && ln.number > last_content_line_ && is_trailer(t_.substr(p, end - p))) {
+    add_block(BlockKind::kNotice, p, end, ln.number);
+    return end;
+  }
   if (size_t e = try_notice(ln, p, first); e != kNo) {
     if (cont_ != Cont::kNotice) open(-1, Cont::kNone);
     return e;
@@ -1517,7 +1557,11 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     const size_t tab = t_.substr(p, ln.end - p).find('\t');
     const size_t end_r = tab == std::string_view::npos ? ln.end : p + tab;
     const bool routing = reader::is_routing_line(t_, p, end_r, &dtg);
-    if (routing || (cont_ == Cont::kRouting && !after_blank && !repeating_)) {
+    const bool keyword = reader::is_eo_start(t_, p, end_r) ||
+                         reader::match_tags_start(t_, p, end_r, true) != kNo ||
+                         reader::match_subject_start(t_, p, end_r, true) != kNo ||
+                         reader::match_classified_by_start(t_, p, end_r) != kNo;
+    if (routing || (cont_ == Cont::kRouting && !after_blank && !repeating_ && !keyword)) {
       if (routing && dtg.day > 0 && !dtg_) dtg_ = dtg;
       if (routing && match_cs(t_, p, "DE ") && de_serial_.empty()) {
         const size_t hash = t_.substr(p, end_r - p).find('#');
@@ -1616,13 +1660,15 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
       kind = BlockKind::kEoLine;
       cont = Cont::kEo;
       kw_end = p;
-    } else if ((kw_end = reader::match_tags_start(t_, p, end, first)) != kNo && header) {
+    } else if ((kw_end = reader::match_tags_start(t_, p, end, first)) != kNo &&
+               (header || early_body())) {
       kind = BlockKind::kTags;
       cont = Cont::kTags;
-    } else if ((kw_end = reader::match_subject_start(t_, p, end, first)) != kNo && header) {
+    } else if ((kw_end = reader::match_subject_start(t_, p, end, first)) != kNo &&
+               (header || early_body())) {
       kind = BlockKind::kSubject;
       cont = Cont::kSubject;
-    } else if ((kw_end = reader::match_ref_start(t_, p, end)) != kNo && header) {
+    } else if ((kw_end = reader::match_ref_start(t_, p, end)) != kNo && (header || early_body())) {
       kind = BlockKind::kRef;
       cont = Cont::kRef;
     } else if ((kw_end = reader::match_classified_by_start(t_, p, end)) != kNo) {
@@ -1909,9 +1955,12 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
   // They come before continuation: a heading after a blank line starts anew.
   if (first && (phase_ != Phase::kTop || banner_block_ >= 0) &&
       (after_blank || cont_ != Cont::kLabelled || open_ < 0)) {
-    if (open_ >= 0 && cont_ == Cont::kHeading && !heading_has_text_) {
+    if (open_ >= 0 && cont_ == Cont::kHeading && (!heading_has_text_ || !after_blank)) {
+      // The heading's text (over or between rules), possibly on two lines; a
+      // rule at its end closes it ("REGARDING REPLACING LAHOUD -----").
       append(open_, p, ln.end, ln.number);
       heading_has_text_ = true;
+      if (reader::trailing_rule(t_, p, ln.end) != kNo) open(-1, Cont::kNone);
       return ln.end;
     }
     const size_t tr = reader::trailing_rule(t_, p, e);
@@ -1950,6 +1999,13 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
   }
   bool addressee = false;
   if (phase_ == Phase::kHeader && !header_fields_seen_ && first) addressee = true;
+  // "NSC FOR ABRAMS/DORAN/WERNER/SINGH" after the subject: still an office line.
+  if (phase_ == Phase::kHeader && first && !addressee && e - p <= 80) {
+    const std::string_view text = t_.substr(p, e - p);
+    bool caps = true;
+    for (char ch : text) caps = caps && !is_lower(ch);
+    addressee = caps && (text.find(" FOR ") != std::string_view::npos || match_cs(t_, p, "FOR "));
+  }
   if (phase_ == Phase::kTop && first && banner_block_ < 0) {
     const std::string_view text = t_.substr(p, e - p);
     addressee = text.find(" FOR ") != std::string_view::npos || match_cs(t_, p, "FOR ") ||
@@ -2159,11 +2215,16 @@ void Reader::settle_fields() {
   int tags = -1;
   int subject = -1;
   int cby = -1;
-  // The first copy of each, not repeated; a repeated one only if that is all there is.
-  for (size_t k = 0; k < 2 * doc_.blocks.size(); ++k) {
-    const size_t i = k % doc_.blocks.size();
+  // The first copy of each after the banner (the telegram's own header, not a
+  // partner's copy in front of it), else before it; a repeated one only if
+  // that is all there is.
+  const size_t n = doc_.blocks.size();
+  const size_t after = doc_.banner ? doc_.banner->block : 0;
+  for (size_t k = 0; k < 3 * n; ++k) {
+    const size_t i = k % n;
     const Block& b = doc_.blocks[i];
-    if (b.repeated != (k >= doc_.blocks.size())) continue;
+    if (k < n && i < after) continue;
+    if (b.repeated != (k >= 2 * n)) continue;
     const int idx = static_cast<int>(i);
     switch (b.kind) {
       case BlockKind::kEoLine:
@@ -2219,15 +2280,73 @@ void Reader::settle_fields() {
     if (from == kNo) from = b.span.begin;
     if (b.mark) from = std::max<size_t>(from, b.mark->span.end);
     doc_.subject = text_from(src, b.pieces, static_cast<uint32_t>(from));
-    if (doc_.subject.empty()) doc_.subject = std::string();
+    // A message-record subject: "TRIPOLI 00000063 P CO 28-JAN-09 RISKY BUSINESS? ... [8466936]".
+    std::string& sub = doc_.subject;
+    if (sub.size() > 2 && sub.back() == ']') {
+      const size_t open = sub.rfind(" [");
+      if (open != std::string::npos && digits_end(sub, open + 2, sub.size()) == sub.size() - 1)
+        sub.erase(open);
+    }
+    {
+      size_t k = 0;
+      while (k < sub.size() && (is_upper(sub[k]) || sub[k] == ' ') && k < 16) ++k;
+      if (k > 0 && reader::match_page_core(sub, k, sub.size()) == kNo && k + 8 < sub.size() &&
+          digits_end(sub, k, sub.size()) == k + 8 && sub[k + 8] == ' ') {
+        // "<post> <serial> <precedence> <class> DD-MON-YY " before the subject.
+        size_t q = k + 9;
+        int words = 0;
+        while (q < sub.size() && words < 3) {
+          const size_t w = q;
+          while (q < sub.size() && sub[q] != ' ') ++q;
+          const std::string_view word = std::string_view(sub).substr(w, q - w);
+          ++words;
+          if (q < sub.size()) ++q;
+          if (word.size() == 9 && word[2] == '-' && word[6] == '-') {
+            sub.erase(0, q);
+            break;
+          }
+        }
+      }
+    }
   } else if (doc_.preamble) {
     doc_.subject = doc_.preamble->title;
   }
 
+  if (cby < 0) {
+    // "¶1. (U) Classified by: Arnold Chacon, ..." (06PARTO9): the authority as
+    // the text of one of the first paragraphs.
+    int seen = 0;
+    for (size_t i = 0; i < doc_.blocks.size() && seen < 3; ++i) {
+      const Block& b = doc_.blocks[i];
+      if (b.kind != BlockKind::kParagraph || b.repeated) continue;
+      ++seen;
+      const std::vector<Span> body = body_pieces(b);
+      if (!body.empty() &&
+          reader::match_classified_by_start(t_, body.front().begin, body.front().end) != kNo) {
+        cby = static_cast<int>(i);
+        break;
+      }
+    }
+  }
   if (cby >= 0) {
     const Block& b = doc_.blocks[static_cast<size_t>(cby)];
-    const std::string text = block_plain_text(b);
+    const std::string text = b.kind == BlockKind::kClassifiedBy
+                                 ? block_plain_text(b)
+                                 : normalize(src, body_pieces(b)).text;
     auto auth = parse_classified_by(text);
+    if (auth && auth->truncated) {
+      // "Classified by Senior Watch Officer Debor..." then the whole line again in
+      // a repeat (08STATE86156): take the complete copy.
+      for (const Block& r : doc_.blocks) {
+        if (&r == &b || r.kind != BlockKind::kClassifiedBy) continue;
+        auto other = parse_classified_by(block_plain_text(r));
+        if (other && !other->truncated) {
+          auth = std::move(other);
+          auth->span = r.span;
+          break;
+        }
+      }
+    }
     if (auth) {
       if (auth->span.empty()) auth->span = b.span;
       if (auth->truncated)

@@ -266,7 +266,8 @@ bool is_eo_start(std::string_view s, size_t i, size_t end) {
     ++p;
     p = skip_blanks(s, p, end);
   }
-  if (p >= end || (s[p] != 'O' && s[p] != 'o')) return false;
+  // "E.0. 12958" (a zero for the O) is a typing slip seen in real cables.
+  if (p >= end || (s[p] != 'O' && s[p] != 'o' && !(dots && s[p] == '0'))) return false;
   ++p;
   if (p < end && s[p] == '.') {
     dots = true;
