@@ -50,7 +50,7 @@ bool is_word_cp(uint32_t cp) {
   return true;
 }
 
-constexpr uint32_t kDenseBudgetBytes = 16u << 20;
+constexpr uint32_t kDenseBudgetBytes = 4u << 20;
 
 }  // namespace
 
