@@ -5,7 +5,9 @@
 #include "declass/render/release_builder.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,15 +39,6 @@ constexpr uint32_t kTabWidth = 8;
 
 bool is_blank_byte(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
-}
-
-// Blank width at text[i]: ASCII blanks, and U+00A0 (2 bytes) which the
-// HTML-derived cables use between words.
-size_t blank_at(std::string_view text, size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (is_blank_byte(c)) return 1;
-  if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) return 2;
-  return 0;
 }
 
 bool is_continuation(unsigned char c) {
@@ -111,6 +104,10 @@ class Builder {
   const core::Document& doc_;
   const core::Decisions& decisions_;
   std::string_view text_;
+  // Blank width at each byte (1, or 2 for U+00A0; 0 elsewhere), computed once.
+  size_t blank(size_t i) const { return blank_[i]; }
+
+  std::vector<uint8_t> blank_;
   std::vector<uint8_t> state_;
   std::vector<int32_t> owner_;  // block index for shown/omitted bytes; proto owner for withheld
   std::vector<ProtoOwner> owners_;
@@ -147,16 +144,34 @@ Action Builder::action_of(size_t block) const {
 
 void Builder::mark(Span s, State st, int32_t owner) {
   const uint32_t end = std::min<uint32_t>(s.end, static_cast<uint32_t>(text_.size()));
+  uint8_t* state = state_.data();
+  int32_t* own = owner_.data();
   for (uint32_t i = s.begin; i < end; ++i) {
-    if (st > state_[i]) {
-      state_[i] = st;
-      owner_[i] = owner;
-    }
+    const bool up = st > state[i];
+    state[i] = up ? static_cast<uint8_t>(st) : state[i];
+    own[i] = up ? owner : own[i];
   }
 }
 
 void Builder::classify() {
   const size_t n = text_.size();
+  blank_.resize(n);
+  {
+    static constexpr auto kBlank = [] {
+      std::array<uint8_t, 256> t{};
+      for (const int c : {' ', '\t', '\f', '\v', '\r'}) t[static_cast<size_t>(c)] = 1;
+      return t;
+    }();
+    const auto* t = reinterpret_cast<const unsigned char*>(text_.data());
+    for (size_t i = 0; i < n; ++i) blank_[i] = kBlank[t[i]];
+    for (const char* p = static_cast<const char*>(std::memchr(text_.data(), 0xC2, n)); p != nullptr;
+         p = static_cast<const char*>(
+             std::memchr(p + 1, 0xC2, n - static_cast<size_t>(p + 1 - text_.data())))) {
+      const auto i = static_cast<size_t>(p - text_.data());
+      if (i + 1 < n && static_cast<unsigned char>(text_[i + 1]) == 0xA0) blank_[i] = 2;
+      if (i + 1 >= n) break;
+    }
+  }
   state_.assign(n, kOutside);
   owner_.assign(n, -1);
   const auto& blocks = doc_.blocks;
@@ -223,58 +238,87 @@ void Builder::classify() {
     }
   }
 
-  // Non-blank text outside every block: withheld, one owner per run (blanks
-  // between uncovered bytes join the run; anything else ends it).
-  int32_t run = -1;
-  for (size_t i = 0; i < n;) {
-    const size_t w = blank_at(text_, i);
-    if (state_[i] != kOutside) {
-      run = -1;
-      ++i;
-      continue;
-    }
-    if (w > 0 || text_[i] == '\n') {
-      i += std::max<size_t>(w, 1);
-      continue;
-    }
-    if (run < 0) {
-      ProtoOwner o;
-      o.scope = PlaceholderScope::kUncovered;
-      run = static_cast<int32_t>(owners_.size());
-      owners_.push_back(o);
-    }
-    state_[i] = kWithheld;
-    owner_[i] = run;
-    ++i;
+  // Non-blank text outside every block: withheld, one owner per run (a run
+  // ends at any byte of a block; blanks between uncovered bytes on one line
+  // join it). Only the gaps between pieces can hold such text.
+  std::vector<Span> covered;
+  for (const Block& b : blocks)
+    for (const Span& p : b.pieces)
+      if (!p.empty()) covered.push_back(p);
+  std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.begin < b.begin; });
+  std::vector<Span> gaps;
+  uint32_t at = 0;
+  for (const Span& p : covered) {
+    if (p.begin > at) gaps.push_back({at, p.begin});
+    at = std::max(at, p.end);
   }
-  // Blanks strictly inside an uncovered run belong to it.
-  for (size_t i = 0; i < n; ++i) {
-    if (state_[i] != kOutside || text_[i] == '\n') continue;
-    size_t j = i;
-    while (j < n && state_[j] == kOutside && text_[j] != '\n') ++j;
-    if (i > 0 && j < n && state_[i - 1] == kWithheld && state_[j] == kWithheld &&
-        owner_[i - 1] == owner_[j] &&
-        owners_[static_cast<size_t>(owner_[j])].scope == PlaceholderScope::kUncovered) {
-      for (size_t k = i; k < j; ++k) {
-        state_[k] = kWithheld;
-        owner_[k] = owner_[j];
+  if (at < n) gaps.push_back({at, static_cast<uint32_t>(n)});
+  int32_t run = -1;
+  size_t last_uncovered = n;  // n: none in the current run
+  bool gap_newline = false;
+  for (const Span& g : gaps) {
+    run = -1;  // a block byte came before this gap
+    last_uncovered = n;
+    gap_newline = false;
+    for (size_t i = g.begin; i < g.end && i < n;) {
+      if (state_[i] != kOutside) {  // a redaction span outside every block
+        run = -1;
+        last_uncovered = n;
+        gap_newline = false;
+        ++i;
+        continue;
       }
+      const size_t w = blank(i);
+      if (w > 0 || text_[i] == '\n') {
+        gap_newline |= text_[i] == '\n';
+        i += std::max<size_t>(w, 1);
+        continue;
+      }
+      if (run < 0) {
+        ProtoOwner o;
+        o.scope = PlaceholderScope::kUncovered;
+        run = static_cast<int32_t>(owners_.size());
+        owners_.push_back(o);
+      } else if (!gap_newline && last_uncovered < n) {
+        for (size_t k = last_uncovered + 1; k < i; ++k) {
+          state_[k] = kWithheld;
+          owner_[k] = run;
+        }
+      }
+      state_[i] = kWithheld;
+      owner_[i] = run;
+      last_uncovered = i;
+      gap_newline = false;
+      ++i;
     }
-    i = j;
+  }
+  // Is anything released at all?
+  bool any_released = false;
+  for (size_t b = 0; b < blocks.size() && !any_released; ++b) {
+    const Action a = action_of(b);
+    if (a != Action::kRelease && a != Action::kRedact) continue;
+    for (const Span& p : blocks[b].pieces)
+      for (uint32_t i = p.begin; i < p.end && i < n && !any_released; ++i)
+        any_released =
+            (state_[i] == kReleased || state_[i] == kStruck) && blank(i) == 0 && text_[i] != '\n';
   }
 
   // Withheld spans per owner, for the reviewer log and the extent counts.
+  bool any_withheld = false;
   for (size_t i = 0; i < n;) {
     if (state_[i] != kWithheld) {
-      ++i;
+      const void* next = std::memchr(state_.data() + i, kWithheld, n - i);
+      if (next == nullptr) break;
+      i = static_cast<size_t>(static_cast<const uint8_t*>(next) - state_.data());
       continue;
     }
+    any_withheld = true;
     size_t j = i;
     while (j < n && state_[j] == kWithheld && owner_[j] == owner_[i] && text_[j] != '\n') ++j;
     // Blanks at either end of a run (around a kept label) are layout, not extent.
     size_t a = i;
     size_t z = j;
-    while (a < z && blank_at(text_, a) > 0) a += blank_at(text_, a);
+    while (a < z && blank(a) > 0) a += blank(a);
     while (z > a && (is_blank_byte(static_cast<unsigned char>(text_[z - 1])) ||
                      (z - a >= 2 && text_[z - 2] == '\xC2' && text_[z - 1] == '\xA0')))
       z -= text_[z - 1] == '\xA0' ? 2u : 1u;
@@ -286,14 +330,6 @@ void Builder::classify() {
 
   // Disposition: never claim more than was released.
   disposition_ = decisions_.disposition;
-  bool any_withheld = false;
-  bool any_released = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (state_[i] == kWithheld) any_withheld = true;
-    if ((state_[i] == kReleased || state_[i] == kStruck) && blank_at(text_, i) == 0 &&
-        text_[i] != '\n')
-      any_released = true;
-  }
   if (disposition_ == core::DocumentDisposition::kReleasedInFull && any_withheld)
     disposition_ = core::DocumentDisposition::kReleasedInPart;
   if (disposition_ != core::DocumentDisposition::kDeniedInFull && !any_released && any_withheld)
@@ -449,22 +485,34 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
     bool all_omitted = true;
     int32_t row_owner = -2;  // -2 unset; the single block/uncovered owner of a placeholder row
     bool placeholder_row = true;
+    int32_t kept_block = -1;  // block of the kept bytes (label, mark); -3 if several
+    int32_t last_owner = -2;
     for (uint32_t i = ls; i < le; ++i) {
-      if (blank_at(text_, i) > 0 || is_continuation(static_cast<unsigned char>(text_[i]))) continue;
+      if (blank(i) > 0 || is_continuation(static_cast<unsigned char>(text_[i]))) continue;
       any_content = true;
       const uint8_t st = state_[i];
-      if (st != kOmitted) all_omitted = false;
-      if (st == kOmitted || st == kKept) continue;
-      if (st != kWithheld) {
-        placeholder_row = false;
+      if (st == kOmitted) continue;
+      all_omitted = false;
+      if (st == kKept) {
+        if (kept_block == -1)
+          kept_block = owner_[i];
+        else if (kept_block != owner_[i])
+          kept_block = -3;
         continue;
       }
+      if (st != kWithheld) {
+        placeholder_row = false;
+        break;  // a text line: nothing more to learn
+      }
+      if (owner_[i] == last_owner) continue;
+      last_owner = owner_[i];
       const ProtoOwner& o = owners_[static_cast<size_t>(owner_[i])];
       if (o.scope == PlaceholderScope::kSpan) placeholder_row = false;
       if (row_owner == -2)
         row_owner = owner_[i];
       else if (row_owner != owner_[i])
         placeholder_row = false;
+      if (!placeholder_row) break;
     }
     if (!any_content) {
       ++pending_blank;
@@ -475,11 +523,9 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
       continue;
     }
     // Kept bytes must belong to the same block as the placeholder row.
-    if (placeholder_row && row_owner >= 0) {
-      for (uint32_t i = ls; i < le && placeholder_row; ++i)
-        if (state_[i] == kKept && owner_[i] != owners_[static_cast<size_t>(row_owner)].block)
-          placeholder_row = false;
-    }
+    if (placeholder_row && row_owner >= 0 && kept_block != -1 &&
+        kept_block != owners_[static_cast<size_t>(row_owner)].block)
+      placeholder_row = false;
     if (row_owner < 0) placeholder_row = false;
 
     if (placeholder_row) {
@@ -497,7 +543,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
       // Prefix: indentation and kept bytes before the first withheld byte.
       uint32_t col = 0;
       for (uint32_t i = ls; i < le;) {
-        const size_t w = blank_at(text_, i);
+        const size_t w = blank(i);
         if (w == 0 && state_[i] == kWithheld) break;
         if (w > 0) {
           const uint32_t adv = text_[i] == '\t' ? kTabWidth - col % kTabWidth : 1;
@@ -523,7 +569,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
     flush_group(lines, placeholders);
     int32_t first_block = -1;
     for (uint32_t i = ls; i < le; ++i)
-      if (blank_at(text_, i) == 0 && state_[i] != kOmitted && state_[i] != kWithheld) {
+      if (blank(i) == 0 && state_[i] != kOmitted && state_[i] != kWithheld) {
         first_block = owner_[i];
         break;
       }
@@ -537,7 +583,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
     uint32_t pending_cols = 0;
     bool gap = false;  // omitted bytes removed since the last shown byte
     for (uint32_t i = ls; i < le;) {
-      const size_t w = blank_at(text_, i);
+      const size_t w = blank(i);
       const uint8_t st = state_[i];
       if (st == kWithheld && w == 0) {
         const int32_t owner = owner_[i];
@@ -552,7 +598,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
             last_end = j;
             continue;
           }
-          if (blank_at(text_, j) > 0 && state_[j] != kWithheld) {
+          if (blank(j) > 0 && state_[j] != kWithheld) {
             ++j;
             continue;
           }
@@ -560,7 +606,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         }
         // Blanks between owner bytes count as withheld columns.
         for (uint32_t k = i; k < last_end; ++k)
-          if (state_[k] != kWithheld && blank_at(text_, k) > 0) ++withheld_cols;
+          if (state_[k] != kWithheld && blank(k) > 0) ++withheld_cols;
         if (pending_space || (gap && !line.segments.empty())) {
           const uint32_t adv = pending_space ? pending_cols : 1;
           append_text(line.segments, SegmentKind::kText, std::string(adv, ' '), adv);
@@ -594,9 +640,16 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         i += static_cast<uint32_t>(w);
         continue;
       }
-      // A shown byte (released, struck or kept), with its continuation bytes.
+      // A run of shown bytes (released, struck or kept) of one kind and block.
       uint32_t j = i + 1;
-      while (j < le && is_continuation(static_cast<unsigned char>(text_[j]))) ++j;
+      uint32_t cols = 1;
+      const bool struck_run = st == kStruck;
+      while (j < le && blank(j) == 0 && owner_[j] == owner_[i] &&
+             (state_[j] == kStruck) == struck_run && state_[j] != kWithheld &&
+             state_[j] != kOmitted) {
+        if (!is_continuation(static_cast<unsigned char>(text_[j]))) ++cols;
+        ++j;
+      }
       if (pending_space || (gap && !line.segments.empty())) {
         const uint32_t adv = pending_space ? pending_cols : 1;
         // Blanks inside a struck marking ("C O N F ...") are struck with it.
@@ -610,8 +663,8 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
       pending_cols = 0;
       gap = false;
       append_text(line.segments, st == kStruck ? SegmentKind::kStruck : SegmentKind::kText,
-                  text_.substr(i, j - i), 1);
-      ++col;
+                  text_.substr(i, j - i), cols);
+      col += cols;
       last_block = owner_[i];
       i = j;
     }
