@@ -680,7 +680,7 @@ int Reader::add_block(BlockKind kind, size_t b, size_t e, uint32_t line) {
   Block blk;
   blk.kind = kind;
   blk.span = {static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
-  blk.pieces.reserve(kind == BlockKind::kParagraph || kind == BlockKind::kRouting ? 16 : 2);
+  blk.pieces.reserve(kind == BlockKind::kParagraph || kind == BlockKind::kRouting ? 8 : 2);
   blk.pieces.push_back(blk.span);
   blk.first_line = line;
   blk.last_line = line;
@@ -1110,17 +1110,17 @@ bool Reader::accept_label(const Label& lb, bool first, bool after_blank) const {
 size_t Reader::try_notice(const Line& ln, size_t p, bool first) {
   const size_t end = ln.end;
   if (reader::is_partial_extract(t_, p, end)) {
-    const int idx = add_block(BlockKind::kNotice, p, end, ln.number);
-    open(idx, Cont::kNone);
-    open_ = -1;
+    // The sentence ends the notice; anything glued after it is read on.
+    const size_t dot = t_.substr(p, end - p).find("not available.");
+    const size_t e = dot == std::string_view::npos ? end : p + dot + 14;
+    const int idx = add_block(BlockKind::kNotice, p, e, ln.number);
+    open(-1, Cont::kNone);
     if (!doc_.partial_extract) {
       doc_.partial_extract = true;
       diag(Severity::kWarning, "partial-extract", p,
            "partial extract: the full text of the cable is not available", idx);
     }
-    // The sentence ends the notice; anything glued after it is read on.
-    const size_t dot = t_.substr(p, end - p).find("not available.");
-    return dot == std::string_view::npos ? end : p + dot + 14;
+    return e;
   }
   if (match_cs(t_, p, "pdf how-to read a cable") ||
       (first && match_cs(t_, p, "pdf") && end - p < 40 &&
