@@ -1,6 +1,9 @@
 // Conditions, actions, labels and precedence, on documents built by hand.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "doc_builder.h"
 
 namespace declass::policies {
@@ -447,6 +450,39 @@ TEST(Decisions, DispositionAndReviewInfo) {
   EXPECT_EQ(d.review.reviewer, "J. Doe");
   EXPECT_EQ(d.review.policy_name, "t");
   EXPECT_EQ(d.review.policy_version, "1");
+}
+
+}  // namespace
+}  // namespace declass::policies
+
+namespace declass::policies {
+namespace {
+
+// A compiled policy is shared by threads: concurrent decisions equal the
+// sequential ones.
+TEST(Decisions, OnePolicyManyThreads) {
+  auto r = load_policy(std::string(DECLASS_SOURCE_ROOT) + "/policy-samples/foia-standard.xml");
+  ASSERT_TRUE(r.ok());
+  auto doc = core::read_file(std::string(DECLASS_TEST_DATA) + "/samples/07TOKYO3470.txt");
+  ASSERT_TRUE(doc.ok());
+  const auto expected = decide(**r.value, *doc.value, testing::at(2026, 11, 28));
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        const auto d = decide(**r.value, *doc.value, testing::at(2026, 11, 28));
+        bool same =
+            d.blocks.size() == expected.blocks.size() && d.disposition == expected.disposition;
+        for (size_t b = 0; same && b < d.blocks.size(); ++b)
+          same = d.blocks[b].action == expected.blocks[b].action &&
+                 d.blocks[b].redactions.size() == expected.blocks[b].redactions.size() &&
+                 d.blocks[b].rule == expected.blocks[b].rule;
+        if (!same) ++mismatches;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace
