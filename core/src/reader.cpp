@@ -72,9 +72,9 @@ constexpr std::array<bool, 256> kHeaderStart = make_start_table(true);
 
 // The first r in [b, e) where t[r - 1] is a blank (' ', '\t', or the last byte
 // of U+00A0) and t[r] may start a body boundary (kBodyStart); e if none.
-// Requires b >= 1. This loop sees every byte of body text, so it looks at 16
-// bytes at a time where SSE2 is available.
-size_t find_body_candidate(const char* t, size_t b, size_t e) {
+// Requires b >= 1 and e <= size (the text's size). This loop sees every byte of
+// body text, so it looks at 16 bytes at a time where SSE2 is available.
+size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
   size_t k = b;
 #if defined(__SSE2__)
   const __m128i sp = _mm_set1_epi8(' ');
@@ -82,7 +82,8 @@ size_t find_body_candidate(const char* t, size_t b, size_t e) {
   const __m128i nbsp = _mm_set1_epi8(static_cast<char>(0xA0));
   const __m128i zero = _mm_set1_epi8('0');
   const __m128i nine = _mm_set1_epi8(9);
-  while (k + 16 <= e) {
+  // Blocks of 16 may read past e (never past the text): the mask drops those bytes.
+  while (k < e && k + 16 <= size) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k));
     const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k - 1));
     const __m128i blank =
@@ -92,9 +93,11 @@ size_t find_body_candidate(const char* t, size_t b, size_t e) {
     __m128i cand = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
     for (char ch : {'S', 'P', '(', 'C', 'U', static_cast<char>(0xC2)})
       cand = _mm_or_si128(cand, _mm_cmpeq_epi8(v, _mm_set1_epi8(ch)));
-    const int mask = _mm_movemask_epi8(_mm_and_si128(cand, blank));
+    int mask = _mm_movemask_epi8(_mm_and_si128(cand, blank));
+    if (k + 16 > e) mask &= (1 << (e - k)) - 1;  // the last, partial block
     if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
     k += 16;
+    if (k >= e) return e;
   }
 #endif
   for (; k < e; ++k) {
@@ -907,7 +910,7 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
     if (line_trailer_pos_ != kNo && line_trailer_pos_ > from && line_trailer_pos_ < limit)
       limit = line_trailer_pos_;
     size_t r = from + 1;
-    while ((r = find_body_candidate(t_.data(), r, limit)) < limit) {
+    while ((r = find_body_candidate(t_.data(), r, limit, t_.size())) < limit) {
       if (static_cast<unsigned char>(t_[r - 1]) == 0xA0 &&
           (r < 2 || static_cast<unsigned char>(t_[r - 2]) != 0xC2)) {
         ++r;  // 0xA0 ending another character ("à"), not a blank
