@@ -828,7 +828,14 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
     case 'c':
     case 'D':
     case '(':
-      if (header && reader::match_classified_by_start(t_, r, end) != kNo) return true;
+      if (header && reader::match_classified_by_start(t_, r, end) != kNo) {
+        // "Classified By: Derived from Multiple Sources" is one line.
+        size_t w = r - blanks_before;
+        while (w > 0 && t_[w - 1] == ':') --w;
+        const bool after_by =
+            w >= 2 && reader::to_upper(t_[w - 2]) == 'B' && reader::to_upper(t_[w - 1]) == 'Y';
+        if (!after_by) return true;
+      }
       if (c == '(' && r >= blanks_before + 1 && !in_ref_) {
         // A portion mark opening an unlabelled paragraph of reflowed text:
         // "...accordingly. (SBU) On February 8", "...1.4 (b) and (d) (C) Econoff".
@@ -1559,7 +1566,11 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     // cables.csv puts the next field after a tab on the same line.
     const size_t tab = t_.substr(p, ln.end - p).find('\t');
     const size_t end_r = tab == std::string_view::npos ? ln.end : p + tab;
-    const bool routing = reader::is_routing_line(t_, p, end_r, &dtg);
+    // The serial alone on its line in old-format headers ("063860").
+    const bool serial_line = phase_ == Phase::kTop && banner_block_ < 0 &&
+                             digits_end(t_, p, end_r) == end_r && end_r - p >= 4 &&
+                             end_r - p <= 7 && cont_ == Cont::kRouting;
+    const bool routing = serial_line || reader::is_routing_line(t_, p, end_r, &dtg);
     const bool keyword = reader::is_eo_start(t_, p, end_r) ||
                          reader::match_tags_start(t_, p, end_r, true) != kNo ||
                          reader::match_subject_start(t_, p, end_r, true) != kNo ||
