@@ -48,7 +48,12 @@ using reader::trim_end;
 constexpr std::array<bool, 256> make_start_table(bool header) {
   std::array<bool, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = true;
-  for (char c : {'S', 'P', '(', 'C', 'U'}) t[static_cast<unsigned char>(c)] = true;
+  // 'S' (SIPDIS; SECRET before an old page line), 'P' (PAGE), '(' (marks).
+  for (char c : {'S', 'P', '('}) t[static_cast<unsigned char>(c)] = true;
+  // CONFIDENTIAL / UNCLASSIFIED before an old page line are found from the
+  // page line (back_up_page_post); in headers they start boundaries directly.
+  if (header)
+    for (char c : {'C', 'U'}) t[static_cast<unsigned char>(c)] = true;
   t[0xC2] = true;
   if (header)
     for (char c : {'E', 'e', 'T', 't', 'R', 'D', 's', 'c'}) t[static_cast<unsigned char>(c)] = true;
@@ -82,6 +87,10 @@ size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
   const __m128i nbsp = _mm_set1_epi8(static_cast<char>(0xA0));
   const __m128i zero = _mm_set1_epi8('0');
   const __m128i nine = _mm_set1_epi8(9);
+  const __m128i c_s = _mm_set1_epi8('S');
+  const __m128i c_p = _mm_set1_epi8('P');
+  const __m128i c_paren = _mm_set1_epi8('(');
+  const __m128i c_lead = _mm_set1_epi8(static_cast<char>(0xC2));
   // Blocks of 16 may read past e (never past the text): the mask drops those bytes.
   while (k < e && k + 16 <= size) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k));
@@ -91,8 +100,8 @@ size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
                      _mm_cmpeq_epi8(prev, nbsp));
     const __m128i d = _mm_sub_epi8(v, zero);
     __m128i cand = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
-    for (char ch : {'S', 'P', '(', 'C', 'U', static_cast<char>(0xC2)})
-      cand = _mm_or_si128(cand, _mm_cmpeq_epi8(v, _mm_set1_epi8(ch)));
+    cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_s), _mm_cmpeq_epi8(v, c_p)));
+    cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_paren), _mm_cmpeq_epi8(v, c_lead)));
     int mask = _mm_movemask_epi8(_mm_and_si128(cand, blank));
     if (k + 16 > e) mask &= (1 << (e - k)) - 1;  // the last, partial block
     if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
@@ -266,6 +275,12 @@ class Reader {
   // The body has only a few unlabelled lines so far: header fields may still come.
   bool early_body() const { return para_number_ == 0 && !labelled_seen_ && body_blocks_ <= 3; }
   bool ref_item(const Line& ln, size_t p, char* letter) const;
+  bool next_line_is_rule(const Line& ln) const {
+    size_t next = ln.piece_end;
+    while (next < t_.size() && t_[next] != '\n') ++next;
+    const size_t nb = next < t_.size() ? skip_blanks(t_, next + 1, t_.size()) : t_.size();
+    return nb < t_.size() && (t_[nb] == '-' || t_[nb] == '=' || t_[nb] == '_' || t_[nb] == '*');
+  }
   char last_item_letter(size_t b, size_t e) const;
   void to_body() {
     if (repeating_) end_repeat();
@@ -773,7 +788,10 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
   if (r == line_trailer_pos_) return true;
   const char c = t_[r];
   if (is_digit(c)) {
-    if (reader::match_page_core(t_, r, end) != kNo) return true;
+    // Only a page serial (8 digits) or a label ("12." "3)") can start a boundary.
+    const size_t de = digits_end(t_, r, end);
+    if (de - r == 8) return reader::match_page_core(t_, r, end) != kNo;
+    if (de - r > 3 || de >= end || (t_[de] != '.' && t_[de] != ')')) return false;
     Label lb;
     if (parse_label(r, end, &lb) && lb.type == LabelType::kNumber) {
       const int expected = para_number_ + 1;
@@ -870,6 +888,18 @@ bool Reader::boundary_at(const Line& ln, size_t r, size_t blanks_before, bool he
 }
 
 size_t Reader::back_up_page_post(const Line& ln, size_t from, size_t r, size_t blanks) const {
+  if (t_[r] == 'P' && blanks >= 2) {
+    // "...PARM, IT          CONFIDENTIAL       PAGE 02 ROME ...": the page
+    // marking before an old page line starts the boundary.
+    size_t w = r - blanks;
+    for (std::string_view word : {std::string_view("CONFIDENTIAL"), std::string_view("UNCLASSIFIED"),
+                                  std::string_view("SECRET")}) {
+      if (w >= from + word.size() + 1 && t_.substr(w - word.size(), word.size()) == word &&
+          blank_len(t_, w - word.size() - 1) > 0 && class_word_before_page(w - word.size(), ln.end) != kNo)
+        return w - word.size();
+    }
+    return r;
+  }
   if (!is_digit(t_[r]) || reader::match_page_core(t_, r, ln.end) == kNo) return r;
   // A page line's post precedes its serial: back up over it.
   size_t post = r - blanks;
@@ -1470,9 +1500,15 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
   // Fast path for the most common line of all: body text in lower case going
   // on with the open paragraph. Nothing else starts with a lower-case letter
   // except a lettered label ("a. ", "a) ") or the signature line.
-  if (first && !after_blank && is_lower(c) && phase_ == Phase::kBody && !repeating_ && open_ >= 0 &&
-      cont_ == Cont::kLabelled && ln.number != sig_line_ &&
-      !(p + 1 < end && (t_[p + 1] == '.' || t_[p + 1] == ')'))) {
+  // Also a capitalised word ("The", "Ambassador") whose first letter starts no
+  // keyword, caption, page line or banner (T S R C D E P U), unless a rule
+  // follows (a heading).
+  const bool capitalised = is_upper(c) && p + 1 < end && is_lower(t_[p + 1]) && c != 'T' &&
+                           c != 'S' && c != 'R' && c != 'C' && c != 'D' && c != 'E' && c != 'P' &&
+                           c != 'U';
+  if (first && !after_blank && (is_lower(c) || capitalised) && phase_ == Phase::kBody &&
+      !repeating_ && open_ >= 0 && cont_ == Cont::kLabelled && ln.number != sig_line_ &&
+      !(p + 1 < end && (t_[p + 1] == '.' || t_[p + 1] == ')')) && !next_line_is_rule(ln)) {
     const size_t e = next_boundary(ln, p, false);
     append(open_, p, e, ln.number);
     return e;
@@ -1534,7 +1570,10 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     add_block(BlockKind::kNotice, p, end, ln.number);
     return end;
   }
-  if (size_t e = try_notice(ln, p, first); e != kNo) {
+  // Notices: partial extract ("This record"), "pdf how-to", and before the
+  // banner the partner headers.
+  const bool notice_start = phase_ == Phase::kTop || c == 'T' || c == 't' || c == 'p';
+  if (size_t e = notice_start ? try_notice(ln, p, first) : kNo; e != kNo) {
     if (cont_ != Cont::kNotice) open(-1, Cont::kNone);
     return e;
   }
@@ -2085,11 +2124,10 @@ void Reader::diag(Severity sev, std::string_view code, size_t offset, std::strin
   d.severity = sev;
   d.code = std::string(code);
   d.path = doc_.source.path();
-  const uint32_t off = static_cast<uint32_t>(std::min(offset, t_.size()));
-  const Position pos = doc_.source.position(off);
-  d.line = pos.line;
-  d.column = pos.column;
-  d.offset = doc_.source.original_offset(off);
+  // The decoded offset for now; finish() turns it into line:column and the
+  // original offset in one pass (positions one by one would be quadratic on a
+  // long reflowed line with many diagnostics).
+  d.offset = std::min(offset, t_.size());
   d.message = std::move(message);
   doc_.diagnostics.push_back(std::move(d));
   if (block >= 0) {
@@ -2418,17 +2456,39 @@ void Reader::settle_classifications(const Classification& floor, bool classified
 void Reader::find_media_redactions() {
   // "XXXXXXXXXXXX" (and "xxxxx"): text a media partner withheld before publication.
   std::vector<Span> runs;
-  // A run of five or more covers a multiple of five: look only there.
-  for (size_t i = 4; i < t_.size(); i += 5) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: most blocks hold no 'X' or 'x' at all.
+  const __m128i up = _mm_set1_epi8('X');
+  const __m128i lo = _mm_set1_epi8('x');
+  while (i + 16 <= t_.size()) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo))) == 0) {
+      i += 16;
+      continue;
+    }
+    break;
+  }
+#endif
+  while (i < t_.size()) {
     const char x = t_[i];
-    if (x != 'X' && x != 'x') continue;
-    size_t b = i;
-    while (b > 0 && t_[b - 1] == x) --b;
+    if (x != 'X' && x != 'x') {
+      ++i;
+#if defined(__SSE2__)
+      // Back to the fast scan when a whole block is clear.
+      while (i % 16 == 0 && i + 16 <= t_.size()) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo))) != 0)
+          break;
+        i += 16;
+      }
+#endif
+      continue;
+    }
     size_t e = i;
     while (e < t_.size() && t_[e] == x) ++e;
-    if (e - b >= 5 && (runs.empty() || runs.back().end <= b))
-      runs.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
-    while (i + 5 < e) i += 5;
+    if (e - i >= 5) runs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(e)});
+    i = e;
   }
   doc_.media_redactions = runs;
   int last_block = -2;
@@ -2568,6 +2628,26 @@ void Reader::finish() {
   find_media_redactions();
   std::stable_sort(doc_.diagnostics.begin(), doc_.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.offset < b.offset; });
+  uint32_t line = 0;
+  uint32_t line_begin = 0;
+  uint32_t at = 0;     // offset whose column is `column`
+  uint32_t column = 1;
+  for (Diagnostic& d : doc_.diagnostics) {
+    const auto off = static_cast<uint32_t>(d.offset);
+    const uint32_t l = doc_.source.line_of(off);
+    if (l != line) {
+      line = l;
+      line_begin = doc_.source.line_start(l);
+      at = line_begin;
+      column = 1;
+    }
+    for (; at < off; ++at)  // count code points: bytes that are not UTF-8 continuations
+      if ((static_cast<unsigned char>(t_[at]) & 0xC0) != 0x80) ++column;
+    d.line = line;
+    d.column = column;
+    d.offset = doc_.source.original_offset(off);
+  }
+  (void)line_begin;
 }
 
 }  // namespace
