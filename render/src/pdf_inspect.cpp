@@ -87,7 +87,13 @@ class Lexer {
       ++i_;
       int depth = 1;
       while (i_ < s_.size()) {
-        char d = s_[i_++];
+        // Copy the run up to the next special byte in one go.
+        size_t j = i_;
+        while (j < s_.size() && s_[j] != '\\' && s_[j] != '(' && s_[j] != ')') ++j;
+        t.value.append(s_.data() + i_, j - i_);
+        i_ = j;
+        if (i_ >= s_.size()) break;
+        const char d = s_[i_++];
         if (d == '\\' && i_ < s_.size()) {
           const char e = s_[i_++];
           switch (e) {
@@ -144,18 +150,22 @@ class Lexer {
     if (c == '<') {
       t.kind = Token::kString;
       ++i_;
+      const size_t end = std::min(s_.find('>', i_), s_.size());
+      t.value.resize((end - i_) / 2 + 1);
+      size_t o = 0;
       int hi = -1;
-      while (i_ < s_.size() && s_[i_] != '>') {
-        const int v = hexval(s_[i_++]);
+      for (; i_ < end; ++i_) {
+        const int v = hexval(s_[i_]);
         if (v < 0) continue;
         if (hi < 0) {
           hi = v;
         } else {
-          t.value += static_cast<char>(hi * 16 + v);
+          t.value[o++] = static_cast<char>(hi * 16 + v);
           hi = -1;
         }
       }
-      if (hi >= 0) t.value += static_cast<char>(hi * 16);
+      if (hi >= 0) t.value[o++] = static_cast<char>(hi * 16);
+      t.value.resize(o);
       ++i_;
       return t;
     }
@@ -167,13 +177,21 @@ class Lexer {
     if (c == '/') {
       ++i_;
       t.kind = Token::kName;
-      while (i_ < s_.size() && !pdf_space(s_[i_]) && !pdf_delim(s_[i_])) {
-        if (s_[i_] == '#' && i_ + 2 < s_.size() && hexval(s_[i_ + 1]) >= 0 &&
-            hexval(s_[i_ + 2]) >= 0) {
-          t.value += static_cast<char>(hexval(s_[i_ + 1]) * 16 + hexval(s_[i_ + 2]));
-          i_ += 3;
+      size_t j = i_;
+      while (j < s_.size() && !pdf_space(s_[j]) && !pdf_delim(s_[j])) ++j;
+      const std::string_view raw = s_.substr(i_, j - i_);
+      i_ = j;
+      if (raw.find('#') == std::string_view::npos) {
+        t.value.assign(raw);
+        return t;
+      }
+      for (size_t k = 0; k < raw.size(); ++k) {
+        if (raw[k] == '#' && k + 2 < raw.size() && hexval(raw[k + 1]) >= 0 &&
+            hexval(raw[k + 2]) >= 0) {
+          t.value += static_cast<char>(hexval(raw[k + 1]) * 16 + hexval(raw[k + 2]));
+          k += 2;
         } else {
-          t.value += s_[i_++];
+          t.value += raw[k];
         }
       }
       return t;
@@ -184,7 +202,10 @@ class Lexer {
       ++i_;
       return t;
     }
-    while (i_ < s_.size() && !pdf_space(s_[i_]) && !pdf_delim(s_[i_])) t.value += s_[i_++];
+    size_t j = i_;
+    while (j < s_.size() && !pdf_space(s_[j]) && !pdf_delim(s_[j])) ++j;
+    t.value.assign(s_.data() + i_, j - i_);
+    i_ = j;
     return t;
   }
   size_t pos() const { return i_; }
@@ -200,14 +221,32 @@ struct FontMap {
   int code_bytes = 2;
   double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
   std::map<uint32_t, std::string> to_text;  // UTF-8
+  std::vector<std::string> dense;           // to_text as a table when the codes are small
+
+  void finish() {
+    if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
+    dense.assign(to_text.rbegin()->first + 1, std::string());
+    for (const auto& [code, text] : to_text) dense[code] = text;
+  }
   std::string decode(std::string_view bytes, size_t offset = 0) const {
     std::string out;
+    out.reserve(bytes.size());
     const auto n = static_cast<size_t>(code_bytes);
     for (size_t i = offset; i + n <= bytes.size(); i += n) {
       uint32_t code = 0;
       for (size_t k = 0; k < n; ++k) code = (code << 8) | static_cast<unsigned char>(bytes[i + k]);
+      if (!dense.empty() || to_text.empty()) {
+        if (code < dense.size() && !dense[code].empty())
+          out += dense[code];
+        else
+          out += ' ';
+        continue;
+      }
       auto it = to_text.find(code);
-      out += it != to_text.end() ? it->second : std::string(" ");
+      if (it != to_text.end())
+        out += it->second;
+      else
+        out += ' ';
     }
     return out;
   }
@@ -274,8 +313,7 @@ FontMap parse_cmap(std::string_view cmap) {
 // Subset tags ("ABCDEF+") are random-looking capitals: blank them out of the
 // binary channels so that they cannot pass for a withheld word.
 std::string scrub_tags(std::string s) {
-  for (size_t i = 6; i < s.size(); ++i) {
-    if (s[i] != '+') continue;
+  for (size_t i = s.find('+', 6); i != std::string::npos; i = s.find('+', i + 1)) {
     bool tag = true;
     for (size_t k = i - 6; k < i && tag; ++k) tag = s[k] >= 'A' && s[k] <= 'Z';
     if (tag)
@@ -386,59 +424,95 @@ class Scanner {
     }
   }
 
-  // Binary guesses at text inside decoded stream bytes.
+  // Guesses at text inside decoded stream bytes. A content stream is parsed:
+  // its strings (literal and hex) are decoded as Windows-1252, as UTF-16BE and
+  // through every font; its bytes outside strings are plain syntax, searched
+  // as Windows-1252. Any other stream (font programs, CMaps, unknown) is raw
+  // data: searched as Windows-1252, as UTF-16BE and as glyph codes of every
+  // font, at both byte alignments.
   void binary_channels(const std::string& data, const std::string& where,
-                       const std::vector<FontMap>& fonts) {
+                       const std::vector<FontMap>& fonts, bool content) {
     out_.channels.push_back({where + " as Windows-1252", scrub_tags(cp1252_to_utf8(data)), true});
-    out_.channels.push_back({where + " as UTF-16BE", utf16be_to_utf8(data, 0), true});
-    out_.channels.push_back({where + " as UTF-16BE (odd)", utf16be_to_utf8(data, 1), true});
-    for (size_t k = 0; k < fonts.size(); ++k) {
-      out_.channels.push_back({where + " as glyph codes of font " + std::to_string(k + 1),
-                               fonts[k].decode(data, 0), true});
-      out_.channels.push_back(
-          {where + " as glyph codes of font " + std::to_string(k + 1) + " (odd)",
-           fonts[k].decode(data, 1), true});
+    if (!content) {
+      out_.channels.push_back({where + " as UTF-16BE", utf16be_to_utf8(data, 0), true});
+      out_.channels.push_back({where + " as UTF-16BE (odd)", utf16be_to_utf8(data, 1), true});
+      for (size_t k = 0; k < fonts.size(); ++k) {
+        out_.channels.push_back({where + " as glyph codes of font " + std::to_string(k + 1),
+                                 fonts[k].decode(data, 0), true});
+        out_.channels.push_back(
+            {where + " as glyph codes of font " + std::to_string(k + 1) + " (odd)",
+             fonts[k].decode(data, 1), true});
+      }
+      return;
     }
-    // Hex strings inside the stream, each decoded every way; decoded pieces
-    // are joined by a blank so that one string's end never glues to the next.
+    // Every string, each decoded every way; pieces joined by a blank so that
+    // one string's end never glues to the next.
     std::string as_cp1252;
     std::string as_utf16;
     std::vector<std::string> as_font(fonts.size());
-    bool any = false;
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (data[i] != '<' || (i + 1 < data.size() && data[i + 1] == '<')) continue;
-      size_t j = i + 1;
-      std::string b;
-      int hi = -1;
-      bool ok = true;
-      while (j < data.size() && data[j] != '>' && ok) {
-        const int v = hexval(data[j]);
-        if (v >= 0) {
-          if (hi < 0) {
-            hi = v;
-          } else {
-            b += static_cast<char>(hi * 16 + v);
-            hi = -1;
-          }
-        } else if (!pdf_space(data[j])) {
-          ok = false;
+    Lexer lx(data);
+    // Outside strings a content stream is plain syntax: printable ASCII and
+    // blanks. Anything else (binary bytes, comments) could only hide data.
+    {
+      bool in_string = false;
+      int depth = 0;
+      bool in_hex = false;
+      for (size_t i = 0; i < data.size(); ++i) {
+        const auto c = static_cast<unsigned char>(data[i]);
+        if (in_string) {
+          if (c == '\\')
+            ++i;
+          else if (c == '(')
+            ++depth;
+          else if (c == ')' && --depth == 0)
+            in_string = false;
+          continue;
         }
-        ++j;
+        if (in_hex) {
+          in_hex = c != '>';
+          continue;
+        }
+        if (c == '(') {
+          in_string = true;
+          depth = 1;
+        } else if (c == '<' && i + 1 < data.size() && data[i + 1] != '<') {
+          in_hex = true;
+        } else if (c == '<') {
+          ++i;
+        } else if (c == '%') {
+          add_problem(where + ": a comment in a content stream");
+          break;
+        } else if ((c < 0x20 && !pdf_space(static_cast<char>(c))) || c >= 0x7F) {
+          if (data.compare(i >= 3 ? i - 3 : 0, 3, " ID") == 0 ||
+              data.find("BI", 0) != std::string::npos)
+            break;
+          add_problem(where + ": binary bytes outside strings in a content stream");
+          break;
+        }
       }
-      if (!ok || b.empty()) continue;
-      any = true;
-      as_cp1252 += cp1252_to_utf8(b) + " ";
-      as_utf16 += utf16be_to_utf8(b) + " ";
-      for (size_t k = 0; k < fonts.size(); ++k) as_font[k] += fonts[k].decode(b) + " ";
-      i = j;
     }
-    if (any) {
-      out_.channels.push_back({where + " hex strings as Windows-1252", as_cp1252, true});
-      out_.channels.push_back({where + " hex strings as UTF-16BE", as_utf16, true});
+    for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next()) {
+      if (t.kind == Token::kOther && t.value == "BI") {
+        const size_t ei = data.find("EI", lx.pos());
+        lx.skip_to(ei == std::string::npos ? data.size() : ei + 2);
+        continue;
+      }
+      if (t.kind != Token::kString || t.value.empty()) continue;
+      as_cp1252 += cp1252_to_utf8(t.value);
+      as_cp1252 += ' ';
+      as_utf16 += utf16be_to_utf8(t.value);
+      as_utf16 += ' ';
+      for (size_t k = 0; k < fonts.size(); ++k) {
+        as_font[k] += fonts[k].decode(t.value);
+        as_font[k] += ' ';
+      }
+    }
+    if (!as_cp1252.empty()) {
+      out_.channels.push_back({where + " strings as Windows-1252", as_cp1252, true});
+      out_.channels.push_back({where + " strings as UTF-16BE", as_utf16, true});
       for (size_t k = 0; k < fonts.size(); ++k)
         out_.channels.push_back(
-            {where + " hex strings as glyph codes of font " + std::to_string(k + 1), as_font[k],
-             true});
+            {where + " strings as glyph codes of font " + std::to_string(k + 1), as_font[k], true});
     }
   }
 
@@ -497,14 +571,14 @@ class Scanner {
         continue;
       }
       if (in_array) {
-        array_items.push_back(t);
+        array_items.push_back(std::move(t));
         continue;
       }
       const bool number = t.kind == Token::kOther && !t.value.empty() &&
                           ((t.value[0] >= '0' && t.value[0] <= '9') || t.value[0] == '-' ||
                            t.value[0] == '+' || t.value[0] == '.');
       if (t.kind != Token::kOther || number || t.value == "<<" || t.value == ">>") {
-        operands.push_back(t);
+        operands.push_back(std::move(t));
         continue;
       }
       const std::string& op = t.value;
@@ -620,7 +694,20 @@ PdfScan scan_pdf(std::string_view bytes) {
               fm.advance = static_cast<double>(dw->GetNumber()) / 1000.0;
         }
       }
+      fm.finish();
       font_maps.push_back(std::move(fm));
+    }
+    // Content streams, to be parsed rather than guessed at.
+    std::set<std::string> contents;
+    for (int p = 0; p < doc.GetPageCount(); ++p) {
+      PoDoFo::PdfPage* page = doc.GetPage(p);
+      const PdfObject* c =
+          page != nullptr ? page->GetObject()->GetDictionary().GetKey("Contents") : nullptr;
+      if (c == nullptr) continue;
+      if (c->IsReference()) contents.insert(ref_name(c->GetReference()));
+      if (c->IsArray())
+        for (const PdfObject& e : c->GetArray())
+          if (e.IsReference()) contents.insert(ref_name(e.GetReference()));
     }
     for (PdfObject* o : doc.GetObjects()) {
       const std::string where = ref_name(o->Reference());
@@ -634,7 +721,7 @@ PdfScan scan_pdf(std::string_view bytes) {
         continue;
       }
       if (!font_programs.count(where)) sc.names(data, where + " stream");
-      sc.binary_channels(data, where + " stream", font_maps);
+      sc.binary_channels(data, where + " stream", font_maps, contents.count(where) > 0);
     }
     // Page text as an extractor sees it.
     for (int p = 0; p < doc.GetPageCount(); ++p) {

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <list>
@@ -45,7 +46,11 @@ constexpr double kBottomMark = 70;
 constexpr double kFooterLine = 54;
 constexpr double kMarkSize = 12;
 constexpr size_t kFontCacheSize = 32;
-constexpr int kZlibLevel = 6;
+// Content streams: fastest deflate (hex glyph codes compress well at any
+// level, and deflate dominated the time at level 6). Fonts are made once per
+// character set and take the best level.
+constexpr int kContentZlibLevel = Z_BEST_SPEED;
+constexpr int kFontZlibLevel = Z_BEST_COMPRESSION;
 
 // Fixed-point number for content streams: never locale-dependent.
 void num(std::string& out, double v) {
@@ -96,12 +101,12 @@ PdfObject integer(long long v) {
   return PdfObject(static_cast<PoDoFo::pdf_int64>(v));
 }
 
-std::string deflate(std::string_view data) {
+std::string deflate(std::string_view data, int level) {
   uLongf len = compressBound(static_cast<uLong>(data.size()));
   std::string out(len, '\0');
   if (compress2(reinterpret_cast<Bytef*>(out.data()), &len,
                 reinterpret_cast<const Bytef*>(data.data()), static_cast<uLong>(data.size()),
-                kZlibLevel) != Z_OK)
+                level) != Z_OK)
     return {};
   out.resize(len);
   return out;
@@ -122,7 +127,8 @@ struct FontResources {
   std::string to_unicode;    // deflated
   std::string tag;           // "ABCDEF"
   int dw = 600;
-  std::vector<std::pair<uint16_t, int>> widths;  // CIDs whose width differs from dw
+  std::vector<std::pair<uint16_t, int>> widths;      // CIDs whose width differs from dw
+  std::array<std::array<char, 4>, 128> ascii_hex{};  // hex code of each ASCII character
   uint16_t cid(char32_t c) const {
     auto it = std::lower_bound(chars.begin(), chars.end(), c);
     return it != chars.end() && *it == c ? static_cast<uint16_t>(it - chars.begin() + 1) : 0;
@@ -168,14 +174,19 @@ std::shared_ptr<const FontResources> build_font(const detail::TrueTypeFont& font
   std::vector<uint16_t> new_ids;
   const std::string subset = font.subset(glyphs, &new_ids);
   r->font_length = static_cast<uint32_t>(subset.size());
-  r->font_file = deflate(subset);
+  r->font_file = deflate(subset, kFontZlibLevel);
   std::string map(2 * (r->chars.size() + 1), '\0');  // CID 0 -> glyph 0
   for (size_t k = 0; k < new_ids.size(); ++k) {
     map[2 * (k + 1)] = static_cast<char>(new_ids[k] >> 8);
     map[2 * (k + 1) + 1] = static_cast<char>(new_ids[k] & 0xFF);
   }
-  r->cid_to_gid = deflate(map);
-  r->to_unicode = deflate(to_unicode_cmap(r->chars));
+  r->cid_to_gid = deflate(map, kFontZlibLevel);
+  r->to_unicode = deflate(to_unicode_cmap(r->chars), kFontZlibLevel);
+  for (char32_t c = 0; c < 128; ++c) {
+    std::string h;
+    hex4(h, r->cid(c));
+    std::copy(h.begin(), h.end(), r->ascii_hex[c].begin());
+  }
   // Subset tag from the character set (FNV-1a): the same set, the same tag.
   uint64_t h = 1469598103934665603ull;
   for (const char32_t c : r->chars) {
@@ -251,7 +262,13 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
   out += ' ';
   num(out, y);
   out += " Tm <";
-  for (const char32_t c : decode_utf8(utf8)) hex4(out, f.cid(c));
+  bool ascii = true;
+  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    for (const char c : utf8) out.append(f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
+  } else {
+    for (const char32_t c : decode_utf8(utf8)) hex4(out, f.cid(c));
+  }
   out += "> Tj\n";
 }
 
@@ -406,9 +423,14 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   const std::vector<std::string> stamp = detail::stamp_lines(view.stamp());
 
   // The font holds the fixed repertoire plus every character drawn.
+  // ASCII is in the base set: only other characters need collecting.
   std::u32string chars = base_repertoire();
   auto add = [&](std::string_view s) {
-    for (const char32_t c : decode_utf8(s)) chars += c;
+    bool ascii = true;
+    for (const char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
+    if (ascii) return;
+    for (const char32_t c : decode_utf8(s))
+      if (c >= 0x80) chars += c;
   };
   for (const std::string& l : stamp) add(l);
   for (const Page& p : out.layout.pages)
@@ -496,7 +518,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       page->GetResources()->GetDictionary().AddKey("Font", fonts);
       const std::string content = m.page_content(out.layout.pages[p], *f, stamp, p + 1, total,
                                                  format_bates(m.options.bates, m.next_bates + p));
-      raw_stream(page->GetContents(), deflate(content));
+      raw_stream(page->GetContents(), deflate(content, kContentZlibLevel));
     }
     // Info: only what the view allows; dates from the review date, never the clock.
     PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();

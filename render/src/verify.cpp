@@ -51,22 +51,50 @@ std::string cp1252_to_utf8(std::string_view bytes) {
                                    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
   std::string out;
-  out.reserve(bytes.size());
+  out.resize(bytes.size() * 3);
+  size_t o = 0;
   for (const char ch : bytes) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80)
-      out += static_cast<char>(c);
-    else if (c < 0xA0)
-      append_utf8(out, k80[c - 0x80]);
-    else
-      append_utf8(out, c);
+    if (c < 0x80) {
+      out[o++] = static_cast<char>(c);
+      continue;
+    }
+    const char32_t cp = c < 0xA0 ? k80[c - 0x80] : c;
+    if (cp < 0x800) {
+      out[o++] = static_cast<char>(0xC0 | (cp >> 6));
+      out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out[o++] = static_cast<char>(0xE0 | (cp >> 12));
+      out[o++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
+  out.resize(o);
   return out;
 }
 
 std::string utf16be_to_utf8(std::string_view b, size_t offset) {
   std::string out;
-  out.reserve(b.size());
+  out.resize(b.size() / 2 * 3 + 4);
+  size_t o = 0;
+  auto put = [&](char32_t cp) {
+    if (cp < 0x80) {
+      out[o++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out[o++] = static_cast<char>(0xC0 | (cp >> 6));
+      out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out[o++] = static_cast<char>(0xE0 | (cp >> 12));
+      out[o++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      if (o + 4 > out.size()) out.resize(out.size() + 64);
+      out[o++] = static_cast<char>(0xF0 | (cp >> 18));
+      out[o++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out[o++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  };
   for (size_t i = offset; i + 1 < b.size(); i += 2) {
     char32_t u = static_cast<char32_t>((static_cast<unsigned char>(b[i]) << 8) |
                                        static_cast<unsigned char>(b[i + 1]));
@@ -83,20 +111,22 @@ std::string utf16be_to_utf8(std::string_view b, size_t offset) {
       u = 0xFFFD;
     }
     // Control characters separate words like any other non-letter.
-    append_utf8(out, u < 0x20 ? char32_t{' '} : u);
+    put(u < 0x20 ? char32_t{' '} : u);
   }
+  out.resize(o);
   return out;
 }
 
-void NeedleIndex::search(std::string_view utf8, Channel channel, const std::string& output,
+void NeedleIndex::search(std::string_view text, Channel channel, const std::string& output,
                          const std::string& where, VerifyReport& report) {
   ++report.channels;
-  const std::vector<std::string> toks = words(utf8);
   const auto& needles = m_.needles();
-  for (size_t i = 0; i < toks.size(); ++i) {
-    auto it = m_.by_first_.find(toks[i]);
-    if (it == m_.by_first_.end()) continue;
-    for (const uint32_t k : it->second) {
+  size_t a = 0;
+  size_t b = 0;
+  for (size_t at = 0; next_word(text, at, &a, &b); at = b) {
+    auto it = m_.first_.find(folded_hash(text.substr(a, b - a)));
+    if (it == m_.first_.end()) continue;
+    for (uint32_t k = it->second; k != UINT32_MAX; k = m_.next_[k]) {
       if (reported_[k]) continue;
       const WithheldMaterial::Needle& n = needles[k];
       if (channel == Channel::kBinary && n.kind != WithheldMaterial::Needle::kPhrase && n.chars < 6)
@@ -105,9 +135,13 @@ void NeedleIndex::search(std::string_view utf8, Channel channel, const std::stri
           std::all_of(n.tokens[0].begin(), n.tokens[0].end(),
                       [](char c) { return c >= '0' && c <= '9'; }))
         continue;
-      if (i + n.tokens.size() > toks.size()) continue;
-      bool match = true;
-      for (size_t t = 1; t < n.tokens.size() && match; ++t) match = toks[i + t] == n.tokens[t];
+      // Compare word by word from here.
+      bool match = folded_equal(text.substr(a, b - a), n.tokens[0]);
+      size_t wa = a;
+      size_t wb = b;
+      for (size_t t = 1; t < n.tokens.size() && match; ++t)
+        match =
+            next_word(text, wb, &wa, &wb) && folded_equal(text.substr(wa, wb - wa), n.tokens[t]);
       if (!match) continue;
       reported_[k] = true;
       const char* what = n.kind == WithheldMaterial::Needle::kTerm     ? "withheld term"
@@ -172,10 +206,6 @@ uint32_t cps(std::string_view s) {
   for (const char c : s)
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
   return n;
-}
-
-bool all_digits(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -248,17 +278,27 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   for (uint32_t i = 0; i < n; ++i)
     if (cls[i] == kHidden) ++m.withheld_bytes_;
 
-  // Word streams in source order. A word is split where its bytes change
-  // class; a stream breaks where the other visible class intervenes.
+  // Word streams in source order, as views of one folded copy. A word is
+  // split where its bytes change class; a stream breaks where the other
+  // visible class intervenes. Words and phrases are compared by 64-bit hash.
+  const std::string folded = detail::fold(text);
   struct Tok {
-    std::string word;
+    std::string_view word;
+    uint64_t hash;
     uint32_t origin;
     bool brk;  // a break before this token
+  };
+  using detail::word_hash;
+  auto phrase_hash = [](uint64_t a, uint64_t b, uint64_t c) {
+    uint64_t h = a * 0x9E3779B97F4A7C15ull;
+    h = (h ^ (h >> 29)) + b * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 31)) + c * 0x94D049BB133111EBull;
+    return h ^ (h >> 32);
   };
   std::vector<Tok> hidden;
   std::vector<Tok> shown;
   uint8_t last_visible = kNone;
-  detail::for_each_word(text, [&](size_t a, size_t b) {
+  detail::for_each_word(folded, [&](size_t a, size_t b) {
     size_t i = a;
     while (i < b) {
       size_t j = i + 1;
@@ -266,8 +306,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       const uint8_t c = cls[i];
       if (c == kHidden || c == kShown) {
         std::vector<Tok>& into = c == kHidden ? hidden : shown;
-        into.push_back(
-            {detail::fold(text.substr(i, j - i)), static_cast<uint32_t>(i), last_visible != c});
+        const std::string_view w = std::string_view(folded).substr(i, j - i);
+        into.push_back({w, word_hash(w), static_cast<uint32_t>(i), last_visible != c});
         last_visible = c;
       }
       i = j;
@@ -276,19 +316,22 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
 
   // The allowed wording: released words and phrases, the writers' wording and
   // the stamp and log values of this document.
-  std::unordered_set<std::string> allowed_words;
-  std::unordered_set<std::string> allowed_phrases;
+  detail::HashSet64 allowed_words(shown.size() + 1024);
+  detail::HashSet64 allowed_phrases(shown.size() + 1024);
   auto allow_stream = [&](const std::vector<Tok>& toks) {
     for (size_t i = 0; i < toks.size(); ++i) {
-      allowed_words.insert(toks[i].word);
+      allowed_words.insert(toks[i].hash);
       if (i + 2 < toks.size() && !toks[i + 1].brk && !toks[i + 2].brk)
-        allowed_phrases.insert(toks[i].word + " " + toks[i + 1].word + " " + toks[i + 2].word);
+        allowed_phrases.insert(phrase_hash(toks[i].hash, toks[i + 1].hash, toks[i + 2].hash));
     }
   };
+  std::vector<std::string> wording_words;  // folded words of the stamp and log values
   auto allow_text = [&](std::string_view s) {
+    std::vector<std::string> ws = detail::words(s);
     std::vector<Tok> toks;
-    for (std::string& w : detail::words(s)) toks.push_back({std::move(w), 0, false});
+    for (const std::string& w : ws) toks.push_back({w, word_hash(w), 0, false});
     allow_stream(toks);
+    return ws;
   };
   allow_stream(shown);
   allow_text(kWriterWording);
@@ -306,35 +349,28 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     wording.push_back(iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + iso.substr(0, 4));
   }
   for (const core::BlockDecision& d : decisions.blocks) {
-    wording.push_back(d.rule);
-    wording.push_back(d.justification);
-    wording.push_back(d.labels.text());
+    if (!d.rule.empty()) wording.push_back(d.rule);
+    if (!d.justification.empty()) wording.push_back(d.justification);
+    if (!d.labels.empty()) wording.push_back(d.labels.text());
     for (const core::Redaction& r : d.redactions) {
       wording.push_back(r.rule);
       wording.push_back(r.match);
       wording.push_back(r.labels.text());
     }
   }
-  for (const std::string& w : wording) allow_text(w);
+  std::sort(wording.begin(), wording.end());
+  wording.erase(std::unique(wording.begin(), wording.end()), wording.end());
+  detail::HashSet64 wording_hashes;
+  for (const std::string& w : wording)
+    for (const std::string& t : allow_text(w)) wording_hashes.insert(word_hash(t));
   // The document's own name and path are printed in messages and stamps.
   allow_text(doc.source.path());
 
-  // Needles. Terms first: they are searched whatever else is allowed, except
-  // where they are the writers' own wording (a reviewer named like a term).
-  std::unordered_set<std::string> seen;
-  auto add = [&](WithheldMaterial::Needle needle) {
-    std::string key;
-    for (const std::string& t : needle.tokens) key += t + " ";
-    if (!seen.insert(key).second) return;
-    needle.where = doc.source.position(needle.origin);
-    const auto index = static_cast<uint32_t>(m.needles_.size());
-    m.by_first_[needle.tokens[0]].push_back(index);
-    m.needles_.push_back(std::move(needle));
-  };
   // Words of placeholder labels: "withheld", "b1", "1", "4", "d", "b3", statute words.
-  std::unordered_set<std::string> label_words = {"withheld"};
+  detail::HashSet64 label_words;
+  label_words.insert(word_hash("withheld"));
   auto add_label_words = [&](const core::LabelSet& l) {
-    for (std::string& w : detail::words(l.text())) label_words.insert(std::move(w));
+    for (const std::string& w : detail::words(l.text())) label_words.insert(word_hash(w));
   };
   add_label_words(decisions.exemptions);
   for (const core::BlockDecision& bd : decisions.blocks) {
@@ -343,11 +379,19 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   }
   for (const char* w : {"b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "1", "4", "a", "b",
                         "c", "d", "e", "f", "g", "h"})
-    label_words.insert(w);
-  std::unordered_set<std::string> wording_words;
-  std::unordered_set<std::string> wording_phrases;
-  for (const std::string& w : wording)
-    for (std::string& t : detail::words(w)) wording_words.insert(std::move(t));
+    label_words.insert(word_hash(w));
+
+  // Needles. Terms first: they are searched whatever else is allowed, except
+  // where they are the writers' own wording (a reviewer named like a term).
+  detail::HashSet64 seen(hidden.size() + terms.size());
+  auto add = [&](WithheldMaterial::Needle needle, uint64_t key) {
+    if (!seen.insert(key)) return;
+    const auto index = static_cast<uint32_t>(m.needles_.size());
+    auto [slot, fresh] = m.first_.try_emplace(word_hash(needle.tokens[0]), index);
+    m.next_.push_back(fresh ? UINT32_MAX : slot->second);
+    slot->second = index;
+    m.needles_.push_back(std::move(needle));
+  };
   for (const auto& [span, block] : terms) {
     (void)block;
     WithheldMaterial::Needle needle;
@@ -356,7 +400,7 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     if (needle.tokens.empty()) continue;
     needle.origin = span.begin;
     needle.chars = cps(text.substr(span.begin, span.size()));
-    if (needle.tokens.size() == 1 && wording_words.count(needle.tokens[0])) continue;
+    if (needle.tokens.size() == 1 && wording_hashes.contains(word_hash(needle.tokens[0]))) continue;
     // Does the term also stand in released text?
     for (size_t i = 0; i + needle.tokens.size() <= shown.size() && !needle.released_elsewhere;
          ++i) {
@@ -365,36 +409,61 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
         match = shown[i + t].word == needle.tokens[t] && (t == 0 || !shown[i + t].brk);
       needle.released_elsewhere = match;
     }
-    add(std::move(needle));
+    uint64_t key = 0x7465726dull;  // "term"
+    for (const std::string& t : needle.tokens)
+      key = phrase_hash(key, word_hash(t), needle.tokens.size());
+    add(std::move(needle), key);
   }
   for (size_t i = 0; i < hidden.size(); ++i) {
     const Tok& t = hidden[i];
     const uint32_t len = cps(t.word);
-    const bool long_enough = all_digits(t.word) ? len >= 6 : len >= 3;
-    if (long_enough && !allowed_words.count(t.word)) {
+    const bool digits =
+        std::all_of(t.word.begin(), t.word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool long_enough = digits ? len >= 6 : len >= 3;
+    if (long_enough && !allowed_words.contains(t.hash)) {
       WithheldMaterial::Needle needle;
       needle.kind = WithheldMaterial::Needle::kWord;
-      needle.tokens = {t.word};
+      needle.tokens = {std::string(t.word)};
       needle.origin = t.origin;
       needle.chars = len;
-      add(std::move(needle));
+      add(std::move(needle), t.hash);
     }
     if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk) {
-      const std::string key = t.word + " " + hidden[i + 1].word + " " + hidden[i + 2].word;
-      const uint32_t chars = cps(key);
+      const uint64_t key = phrase_hash(t.hash, hidden[i + 1].hash, hidden[i + 2].hash);
+      const uint32_t chars = len + 2 + cps(hidden[i + 1].word) + cps(hidden[i + 2].word);
       // A placeholder label can sit next to any shown word, so a phrase with a
       // label word in it ("d classified by" after "[B1 1.4(D)]") is no proof.
-      const bool label_word = label_words.count(t.word) || label_words.count(hidden[i + 1].word) ||
-                              label_words.count(hidden[i + 2].word);
-      if (chars >= 10 && !label_word && !allowed_phrases.count(key)) {
+      const bool label_word = label_words.contains(t.hash) ||
+                              label_words.contains(hidden[i + 1].hash) ||
+                              label_words.contains(hidden[i + 2].hash);
+      if (chars >= 10 && !label_word && !allowed_phrases.contains(key)) {
         WithheldMaterial::Needle needle;
         needle.kind = WithheldMaterial::Needle::kPhrase;
-        needle.tokens = {t.word, hidden[i + 1].word, hidden[i + 2].word};
+        needle.tokens = {std::string(t.word), std::string(hidden[i + 1].word),
+                         std::string(hidden[i + 2].word)};
         needle.origin = t.origin;
         needle.chars = chars;
-        add(std::move(needle));
+        add(std::move(needle), ~key);
       }
     }
+  }
+  // Line:column of every needle in one sweep over the text.
+  std::vector<std::pair<uint32_t, uint32_t>> order;  // origin, needle
+  order.reserve(m.needles_.size());
+  for (uint32_t k = 0; k < m.needles_.size(); ++k) order.emplace_back(m.needles_[k].origin, k);
+  std::sort(order.begin(), order.end());
+  core::Position pos;
+  uint32_t at = 0;
+  for (const auto& [origin, k] : order) {
+    for (; at < origin && at < n; ++at) {
+      if (text[at] == '\n') {
+        ++pos.line;
+        pos.column = 1;
+      } else if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) {
+        ++pos.column;
+      }
+    }
+    m.needles_[k].where = pos;
   }
   return m;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,53 @@ std::string cp1252_to_utf8(std::string_view bytes);
 std::string utf16be_to_utf8(std::string_view bytes, size_t offset = 0);
 /// Appends code point `cp` as UTF-8.
 void append_utf8(std::string& out, char32_t cp);
+
+/// An open-addressing hash set of 64-bit hashes (no node per element). The
+/// value 0 is stored as 1: a collision of 2^-64 that can only drop a needle
+/// equal to an allowed word by hash, never add one.
+class HashSet64 {
+ public:
+  explicit HashSet64(size_t expected = 16) { rehash(expected * 2 + 16); }
+  bool insert(uint64_t h) {
+    if (h == 0) h = 1;
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    size_t i = h & (slots_.size() - 1);
+    while (slots_[i] != 0) {
+      if (slots_[i] == h) return false;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = h;
+    ++size_;
+    return true;
+  }
+  bool contains(uint64_t h) const {
+    if (h == 0) h = 1;
+    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == h) return true;
+      if (slots_[i] == 0) return false;
+    }
+  }
+
+ private:
+  void rehash(size_t n) {
+    size_t cap = 16;
+    while (cap < n) cap *= 2;
+    std::vector<uint64_t> old;
+    old.swap(slots_);
+    slots_.assign(cap, 0);
+    size_ = 0;
+    for (const uint64_t h : old)
+      if (h != 0) insert(h);
+  }
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+};
+
+/// 64-bit hash of a word, case-folded (declared below).
+inline uint64_t folded_hash(std::string_view w);
+inline uint64_t word_hash(std::string_view w) {
+  return folded_hash(w);
+}
 
 /// Which needles a channel is searched for.
 enum class Channel : uint8_t {
@@ -64,31 +112,70 @@ inline bool separator_cp(char32_t cp) {
          (cp >= 0x2190 && cp <= 0x25FF);
 }
 
-template <class F>
-void for_each_word(std::string_view text, F f) {
-  size_t start = std::string_view::npos;
-  for (size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    bool word = false;
-    size_t len = 1;
-    if (c < 0x80) {
-      word = word_byte_ascii(c);
-    } else {
-      len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      if (i + len > text.size()) len = 1;
-      char32_t cp = len == 1 ? 0xFFFD : static_cast<char32_t>(c & (0xFF >> (len + 1)));
-      for (size_t k = 1; k < len; ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-      word = !separator_cp(cp);
-    }
-    if (word && start == std::string_view::npos) start = i;
-    if (!word && start != std::string_view::npos) {
-      f(start, i);
-      start = std::string_view::npos;
-    }
+// Width and word-ness of the character at text[i].
+inline size_t char_at(std::string_view text, size_t i, bool* word) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) {
+    *word = word_byte_ascii(c);
+    return 1;
+  }
+  size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (i + len > text.size()) len = 1;
+  char32_t cp = len == 1 ? 0xFFFD : static_cast<char32_t>(c & (0xFF >> (len + 1)));
+  for (size_t k = 1; k < len; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  *word = !separator_cp(cp);
+  return len;
+}
+
+/// The next word at or after `from`: true with [*a, *b), false at the end.
+inline bool next_word(std::string_view text, size_t from, size_t* a, size_t* b) {
+  size_t i = from;
+  bool word = false;
+  while (i < text.size()) {
+    const size_t len = char_at(text, i, &word);
+    if (word) break;
     i += len;
   }
-  if (start != std::string_view::npos) f(start, text.size());
+  if (i >= text.size()) return false;
+  *a = i;
+  while (i < text.size()) {
+    const size_t len = char_at(text, i, &word);
+    if (!word) break;
+    i += len;
+  }
+  *b = i;
+  return true;
+}
+
+template <class F>
+void for_each_word(std::string_view text, F f) {
+  size_t a = 0;
+  size_t b = 0;
+  for (size_t at = 0; next_word(text, at, &a, &b); at = b) f(a, b);
+}
+
+/// FNV-1a of `w` with ASCII letters folded (so a word hashes the same before
+/// and after fold()).
+inline uint64_t folded_hash(std::string_view w) {
+  uint64_t h = 1469598103934665603ull;
+  for (const char ch : w) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    h = (h ^ c) * 1099511628211ull;
+  }
+  return h;
+}
+
+/// True if `w`, folded, equals the already folded `needle`.
+inline bool folded_equal(std::string_view w, std::string_view needle) {
+  if (w.size() != needle.size()) return false;
+  for (size_t i = 0; i < w.size(); ++i) {
+    auto c = static_cast<unsigned char>(w[i]);
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    if (c != static_cast<unsigned char>(needle[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace declass::render::detail

@@ -50,7 +50,10 @@ class WithheldMaterial {
                                            const std::vector<std::string>&);
   friend class detail::NeedleIndex;
   std::vector<Needle> needles_;
-  std::unordered_map<std::string, std::vector<uint32_t>> by_first_;  // first token -> needles
+  // First-token hash -> the needles starting with that word (a chain through next_).
+  std::unordered_map<uint64_t, uint32_t> first_;  // few entries per document
+  std::vector<uint32_t>
+      next_;  // per needle: the next needle with the same first word, or UINT32_MAX
   std::string source_path_;
   std::string document_id_;
   uint64_t withheld_bytes_ = 0;
