@@ -1,6 +1,7 @@
 // `declass redact`: release each cable as text, PDF and Vaughn index rows,
 // verify every output against the cable's withheld material before it is
 // written, and write atomically (docs/release-outputs.md).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <sstream>
 
@@ -44,6 +46,70 @@ std::string read_back(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// A file written as the run goes (so memory does not grow with the number of
+// cables) and put in place atomically at the end: temp file in the target
+// directory, fsync, rename. Dropped (temp removed) unless commit() succeeds.
+class StreamedFile {
+ public:
+  StreamedFile(std::string path, const std::vector<std::string>& inputs)
+      : path_(std::move(path)), inputs_(inputs) {
+    const size_t slash = path_.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash);
+    const std::string name = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+    tmp_ = dir + "/." + name + ".tmp-XXXXXX";
+    fd_ = ::mkstemp(tmp_.data());
+    if (fd_ < 0) error_ = "cannot create a temp file for " + path_ + ": " + std::strerror(errno);
+  }
+  ~StreamedFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_ && fd_ != -2) ::unlink(tmp_.c_str());
+  }
+  StreamedFile(const StreamedFile&) = delete;
+  StreamedFile& operator=(const StreamedFile&) = delete;
+
+  void append(std::string_view bytes) {
+    while (fd_ >= 0 && error_.empty() && !bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error_ = "cannot write " + path_ + ": " + std::strerror(errno);
+        return;
+      }
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  /// Puts the file in place; never over an input.
+  bool commit(std::string* error) {
+    if (fd_ < 0 || !error_.empty()) {
+      *error = error_;
+      return false;
+    }
+    for (const std::string& in : inputs_) {
+      if (same_file(in, path_)) {
+        *error = "refusing to overwrite input file " + in;
+        return false;
+      }
+    }
+    const bool ok = ::fchmod(fd_, 0644) == 0 && ::fsync(fd_) == 0;
+    ::close(fd_);
+    fd_ = -1;
+    if (!ok || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      *error = "cannot write " + path_ + ": " + std::strerror(errno);
+      return false;
+    }
+    committed_ = true;
+    return true;
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string> inputs_;
+  std::string tmp_;
+  std::string error_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
 
 // The decision trace (--explain): every block's action, rule and labels, with
 // positions but never the text.
@@ -164,9 +230,16 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
   // --- Documents, in argument order.
   const std::string dir = o.out_dir.empty() ? std::string(".") : o.out_dir;
   std::map<std::string, uint32_t> names_seen;  // lower-cased base name -> count
-  std::string log_csv = render::log_csv_header();
-  std::string log_jsonl;
-  std::string reviewer_log;
+  std::unique_ptr<StreamedFile> log_csv;
+  std::unique_ptr<StreamedFile> log_jsonl;
+  std::unique_ptr<StreamedFile> reviewer_log;
+  if (want_log) {
+    log_csv = std::make_unique<StreamedFile>(dir + "/log.csv", o.files);
+    log_jsonl = std::make_unique<StreamedFile>(dir + "/log.jsonl", o.files);
+    log_csv->append(render::log_csv_header());
+  }
+  if (o.reviewer_log)
+    reviewer_log = std::make_unique<StreamedFile>(dir + "/" + render::kReviewerLogName, o.files);
   bool input_error = false;
   bool leak = false;
   for (const std::string& path : o.files) {
@@ -233,11 +306,13 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
       if (pdf_writer && rel.first_bates != 0) pdf_writer->set_next_bates(rel.first_bates);
       continue;
     }
-    log_csv += rel.log_csv;
-    log_jsonl += rel.log_jsonl;
-    if (o.reviewer_log) {
+    if (want_log) {
+      log_csv->append(rel.log_csv);
+      log_jsonl->append(rel.log_jsonl);
+    }
+    if (reviewer_log) {
       const render::ReleaseView view = render::make_release_view(doc, decisions);
-      reviewer_log += render::write_reviewer_log(doc, decisions, view);
+      reviewer_log->append(render::write_reviewer_log(doc, decisions, view));
     }
     out << doc.id << ": " << core::to_string(rel.disposition);
     if (!rel.exemptions.empty()) out << ' ' << rel.exemptions.text();
@@ -254,16 +329,15 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
 
   if (want_log) {
     std::string e;
-    if (!write_file_atomically(dir + "/log.csv", log_csv, &e, o.files) ||
-        !write_file_atomically(dir + "/log.jsonl", log_jsonl, &e, o.files)) {
+    if (!log_csv->commit(&e) || !log_jsonl->commit(&e)) {
       err << "declass: error: " << e << '\n';
       input_error = true;
     }
   }
-  if (o.reviewer_log && !reviewer_log.empty()) {
+  if (reviewer_log) {
     std::string e;
     const std::string p = dir + "/" + render::kReviewerLogName;
-    if (!write_file_atomically(p, reviewer_log, &e, o.files)) {
+    if (!reviewer_log->commit(&e)) {
       err << "declass: error: " << e << '\n';
       input_error = true;
     } else {
