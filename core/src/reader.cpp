@@ -597,14 +597,15 @@ void Reader::compute_signature_line() {
                   last == ':' || last == '\'' || pe - skip_blanks(prev, 0, pe) <= 20;
     }
   }
-  if (after_end && reader::looks_like_signature(t_, lb, le)) {
+  if (reader::looks_like_signature(t_, lb, le)) {
     bool caps = true;
     size_t words = 1;
     for (size_t i = lb; i < le; ++i) {
       if (is_lower(t_[i])) caps = false;
       if (t_[i] == ' ') ++words;
     }
-    if (words == 1 || (caps && words <= 3)) {
+    // One word ("Hofmann") always; several only after a sentence end.
+    if (words == 1 || (after_end && caps && words <= 3)) {
       sig_line_ = line;
       sig_pos_ = lb;
     }
@@ -892,10 +893,11 @@ size_t Reader::back_up_page_post(const Line& ln, size_t from, size_t r, size_t b
     // "...PARM, IT          CONFIDENTIAL       PAGE 02 ROME ...": the page
     // marking before an old page line starts the boundary.
     size_t w = r - blanks;
-    for (std::string_view word : {std::string_view("CONFIDENTIAL"), std::string_view("UNCLASSIFIED"),
-                                  std::string_view("SECRET")}) {
+    for (std::string_view word : {std::string_view("CONFIDENTIAL"),
+                                  std::string_view("UNCLASSIFIED"), std::string_view("SECRET")}) {
       if (w >= from + word.size() + 1 && t_.substr(w - word.size(), word.size()) == word &&
-          blank_len(t_, w - word.size() - 1) > 0 && class_word_before_page(w - word.size(), ln.end) != kNo)
+          blank_len(t_, w - word.size() - 1) > 0 &&
+          class_word_before_page(w - word.size(), ln.end) != kNo)
         return w - word.size();
     }
     return r;
@@ -2630,7 +2632,7 @@ void Reader::finish() {
                    [](const Diagnostic& a, const Diagnostic& b) { return a.offset < b.offset; });
   uint32_t line = 0;
   uint32_t line_begin = 0;
-  uint32_t at = 0;     // offset whose column is `column`
+  uint32_t at = 0;  // offset whose column is `column`
   uint32_t column = 1;
   for (Diagnostic& d : doc_.diagnostics) {
     const auto off = static_cast<uint32_t>(d.offset);
