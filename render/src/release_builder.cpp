@@ -97,7 +97,7 @@ class Builder {
  private:
   Action action_of(size_t block) const;
   const core::BlockDecision* decision_of(size_t block) const;
-  void mark(Span s, State st, int32_t owner);
+  void fill(Span s, State st, int32_t owner);
   int32_t placeholder_for(int32_t owner, std::vector<Placeholder>& placeholders);
   void flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders);
 
@@ -142,28 +142,23 @@ Action Builder::action_of(size_t block) const {
   return Action::kWithhold;
 }
 
-void Builder::mark(Span s, State st, int32_t owner) {
+void Builder::fill(Span s, State st, int32_t owner) {
   const uint32_t end = std::min<uint32_t>(s.end, static_cast<uint32_t>(text_.size()));
-  uint8_t* state = state_.data();
-  int32_t* own = owner_.data();
-  for (uint32_t i = s.begin; i < end; ++i) {
-    const bool up = st > state[i];
-    state[i] = up ? static_cast<uint8_t>(st) : state[i];
-    own[i] = up ? owner : own[i];
-  }
+  if (s.begin >= end) return;
+  std::fill(state_.begin() + s.begin, state_.begin() + end, static_cast<uint8_t>(st));
+  std::fill(owner_.begin() + s.begin, owner_.begin() + end, owner);
 }
 
 void Builder::classify() {
   const size_t n = text_.size();
   blank_.resize(n);
   {
-    static constexpr auto kBlank = [] {
-      std::array<uint8_t, 256> t{};
-      for (const int c : {' ', '\t', '\f', '\v', '\r'}) t[static_cast<size_t>(c)] = 1;
-      return t;
-    }();
     const auto* t = reinterpret_cast<const unsigned char*>(text_.data());
-    for (size_t i = 0; i < n; ++i) blank_[i] = kBlank[t[i]];
+    // Comparisons rather than a table lookup, so that the compiler vectorises.
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned char c = t[i];
+      blank_[i] = static_cast<uint8_t>((c == ' ') | (c == '\t') | ((c >= '\v') & (c <= '\r')));
+    }
     for (const char* p = static_cast<const char*>(std::memchr(text_.data(), 0xC2, n)); p != nullptr;
          p = static_cast<const char*>(
              std::memchr(p + 1, 0xC2, n - static_cast<size_t>(p + 1 - text_.data())))) {
@@ -180,11 +175,17 @@ void Builder::classify() {
   owners_.resize(blocks.size());
   for (size_t b = 0; b < blocks.size(); ++b) owners_[b].block = static_cast<int32_t>(b);
 
-  for (size_t b = 0; b < blocks.size(); ++b) {
-    const Action a = action_of(b);
-    const State st = a == Action::kOmit ? kOmitted : a == Action::kWithhold ? kWithheld : kReleased;
-    for (const Span& p : blocks[b].pieces) mark(p, st, static_cast<int32_t>(b));
-  }
+  // Most restrictive wins: mark released blocks, then omitted, then withheld,
+  // each overwriting what came before (a plain fill, no compare per byte).
+  for (const State st : {kReleased, kOmitted, kWithheld})
+    for (size_t b = 0; b < blocks.size(); ++b) {
+      const Action a = action_of(b);
+      const State bs = a == Action::kOmit       ? kOmitted
+                       : a == Action::kWithhold ? kWithheld
+                                                : kReleased;
+      if (bs != st) continue;
+      for (const Span& p : blocks[b].pieces) fill(p, st, static_cast<int32_t>(b));
+    }
 
   // A withheld block keeps its label, portion mark and lead keyword.
   for (size_t b = 0; b < blocks.size(); ++b) {
