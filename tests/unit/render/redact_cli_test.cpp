@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -144,6 +145,23 @@ TEST(RedactCli, SameIdTwiceGetsDistinctNamesAndBatesContinue) {
   EXPECT_NE(r.out.find("07TOKYO3470~2.pdf (2 pages, F-009-F-010)"), std::string::npos) << r.out;
   const std::string csv = read_file(dir.file("out/log.csv"));
   EXPECT_NE(csv.find("F-009-F-010"), std::string::npos) << csv;
+}
+
+TEST(RedactCli, OutputNamesAreSafeWhateverTheId) {
+  TempDir dir;
+  fs::create_directories(dir.file("in"));
+  // No preamble or routing: the id falls back to the file stem.
+  const std::string odd = dir.file("in/..we ird;$(x)name.txt");
+  ASSERT_TRUE(testing::write_file(odd, "1. (U) A short unclassified note.\n"));
+  const CliRun r = declass("redact --policy " + kFoia + " --as-of 2024-05-01 -o " +
+                           dir.file("out") + " '" + odd + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.file("out")))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"_.we_ird___x_name.pdf", "_.we_ird___x_name.txt",
+                                             "log.csv", "log.jsonl"}));
 }
 
 TEST(RedactCli, FormatsSelectTheOutputs) {
