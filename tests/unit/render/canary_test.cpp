@@ -26,6 +26,8 @@ namespace fs = std::filesystem;
 using testing::read_file;
 using testing::run;
 
+// "QZX" and five letters; a canary may contain "QZX" again (QZXAAQZX), so
+// searches step over a whole canary.
 std::string canary(size_t n) {
   std::string s = "QZX";
   for (int k = 0; k < 5; ++k) {
@@ -53,6 +55,7 @@ std::string hex(std::string_view bytes) {
 
 struct Planted {
   std::string word;
+  std::string context;   // the source around it, for messages
   bool withheld = true;  // expected absent from every output
 };
 
@@ -134,9 +137,10 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
     std::vector<Planted> canaries;
     const std::string_view text = doc.source.text();
     for (size_t at = text.find("QZX"); at != std::string_view::npos;
-         at = text.find("QZX", at + 1)) {
+         at = text.find("QZX", at + 8)) {
       Planted c;
       c.word = std::string(text.substr(at, 8));
+      c.context = std::string(text.substr(at >= 20 ? at - 20 : 0, 40));
       const int32_t b = doc.block_at(static_cast<uint32_t>(at));
       bool shown = b >= 0 && static_cast<size_t>(b) < d.blocks.size() &&
                    d.disposition != core::DocumentDisposition::kDeniedInFull &&
@@ -202,9 +206,10 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
         ++released;
         // The search must be able to see a canary that is released.
         if (!in_text || !in_glyphs || !in_extracted)
-          failures.push_back(p + ": released canary " + c.word + " not found (text " +
-                             std::to_string(in_text) + " glyphs " + std::to_string(in_glyphs) +
-                             " pdftotext " + std::to_string(in_extracted) + ")");
+          failures.push_back(p + ": released canary " + c.word + " [" + c.context +
+                             "] not found (text " + std::to_string(in_text) + " glyphs " +
+                             std::to_string(in_glyphs) + " pdftotext " +
+                             std::to_string(in_extracted) + ")");
       }
     }
   }
