@@ -357,7 +357,7 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
         p.by_reviewer = d->by_reviewer;
       } else {
         p.rule = "no-decision";
-        p.justification = "no decision for this block: withheld (fail closed)";
+        p.justification = kNoDecisionJustification;
       }
       // A block forced to withhold (denied in full) without labels of its own.
       if (p.labels.empty()) p.labels = decisions_.exemptions;
@@ -374,7 +374,7 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
     case PlaceholderScope::kUncovered:
       p.labels = decisions_.exemptions;
       p.rule = "uncovered-text";
-      p.justification = "text outside every block of the document model is withheld (fail closed)";
+      p.justification = kUncoveredJustification;
       break;
   }
   p.label = placeholder_label(p.labels);

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "declass/render/log_writer.h"
+#include "declass/render/release_view.h"
 #include "pdf_inspect.h"
 #include "verify_text.h"
 
@@ -129,12 +130,13 @@ void NeedleIndex::search(std::string_view text, Channel channel, const std::stri
     for (uint32_t k = it->second; k != UINT32_MAX; k = m_.next_[k]) {
       if (reported_[k]) continue;
       const WithheldMaterial::Needle& n = needles[k];
-      if (channel == Channel::kBinary && n.kind != WithheldMaterial::Needle::kPhrase && n.chars < 6)
+      // Inside binary data short words turn up by chance: only long needles.
+      if (channel == Channel::kBinary &&
+          n.word_chars < (n.kind == WithheldMaterial::Needle::kPhrase ? 10u : 6u))
         continue;
-      if (channel == Channel::kLog && n.kind == WithheldMaterial::Needle::kWord &&
-          std::all_of(n.tokens[0].begin(), n.tokens[0].end(),
-                      [](char c) { return c >= '0' && c <= '9'; }))
-        continue;
+      // A log is nothing but our fields side by side: a number or a word of
+      // ours next to anything proves nothing there.
+      if (channel == Channel::kLog && (n.numeric || n.own_words)) continue;
       // Compare word by word from here.
       bool match = folded_equal(text.substr(a, b - a), n.tokens[0]);
       size_t wa = a;
@@ -334,8 +336,12 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     return ws;
   };
   allow_stream(shown);
-  allow_text(kWriterWording);
-  for (const std::string& c : log_columns()) allow_text(c);
+  detail::HashSet64 wording_hashes;  // every word the writers print on their own
+  for (const std::string& t : allow_text(kWriterWording)) wording_hashes.insert(word_hash(t));
+  for (const std::string& c : log_columns())
+    for (const std::string& t : allow_text(c)) wording_hashes.insert(word_hash(t));
+  for (const char* j : {kNoDecisionJustification, kUncoveredJustification})
+    for (const std::string& t : allow_text(j)) wording_hashes.insert(word_hash(t));
   std::vector<std::string> wording = extra_wording;
   wording.push_back(doc.id);
   wording.push_back(decisions.review.case_id);
@@ -360,7 +366,6 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   }
   std::sort(wording.begin(), wording.end());
   wording.erase(std::unique(wording.begin(), wording.end()), wording.end());
-  detail::HashSet64 wording_hashes;
   for (const std::string& w : wording)
     for (const std::string& t : allow_text(w)) wording_hashes.insert(word_hash(t));
   // The document's own name and path are printed in messages and stamps.
@@ -386,6 +391,14 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   detail::HashSet64 seen(hidden.size() + terms.size());
   auto add = [&](WithheldMaterial::Needle needle, uint64_t key) {
     if (!seen.insert(key)) return;
+    for (const std::string& t : needle.tokens) {
+      needle.word_chars += cps(t);
+      const bool digits =
+          std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (needle.tokens.size() > 1 &&
+          (digits || wording_hashes.contains(word_hash(t)) || label_words.contains(word_hash(t))))
+        needle.own_words = true;
+    }
     const auto index = static_cast<uint32_t>(m.needles_.size());
     auto [slot, fresh] = m.first_.try_emplace(word_hash(needle.tokens[0]), index);
     m.next_.push_back(fresh ? UINT32_MAX : slot->second);
@@ -400,7 +413,29 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     if (needle.tokens.empty()) continue;
     needle.origin = span.begin;
     needle.chars = cps(text.substr(span.begin, span.size()));
-    if (needle.tokens.size() == 1 && wording_hashes.contains(word_hash(needle.tokens[0]))) continue;
+    // The writers' own words ("sub", a case id, a label's "d") can stand next
+    // to anything, so they are trimmed from both ends of a term; a term made
+    // only of them is printed by design, and one of fewer than 3 letters or
+    // digits is no more distinctive than a short word.
+    auto own = [&](const std::string& t) {
+      return wording_hashes.contains(word_hash(t)) || label_words.contains(word_hash(t));
+    };
+    while (!needle.tokens.empty() && own(needle.tokens.front()))
+      needle.tokens.erase(needle.tokens.begin());
+    while (!needle.tokens.empty() && own(needle.tokens.back())) needle.tokens.pop_back();
+    size_t letters = 0;
+    for (const std::string& t : needle.tokens) letters += cps(t);
+    if (needle.tokens.empty() || letters < 3) continue;
+    // A short number ("10", "2024") is no more distinctive as a term than as a
+    // word: page numbers, dates and paragraph labels print such numbers.
+    size_t digits = 0;
+    needle.numeric = true;
+    for (const std::string& t : needle.tokens) {
+      needle.numeric &=
+          std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+      digits += t.size();
+    }
+    if (needle.numeric && digits < 6) continue;
     // Does the term also stand in released text?
     for (size_t i = 0; i + needle.tokens.size() <= shown.size() && !needle.released_elsewhere;
          ++i) {
@@ -423,6 +458,7 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     if (long_enough && !allowed_words.contains(t.hash)) {
       WithheldMaterial::Needle needle;
       needle.kind = WithheldMaterial::Needle::kWord;
+      needle.numeric = digits;
       needle.tokens = {std::string(t.word)};
       needle.origin = t.origin;
       needle.chars = len;

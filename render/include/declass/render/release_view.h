@@ -102,6 +102,13 @@ class ReleaseView {
   std::vector<Placeholder> placeholders_;
 };
 
+/// Why a block without a decision, and text outside every block, are withheld
+/// (the Vaughn index prints these; verification treats them as our wording).
+inline constexpr const char* kNoDecisionJustification =
+    "no decision for this block: withheld (fail closed)";
+inline constexpr const char* kUncoveredJustification =
+    "text outside every block of the document model is withheld (fail closed)";
+
 /// The label text shown for `labels`: "[B1 1.4(B), B6]", or "[WITHHELD]" if empty.
 std::string placeholder_label(const core::LabelSet& labels);
 

@@ -23,7 +23,8 @@ class NeedleIndex;
 
 /// What must never appear in the outputs of one document. Needles are
 /// case-folded word sequences (see docs/release-outputs.md for the rule):
-/// - every redacted term (the text of a redaction span), whatever its length;
+/// - every redacted term (the text of a redaction span) of 3+ letters or digits,
+///   trimmed of the writers' own words at either end (digits only: 6+);
 /// - every word of withheld text of 3+ characters (numbers: 6+ digits) that is
 ///   not also released in the document nor part of the writers' own wording;
 /// - every run of 3 consecutive withheld words (10+ characters) that does not
@@ -35,8 +36,11 @@ class WithheldMaterial {
     uint32_t origin = 0;              ///< offset of its first occurrence in the source
     core::Position where;             ///< line:col of that occurrence
     uint32_t chars = 0;               ///< code points, for messages
+    uint32_t word_chars = 0;          ///< code points of its words alone (no blanks or punctuation)
     enum Kind : uint8_t { kTerm, kWord, kPhrase } kind = kWord;
     bool released_elsewhere = false;  ///< kTerm: the term also stands in released text
+    bool numeric = false;    ///< only digits (not searched in the logs, whose numbers are ours)
+    bool own_words = false;  ///< holds a number or a word the writers print on their own
   };
 
   const std::vector<Needle>& needles() const { return needles_; }
