@@ -349,11 +349,18 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   wording.push_back(decisions.review.policy_name);
   wording.push_back(decisions.review.policy_version);
   wording.push_back(decisions.exemptions.text());
+  std::string state_date = "(none)";
   if (!decisions.review.review_date.is_special()) {
     const std::string iso = core::format_iso_date(decisions.review.review_date);
     wording.push_back(iso);
-    wording.push_back(iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + iso.substr(0, 4));
+    state_date = iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + iso.substr(0, 4);
+    wording.push_back(state_date);
   }
+  // The id printed next to other fields: the stamp line and the PDF title.
+  wording.push_back("Case No. " + decisions.review.case_id + "  Doc No. " + doc.id +
+                    "  Date: " + state_date);
+  for (const char* d : {"RELEASED IN FULL", "RELEASED IN PART", "DENIED IN FULL"})
+    wording.push_back(doc.id + " " + d);
   for (const core::BlockDecision& d : decisions.blocks) {
     if (!d.rule.empty()) wording.push_back(d.rule);
     if (!d.justification.empty()) wording.push_back(d.justification);

@@ -131,6 +131,27 @@ TEST(Verify, NoFalseAlarmsOnSubstringsCommonWordsOrTheStamp) {
   EXPECT_FALSE(verify_output(m, OutputKind::kText, "source Quillfeather said", "x").ok());
 }
 
+TEST(Verify, TheIdNextToOtherStampFieldsIsNoLeak) {
+  // Found by fuzz_release: an odd id printed before "RELEASED" in the PDF
+  // title, while the withheld preamble has "Released:" right after the id.
+  auto doc = make_document(
+      "odd.txt", "Identifier: 06NEWDELHI4827-10 14:02\nReleased: 2011-03-20\n\n1. (U) Text.\n",
+      {{BlockKind::kPreamble, 1, 2, ""}, {BlockKind::kParagraph, 4, 4, "1"}});
+  doc.id = "06NEWDELHI4827-10 14:02";
+  auto d = release_all(doc);
+  testing::withhold(d, 0, labels({b1("b")}));
+  const ReleaseView v = make_release_view(doc, d);
+  auto w = PdfWriter::create({});
+  ASSERT_TRUE(w.value);
+  auto pdf = (*w.value)->write(v);
+  ASSERT_TRUE(pdf.value);
+  const WithheldMaterial m = collect_withheld(doc, d);
+  for (const auto& f : verify_output(m, OutputKind::kPdf, pdf.value->bytes, "odd.pdf").findings)
+    ADD_FAILURE() << f.message;
+  for (const auto& f : verify_output(m, OutputKind::kText, write_text(v), "odd.txt").findings)
+    ADD_FAILURE() << f.message;
+}
+
 TEST(Verify, ARedactedTermReleasedElsewhereIsReported) {
   const auto doc = cable();
   auto d = release_all(doc);
