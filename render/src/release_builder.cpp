@@ -104,13 +104,20 @@ class Builder {
   const core::Document& doc_;
   const core::Decisions& decisions_;
   std::string_view text_;
-  // Blank width at each byte (1, or 2 for U+00A0; 0 elsewhere), computed once.
-  size_t blank(size_t i) const { return blank_[i]; }
+  // Blank width at byte i: 1 for ASCII blanks, 2 for U+00A0, 0 otherwise.
+  size_t blank(size_t i) const {
+    const auto c = static_cast<unsigned char>(text_[i]);
+    if (c == ' ' || c == '\t' || (c >= '\v' && c <= '\r')) return 1;
+    return c == 0xC2 && i + 1 < text_.size() && static_cast<unsigned char>(text_[i + 1]) == 0xA0
+               ? 2
+               : 0;
+  }
 
-  std::vector<uint8_t> blank_;
   std::vector<uint8_t> state_;
   std::vector<int32_t> owner_;  // block index for shown/omitted bytes; proto owner for withheld
   std::vector<ProtoOwner> owners_;
+  core::LabelSet last_labels_;
+  std::string last_label_;
   core::DocumentDisposition disposition_ = core::DocumentDisposition::kDeniedInFull;
 
   // Placeholder rows being collected: one withheld block over consecutive lines.
@@ -151,22 +158,6 @@ void Builder::fill(Span s, State st, int32_t owner) {
 
 void Builder::classify() {
   const size_t n = text_.size();
-  blank_.resize(n);
-  {
-    const auto* t = reinterpret_cast<const unsigned char*>(text_.data());
-    // Comparisons rather than a table lookup, so that the compiler vectorises.
-    for (size_t i = 0; i < n; ++i) {
-      const unsigned char c = t[i];
-      blank_[i] = static_cast<uint8_t>((c == ' ') | (c == '\t') | ((c >= '\v') & (c <= '\r')));
-    }
-    for (const char* p = static_cast<const char*>(std::memchr(text_.data(), 0xC2, n)); p != nullptr;
-         p = static_cast<const char*>(
-             std::memchr(p + 1, 0xC2, n - static_cast<size_t>(p + 1 - text_.data())))) {
-      const auto i = static_cast<size_t>(p - text_.data());
-      if (i + 1 < n && static_cast<unsigned char>(text_[i + 1]) == 0xA0) blank_[i] = 2;
-      if (i + 1 >= n) break;
-    }
-  }
   state_.assign(n, kOutside);
   owner_.assign(n, -1);
   const auto& blocks = doc_.blocks;
@@ -377,7 +368,12 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
       p.justification = kUncoveredJustification;
       break;
   }
-  p.label = placeholder_label(p.labels);
+  // Neighbouring placeholders mostly share their labels: build the text once.
+  if (!(p.labels == last_labels_) || last_label_.empty()) {
+    last_labels_ = p.labels;
+    last_label_ = placeholder_label(p.labels);
+  }
+  p.label = last_label_;
   // Extent from the withheld bytes themselves.
   uint32_t last_line = 0;
   for (const Span& s : o.spans) {
@@ -489,6 +485,12 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
     int32_t kept_block = -1;  // block of the kept bytes (label, mark); -3 if several
     int32_t last_owner = -2;
     for (uint32_t i = ls; i < le; ++i) {
+      // Fast path: the rest of a run already seen (withheld bytes of the same
+      // owner, blanks included) tells nothing new.
+      if (state_[i] == kWithheld && owner_[i] == last_owner) {
+        while (i + 1 < le && state_[i + 1] == kWithheld && owner_[i + 1] == last_owner) ++i;
+        continue;
+      }
       if (blank(i) > 0 || is_continuation(static_cast<unsigned char>(text_[i]))) continue;
       any_content = true;
       const uint8_t st = state_[i];
