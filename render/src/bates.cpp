@@ -1,9 +1,11 @@
 #include "declass/render/bates.h"
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
 #include "declass/render/log_writer.h"
+#include "declass/render/pdf_writer.h"
 
 namespace declass::render {
 
@@ -149,17 +151,32 @@ bool rebase_log_bates(std::string& rows, const BatesOptions& o, uint64_t from_fi
 bool rebase_pdf_bates(std::string& pdf, const BatesOptions& o, uint32_t pages, uint64_t from_first,
                       uint64_t to_first) {
   if (from_first == to_first) return true;
-  // PdfWriter draws each page's Bates label as the literal string (LABEL) in
-  // the page's own uncompressed footer stream; a label of the same width
-  // replaces it in place, so no offset in the file moves.
+  // PdfWriter draws each page's Bates label in a small uncompressed stream of
+  // its own, as a hex string of glyph codes. The codes of printable ASCII (all
+  // a Bates label can hold) are the same in every release PDF: the font's
+  // fixed repertoire takes the first codes. A label of the same width
+  // replaces the old one in place, so no offset in the file moves.
+  const std::u32string& base = base_repertoire();
+  auto hex = [&](const std::string& label) {
+    static const char* kHex = "0123456789ABCDEF";
+    std::string out = "<";
+    for (const char c : label) {
+      const auto it = std::lower_bound(base.begin(), base.end(),
+                                       static_cast<char32_t>(static_cast<unsigned char>(c)));
+      const auto code = static_cast<uint32_t>(it - base.begin() + 1);
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(code >> shift) & 15];
+    }
+    return out + "> Tj";
+  };
   std::vector<std::pair<size_t, std::string>> edits;
   for (uint32_t p = 0; p < pages; ++p) {
-    const std::string from = "(" + format_bates(o, from_first + p) + ")";
-    const std::string to = "(" + format_bates(o, to_first + p) + ")";
-    if (to.size() != from.size()) return false;
+    const std::string from_label = format_bates(o, from_first + p);
+    const std::string to_label = format_bates(o, to_first + p);
+    if (to_label.size() != from_label.size()) return false;
+    const std::string from = hex(from_label);
     const size_t at = pdf.find(from);
     if (at == std::string::npos || pdf.find(from, at + 1) != std::string::npos) return false;
-    edits.emplace_back(at, to);
+    edits.emplace_back(at, hex(to_label));
   }
   for (const auto& [at, to] : edits) pdf.replace(at, to.size(), to);
   return true;

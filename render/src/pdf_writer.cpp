@@ -234,6 +234,7 @@ struct PdfWriter::Impl {
   std::string page_content(const Page& page, const FontResources& f,
                            const std::vector<std::string>& stamp, uint32_t number, uint32_t total,
                            const std::string& bates) const;
+  std::string bates_content(const FontResources& f, const std::string& bates) const;
   void text(std::string& out, const FontResources& f, double size, double x, double y,
             std::string_view utf8) const;
 };
@@ -362,10 +363,22 @@ std::string PdfWriter::Impl::page_content(const Page& page, const FontResources&
   centered(kMarkSize, kBottomMark, detail::kUnclassified);
   const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
   text(t, f, kStampSize, left, kFooterLine, page_no);
-  const double bw = static_cast<double>(count_code_points(bates)) * kStampSize * mono;
-  text(t, f, kStampSize, right - bw, kFooterLine, bates);
+  (void)bates;  // drawn by bates_content(), in a stream of its own
   t += "ET\n";
   return g + t + s;
+}
+
+// The Bates label sits in a small uncompressed stream of its own, at a fixed
+// place with a fixed width, so that rebase_pdf_bates() can renumber a page in
+// place and get the very bytes a fresh rendering would have given.
+std::string PdfWriter::Impl::bates_content(const FontResources& f, const std::string& bates) const {
+  const double mono = char_width / kBodySize;
+  const double right = left + columns * char_width;
+  const double bw = static_cast<double>(count_code_points(bates)) * kStampSize * mono;
+  std::string t = "BT\n0 g\n";
+  text(t, f, kStampSize, right - bw, kFooterLine, bates);
+  t += "ET\n";
+  return t;
 }
 
 PdfWriter::PdfWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -516,9 +529,19 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       PoDoFo::PdfPage* page = doc.CreatePage(PoDoFo::PdfRect(0, 0, kPageWidth, kPageHeight));
       if (page == nullptr) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidHandle);
       page->GetResources()->GetDictionary().AddKey("Font", fonts);
-      const std::string content = m.page_content(out.layout.pages[p], *f, stamp, p + 1, total,
-                                                 format_bates(m.options.bates, m.next_bates + p));
-      raw_stream(page->GetContents(), deflate(content, kContentZlibLevel));
+      const std::string label = format_bates(m.options.bates, m.next_bates + p);
+      const std::string content =
+          m.page_content(out.layout.pages[p], *f, stamp, p + 1, total, label);
+      PdfObject* main = page->GetContents();
+      raw_stream(main, deflate(content, kContentZlibLevel));
+      PdfObject* footer = objects.CreateObject();
+      const std::string bates = m.bates_content(*f, label);
+      PoDoFo::PdfMemoryInputStream in(bates.data(), static_cast<PoDoFo::pdf_long>(bates.size()));
+      footer->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(bates.size()));
+      PdfArray contents;
+      contents.push_back(main->Reference());
+      contents.push_back(footer->Reference());
+      page->GetObject()->GetDictionary().AddKey("Contents", contents);
     }
     // Info: only what the view allows; dates from the review date, never the clock.
     PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();

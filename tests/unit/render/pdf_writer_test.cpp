@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "declass/render/bates.h"
+#include "declass/render/log_writer.h"
 #include "declass/render/release_builder.h"
 #include "declass/render/text_writer.h"
 #include "declass/render/verify.h"
@@ -170,6 +172,41 @@ TEST(PdfWriter, BatesNumbersContinueAcrossDocumentsWithPrefixAndPadding) {
                  return bad;
                }())
                    .value);
+}
+
+TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
+  // A batch renders with provisional numbers and renumbers in place
+  // (bates.h); the result must be what rendering with the final numbers gives.
+  std::string text;
+  std::vector<testing::BlockSpec> specs;
+  for (int i = 1; i <= 60; ++i) {
+    text += std::to_string(i) + ". (U) Paragraph " + std::to_string(i) + ".\n\n";
+    specs.push_back({BlockKind::kParagraph, static_cast<uint32_t>(2 * i - 1),
+                     static_cast<uint32_t>(2 * i - 1), std::to_string(i)});
+  }
+  const auto doc = make_document("long.txt", text, specs);
+  const ReleaseView view = make_release_view(doc, release_all(doc));
+  PdfOptions a;
+  a.first_bates = 1;
+  PdfOptions b;
+  b.first_bates = 998;
+  auto wa = writer(a);
+  auto wb = writer(b);
+  auto ra = wa->write(view);
+  auto rb = wb->write(view);
+  ASSERT_TRUE(ra.value && rb.value);
+  ASSERT_EQ(ra.value->pages, 3u);
+  std::string pdf = ra.value->bytes;
+  ASSERT_TRUE(rebase_pdf_bates(pdf, a.bates, 3, 1, 998));
+  EXPECT_EQ(pdf, rb.value->bytes);
+  // Numbers that no longer fit the width are refused, the PDF unchanged.
+  std::string again = ra.value->bytes;
+  EXPECT_FALSE(rebase_pdf_bates(again, a.bates, 3, 1, 9999999));
+  EXPECT_EQ(again, ra.value->bytes);
+  // The Vaughn index rows follow.
+  std::string csv = write_log_csv(view, ra.value->layout, {a.bates, 1});
+  ASSERT_TRUE(rebase_log_bates(csv, a.bates, 1, 998));
+  EXPECT_EQ(csv, write_log_csv(view, rb.value->layout, {b.bates, 998}));
 }
 
 TEST(PdfWriter, LongDocumentsPaginateWithPageXOfY) {
