@@ -281,7 +281,16 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   std::atomic<size_t> next{first_todo};
   std::atomic<bool> abort{false};
 
-  auto worker = [&] {
+  // One Pipeline per worker: PdfWriter is not thread-safe.
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  for (unsigned t = 0; t < jobs; ++t) {
+    auto p = Pipeline::create(config);
+    for (const auto& d : p.diagnostics) err << d.format() << '\n';
+    if (!p.value) return kExitUsage;
+    pipelines.push_back(std::move(*p.value));
+  }
+
+  auto worker = [&](Pipeline* pipeline) {
     for (;;) {
       size_t k;
       {
@@ -310,8 +319,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
           } else {
             core::Document doc = core::read_document(std::move(*src.value));
             slot.ms_read = ms_since(t0);
-            // Provisional Bates numbers from 1; the committer renumbers in order.
-            slot.result = run_pipeline(config, doc, 1);
+            // Provisional Bates numbers from 1; the committer rebases them in order.
+            slot.result = pipeline->run(doc);
           }
         }
       }
@@ -326,7 +335,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   };
 
   std::vector<std::thread> threads;
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker, pipelines[t].get());
 
   Progress progress(err, options.progress && ::isatty(2) != 0, mine.size());
   size_t errors = errors_before;
@@ -375,7 +384,6 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     PipelineResult& r = slot.result;
     m.ms_decide = r.ms_decide;
     m.ms_render = r.ms_render;
-    m.ms_verify = r.ms_verify;
     if (r.ok && !r.leak) {
       m.status = "ok";
       m.disposition = r.disposition;
@@ -385,12 +393,13 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
         m.bates_first = bates_next;
         m.bates_last = bates_next + r.pages - 1;
       }
-      for (auto& o : r.outputs) {
-        if (o.kind == "pdf" && m.bates_first != 1 && !renumber_bates(o.bytes, config, r.pages, 1, m.bates_first)) {
-          m.status = "error";
-          m.error = p.path + ": error: cannot number the PDF's pages [bates-overflow]";
-          break;
-        }
+      std::string* pdf = nullptr;
+      for (auto& o : r.outputs)
+        if (o.kind == "pdf") pdf = &o.bytes;
+      if (!rebase_bates(config, r.pages, 1, m.bates_first, pdf, &r.log_csv, &r.log_jsonl)) {
+        m.status = "error";
+        m.error = p.path + ": error: Bates number " + std::to_string(m.bates_last) +
+                  " does not fit --bates-digits " + std::to_string(config.bates_digits) + " [bates-overflow]";
       }
       if (m.status == "ok") {
         for (const auto& o : r.outputs) {
@@ -411,7 +420,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
         }
       }
       if (m.status == "ok") {
-        m.log = std::move(r.log);
+        m.log_csv = std::move(r.log_csv);
+        m.log_jsonl = std::move(r.log_jsonl);
         bates_next = m.pages > 0 ? m.bates_last + 1 : bates_next;
       } else {
         m.pages = 0;

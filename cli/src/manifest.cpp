@@ -70,9 +70,9 @@ ordered_json to_json(const ManifestDoc& d) {
   for (const auto& o : d.outputs)
     outs.push_back({{"kind", o.kind}, {"path", o.path}, {"sha256", o.sha256}, {"bytes", o.bytes}});
   j["outputs"] = outs;
-  j["log"] = d.log;
-  j["ms"] = {{"read", d.ms_read}, {"decide", d.ms_decide}, {"render", d.ms_render},
-             {"verify", d.ms_verify}};
+  j["log_csv"] = d.log_csv;
+  j["log_jsonl"] = d.log_jsonl;
+  j["ms"] = {{"read", d.ms_read}, {"decide", d.ms_decide}, {"render", d.ms_render}};
   return j;
 }
 
@@ -117,12 +117,12 @@ ManifestDoc doc_from_json(const ordered_json& j) {
     out.bytes = o.at("bytes").get<uint64_t>();
     d.outputs.push_back(std::move(out));
   }
-  d.log = j.at("log");
+  d.log_csv = j.at("log_csv").get<std::string>();
+  d.log_jsonl = j.at("log_jsonl").get<std::string>();
   const auto& ms = j.at("ms");
   d.ms_read = ms.at("read").get<double>();
   d.ms_decide = ms.at("decide").get<double>();
   d.ms_render = ms.at("render").get<double>();
-  d.ms_verify = ms.at("verify").get<double>();
   return d;
 }
 

@@ -51,8 +51,9 @@ struct ManifestDoc {
   uint64_t bates_first = 0;    ///< 0 when the document has no pages
   uint64_t bates_last = 0;
   std::vector<ManifestOutput> outputs;
-  nlohmann::ordered_json log = nlohmann::ordered_json::array();  ///< Vaughn index rows
-  double ms_read = 0, ms_decide = 0, ms_render = 0, ms_verify = 0;
+  std::string log_csv;         ///< the document's Vaughn index rows, final Bates numbers
+  std::string log_jsonl;
+  double ms_read = 0, ms_decide = 0, ms_render = 0;
 };
 
 nlohmann::ordered_json to_json(const ManifestRun& run);

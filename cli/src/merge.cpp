@@ -143,8 +143,7 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
         err << "declass: error: " << src << ": missing or changed since its shard recorded it\n";
         return kExitInputError;
       }
-      if (o.kind == "pdf" && local_first != d.bates_first &&
-          !renumber_bates(bytes, config, d.pages, local_first, d.bates_first)) {
+      if (o.kind == "pdf" && !rebase_bates(config, d.pages, local_first, d.bates_first, &bytes, nullptr, nullptr)) {
         err << "declass: error: " << src << ": cannot renumber its Bates numbers\n";
         return kExitInputError;
       }
@@ -154,6 +153,10 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
       }
       o.sha256 = sha256_hex(bytes);
       o.bytes = bytes.size();
+    }
+    if (!rebase_bates(config, d.pages, local_first, d.bates_first, nullptr, &d.log_csv, &d.log_jsonl)) {
+      err << "declass: error: " << d.input << ": cannot renumber its Vaughn index rows\n";
+      return kExitInputError;
     }
     pending.push_back(std::move(d));
     if (pending.size() >= 256) {

@@ -1,16 +1,20 @@
-// One document through the whole release pipeline: read -> decide -> release
-// view -> writers -> verification. Shared by `redact` and `batch` so both
-// produce byte-identical outputs for the same document.
+// One document through the release pipeline: decide -> release view ->
+// writers -> verification (render::release_document). `batch` runs one
+// Pipeline per worker thread. Outputs are made with provisional Bates numbers
+// starting at 1; the committer, which knows the run order, rebases them.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "declass/core/document.h"
 #include "declass/policies/engine.h"
+
+namespace declass::render {
+class PdfWriter;
+}
 
 namespace declass::app {
 
@@ -33,26 +37,41 @@ struct PipelineOutput {
 
 struct PipelineResult {
   bool ok = false;
-  bool leak = false;      ///< verification found withheld material: outputs must not be kept
-  std::string error;      ///< formatted diagnostic when !ok
+  bool leak = false;      ///< verification found withheld material: outputs were dropped
+  std::string error;      ///< formatted diagnostics when !ok
   std::string id;
   std::string disposition;
   std::vector<std::string> exemptions;
   uint32_t pages = 0;     ///< PDF pages (0 without a PDF)
   std::vector<PipelineOutput> outputs;
-  nlohmann::ordered_json log = nlohmann::ordered_json::array();  ///< Vaughn index rows
-  double ms_decide = 0, ms_render = 0, ms_verify = 0;
+  std::string log_csv;    ///< Vaughn index rows (no header), Bates from 1
+  std::string log_jsonl;
+  double ms_decide = 0, ms_render = 0;
 };
 
-/// Runs decide + render + verify on an already-read document. `bates_first` is
-/// the Bates number of the document's first page. Never throws for bad input.
-PipelineResult run_pipeline(const PipelineConfig& config, const core::Document& doc,
-                            uint64_t bates_first);
+class Pipeline {
+ public:
+  /// Loads what each worker needs (the PDF font). Errors as diagnostics.
+  static core::Result<std::unique_ptr<Pipeline>> create(const PipelineConfig& config);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
 
-/// Rewrites the Bates numbers in a PDF made by run_pipeline so that its first
-/// page carries `to_first` instead of `from_first` (same prefix and width).
-/// False if the PDF does not hold the expected numbers.
-bool renumber_bates(std::string& pdf, const PipelineConfig& config, uint32_t pages,
-                    uint64_t from_first, uint64_t to_first);
+  /// Decides and renders `doc`. Never throws for bad input.
+  PipelineResult run(const core::Document& doc);
+
+ private:
+  explicit Pipeline(const PipelineConfig& config);
+  const PipelineConfig& config_;
+  std::unique_ptr<render::PdfWriter> pdf_;
+};
+
+/// Moves a document's outputs from provisional Bates numbers (first page
+/// `from_first`) to `to_first`: the PDF's page labels and the log rows' Bates
+/// column, same prefix and width. False if the numbers do not fit the width or
+/// the outputs do not hold the expected labels.
+bool rebase_bates(const PipelineConfig& config, uint32_t pages, uint64_t from_first,
+                  uint64_t to_first, std::string* pdf, std::string* log_csv,
+                  std::string* log_jsonl);
 
 }  // namespace declass::app

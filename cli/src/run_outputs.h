@@ -17,9 +17,6 @@ inline constexpr const char* kToolVersion = "declass 0.1.0";
 /// unknown or empty list.
 bool parse_formats(const std::string& formats, PipelineConfig* config, std::string* error);
 
-/// "DECL0000123" for the given prefix and width.
-std::string bates_label(const std::string& prefix, uint32_t digits, uint64_t number);
-
 struct RunTotals {
   uint64_t documents = 0;
   uint64_t errors = 0;

@@ -54,7 +54,8 @@ ManifestDoc sample_doc(uint64_t seq) {
   d.bates_first = 1 + 3 * seq;
   d.bates_last = d.bates_first + 2;
   d.outputs.push_back({"pdf", d.name + ".pdf", std::string(64, 'c'), 1234});
-  d.log.push_back({{"document", d.id}, {"page_first", 1}, {"page_last", 1}});
+  d.log_csv = d.id + ",F-1,2026-11-28,RELEASED IN PART,0,document,,,\"1-3\",DECL0000001-DECL0000003\n";
+  d.log_jsonl = "{\"document\":\"" + d.id + "\"}\n";
   return d;
 }
 
