@@ -3,6 +3,7 @@
 // Regenerate with DECLASS_UPDATE_GOLDEN=1, then review the diff.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,7 +27,9 @@ std::string read_all(const std::string& path) {
 
 // Runs `declass ARGS` in the source root so that paths in the output are relative.
 CliRun run(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "/declass-golden-stderr.txt";
+  // Per process: ctest runs the tests of this binary in parallel processes.
+  const std::string err_file = ::testing::TempDir() + "/declass-golden-stderr." +
+                               std::to_string(::getpid()) + ".txt";
   const std::string cmd = std::string("cd '") + DECLASS_SOURCE_ROOT + "' && '" + DECLASS_BINARY +
                           "' " + args + " 2>'" + err_file + "'";
   CliRun r;
@@ -38,6 +41,7 @@ CliRun run(const std::string& args) {
   const int st = pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   r.err = read_all(err_file);
+  std::remove(err_file.c_str());
   return r;
 }
 
