@@ -110,9 +110,30 @@ class Progress {
   Clock::time_point last_{};
 };
 
+// "LINE:COL code" for every warning or error of the decoder and the reader,
+// capped so that a garbage file cannot bloat the manifest.
+std::vector<std::string> warning_codes(const std::vector<core::Diagnostic>& decode,
+                                       const std::vector<core::Diagnostic>& read) {
+  constexpr size_t kMax = 100;
+  std::vector<std::string> out;
+  size_t more = 0;
+  for (const auto* list : {&decode, &read})
+    for (const core::Diagnostic& d : *list) {
+      if (d.severity == core::Severity::kNote) continue;
+      if (out.size() == kMax) {
+        ++more;
+        continue;
+      }
+      out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + " " + d.code);
+    }
+  if (more > 0) out.push_back("+" + std::to_string(more) + " more");
+  return out;
+}
+
 struct Slot {
   bool ready = false;
   PipelineResult result;
+  std::vector<std::string> warnings;
   double ms_read = 0;
 };
 
@@ -319,6 +340,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
           } else {
             core::Document doc = core::read_document(std::move(*src.value));
             slot.ms_read = ms_since(t0);
+            slot.warnings = warning_codes(src.diagnostics, doc.diagnostics);
             // Provisional Bates numbers from 1; the committer rebases them in order.
             slot.result = pipeline->run(doc);
           }
@@ -381,6 +403,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     m.id = p.id;
     m.name = p.name;
     m.ms_read = slot.ms_read;
+    m.warnings = std::move(slot.warnings);
     PipelineResult& r = slot.result;
     m.ms_decide = r.ms_decide;
     m.ms_render = r.ms_render;

@@ -72,6 +72,7 @@ ordered_json to_json(const ManifestDoc& d) {
   j["outputs"] = outs;
   j["log_csv"] = d.log_csv;
   j["log_jsonl"] = d.log_jsonl;
+  j["warnings"] = d.warnings;
   j["ms"] = {{"read", d.ms_read}, {"decide", d.ms_decide}, {"render", d.ms_render}};
   return j;
 }
@@ -119,6 +120,7 @@ ManifestDoc doc_from_json(const ordered_json& j) {
   }
   d.log_csv = j.at("log_csv").get<std::string>();
   d.log_jsonl = j.at("log_jsonl").get<std::string>();
+  if (j.contains("warnings")) d.warnings = j.at("warnings").get<std::vector<std::string>>();
   const auto& ms = j.at("ms");
   d.ms_read = ms.at("read").get<double>();
   d.ms_decide = ms.at("decide").get<double>();

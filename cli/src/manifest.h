@@ -53,6 +53,9 @@ struct ManifestDoc {
   std::vector<ManifestOutput> outputs;
   std::string log_csv;         ///< the document's Vaughn index rows, final Bates numbers
   std::string log_jsonl;
+  /// The reader's warnings and errors on the cable as "LINE:COL code" (what was
+  /// treated fail-closed). No messages: they may quote the input.
+  std::vector<std::string> warnings;
   double ms_read = 0, ms_decide = 0, ms_render = 0;
 };
 

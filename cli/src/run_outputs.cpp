@@ -65,6 +65,12 @@ bool write_run_outputs(const std::string& out_dir, const std::string& manifest_p
       return false;
     }
     ++totals->documents;
+    if (j.contains("warnings"))
+      for (const auto& w : j.at("warnings")) {
+        const std::string s = w.get<std::string>();
+        if (!s.empty() && s[0] == '+') continue;  // "+N more": codes unknown
+        ++totals->warnings_by_code[s.substr(s.rfind(' ') + 1)];
+      }
     if (j.at("status").get<std::string>() != "ok") {
       ++totals->errors;
       continue;
@@ -83,6 +89,7 @@ bool write_run_outputs(const std::string& out_dir, const std::string& manifest_p
   s["pages"] = totals->pages;
   s["by_disposition"] = totals->by_disposition;
   s["by_exemption"] = totals->by_exemption;
+  s["warnings_by_code"] = totals->warnings_by_code;
   s["seconds"] = seconds;
   return write_file_atomically((fs::path(out_dir) / "summary.json").string(), s.dump(2) + "\n", error);
 }

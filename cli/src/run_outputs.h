@@ -23,6 +23,7 @@ struct RunTotals {
   uint64_t pages = 0;
   std::map<std::string, uint64_t> by_disposition;
   std::map<std::string, uint64_t> by_exemption;
+  std::map<std::string, uint64_t> warnings_by_code;  ///< reader diagnostics, all documents
 };
 
 /// Streams the manifest at `manifest_path` (documents in run order) into

@@ -147,6 +147,10 @@ TEST_F(BatchCli, BadInputsAreRecordedAndTheBatchGoesOn) {
   EXPECT_EQ(fs::file_size(root_ / "in" / "empty.txt"), 0u);
   const std::string summary = slurp(root_ / "out" / "summary.json");
   EXPECT_NE(summary.find("\"errors\": 3"), std::string::npos) << summary;
+  // What was read fail-closed or decoded with a guess is reported per document
+  // (position and code) and counted in the summary.
+  EXPECT_NE(manifest.find(":1 decoded-windows-1252\""), std::string::npos);
+  EXPECT_NE(summary.find("\"decoded-windows-1252\": 1"), std::string::npos) << summary;
 }
 
 TEST_F(BatchCli, RefusesToReuseADirectoryWithoutResume) {
