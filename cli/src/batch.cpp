@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -50,15 +51,72 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-bool read_bytes(const std::string& path, std::string* bytes, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": error: cannot read input [io-error]";
+// Reads a whole input of at most `max_bytes`. A larger one is an error, but
+// is still hashed (in pieces, never held whole) so the manifest records it.
+bool read_bytes(const std::string& path, uint64_t max_bytes, std::string* bytes, std::string* sha256,
+                std::string* error) {
+  bytes->clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    *error = path + ": error: cannot read input: " + std::strerror(errno) + " [io-error]";
+    if (fd >= 0) ::close(fd);
     return false;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  *bytes = std::move(buf).str();
+  if (!S_ISREG(st.st_mode)) {
+    *error = path + ": error: cannot read input: not a regular file [io-error]";
+    ::close(fd);
+    return false;
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
+  // Reads into `buf` from `at` until end of file or `buf` is full.
+  auto read_into = [&](std::string& buf, size_t at) -> ssize_t {
+    size_t got = at;
+    while (got < buf.size()) {
+      const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return -1;
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    return static_cast<ssize_t>(got - at);
+  };
+  bool ok = true;
+  if (size <= max_bytes) {
+    bytes->resize(static_cast<size_t>(size) + 1);  // a spare byte shows a file that grew
+    const ssize_t n = read_into(*bytes, 0);
+    if (n < 0) ok = false;
+    else bytes->resize(static_cast<size_t>(n));
+  }
+  if (ok && (size > max_bytes || bytes->size() > max_bytes)) {
+    Sha256 hash;
+    hash.update(*bytes);
+    uint64_t total = bytes->size();
+    std::string chunk(1u << 20, '\0');
+    for (ssize_t n; (n = read_into(chunk, 0)) != 0;) {
+      if (n < 0) {
+        ok = false;
+        break;
+      }
+      hash.update(std::string_view(chunk.data(), static_cast<size_t>(n)));
+      total += static_cast<uint64_t>(n);
+    }
+    if (ok) {
+      *sha256 = hash.hex();
+      *error = path + ": error: file is " + std::to_string(total) + " bytes; the limit for a cable is " +
+               std::to_string(max_bytes) + " (--max-bytes) [input-too-large]";
+      bytes->clear();
+      ::close(fd);
+      return false;
+    }
+  }
+  const int read_errno = errno;
+  ::close(fd);
+  if (!ok) {
+    *error = path + ": error: cannot read input: " + std::strerror(read_errno) + " [io-error]";
+    return false;
+  }
+  *sha256 = sha256_hex(*bytes);
   return true;
 }
 
@@ -200,12 +258,11 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     PlannedDoc& p = plan[i];
     p.path = paths[i];
     std::string bytes;
-    if (!read_bytes(p.path, &bytes, &p.read_error)) {
+    if (!read_bytes(p.path, options.max_bytes, &bytes, &p.input_sha256, &p.read_error)) {
       p.id = fs::path(p.path).stem().string();
       return;
     }
     p.size = bytes.size();
-    p.input_sha256 = sha256_hex(bytes);
     core::Result<core::Source> src = core::decode(p.path, bytes);
     if (!src.value) {
       p.read_error = first_error(src.diagnostics);
@@ -329,9 +386,10 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
       } else {
         std::string bytes;
         std::string read_error;
-        if (!read_bytes(p.path, &bytes, &read_error)) {
+        std::string sha256;
+        if (!read_bytes(p.path, options.max_bytes, &bytes, &sha256, &read_error)) {
           slot.result.error = read_error;
-        } else if (sha256_hex(bytes) != p.input_sha256) {
+        } else if (sha256 != p.input_sha256) {
           slot.result.error = p.path + ": error: input changed while the run was planned [input-changed]";
         } else {
           core::Result<core::Source> src = core::decode(p.path, bytes);

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("--shard", batch.shard, "Take shard K of N (K/N, 1-based)");
   batch_cmd->add_flag("--resume", batch.resume, "Continue the run recorded in --out");
   batch_cmd->add_flag("!--no-progress", batch.progress, "No live progress line");
+  batch_cmd->add_option("--max-bytes", batch.max_bytes, "Largest input released; larger ones are errors")
+      ->capture_default_str();
   batch_cmd->add_option("inputs", batch.inputs, "Files, directories, or - for paths on stdin")->required();
 
   MergeOptions merge;
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
   redact_cmd->add_flag("--reviewer-log", redact.reviewer_log,
                        "Also write the INTERNAL reviewer log, which QUOTES WITHHELD TEXT");
   redact_cmd->add_flag("!--no-verify", redact.verify, "Do not verify outputs (debugging only)");
+  redact_cmd->add_option("--max-bytes", redact.max_bytes, "Largest input released; larger ones are errors")
+      ->capture_default_str();
   redact_cmd->add_option("files", redact.files, "Cable files")->required();
 
   VerifyOptions verify;

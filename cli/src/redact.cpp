@@ -243,7 +243,9 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
   bool input_error = false;
   bool leak = false;
   for (const std::string& path : o.files) {
-    core::Result<core::Document> r = core::read_file(path);
+    core::ReadOptions read_options;
+    read_options.max_bytes = o.max_bytes;
+    core::Result<core::Document> r = core::read_file(path, read_options);
     for (const auto& d : r.diagnostics)
       if (d.severity == core::Severity::kError) err << d.format() << '\n';
     if (!r.value) {

@@ -85,11 +85,12 @@ class BatchCli : public ::testing::Test {
     // The same cable twice under other names: duplicate ids.
     fs::copy_file(files[0], root_ / "in" / "dup-a.txt");
     fs::copy_file(files[0], root_ / "in" / "zz-dup-b.txt");
-    // A large one-line file (kept at 8 MB so the suite stays fast; the reader's
-    // own tests cover 100 MB).
-    std::ofstream big(root_ / "in" / "oneline.txt", std::ios::binary);
+    // A 100 MB one-line file: over the release limit, an error without being
+    // read whole; and a 1 MB one-line file, under it, released (fail closed).
     const std::string chunk(1 << 20, 'A');
-    for (int i = 0; i < 8; ++i) big << chunk;
+    std::ofstream big(root_ / "in" / "oneline.txt", std::ios::binary);
+    for (int i = 0; i < 100; ++i) big << chunk;
+    std::ofstream(root_ / "in" / "oneline-1mb.txt", std::ios::binary) << chunk;
   }
 
   int batch(const fs::path& out, std::vector<std::string> extra = {}, bool wait = true, pid_t* pid_out = nullptr) {
@@ -138,6 +139,11 @@ TEST_F(BatchCli, BadInputsAreRecordedAndTheBatchGoesOn) {
   EXPECT_NE(manifest.find("[invalid-utf8]"), std::string::npos);
   const std::string err = slurp(root_ / "stderr.txt");
   EXPECT_NE(err.find("empty.txt: error: file is empty [empty-input]"), std::string::npos) << err;
+  EXPECT_NE(err.find("oneline.txt: error: file is 104857600 bytes; the limit for a cable is 2097152 "
+                     "(--max-bytes) [input-too-large]"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("oneline-1mb.txt"), std::string::npos) << err;
   // Duplicate ids get distinct output names, in path order.
   size_t copies = 0;
   for (const auto& e : fs::directory_iterator(root_ / "out"))
@@ -146,7 +152,7 @@ TEST_F(BatchCli, BadInputsAreRecordedAndTheBatchGoesOn) {
   // Inputs are untouched.
   EXPECT_EQ(fs::file_size(root_ / "in" / "empty.txt"), 0u);
   const std::string summary = slurp(root_ / "out" / "summary.json");
-  EXPECT_NE(summary.find("\"errors\": 3"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("\"errors\": 4"), std::string::npos) << summary;
   // What was read fail-closed or decoded with a guess is reported per document
   // (position and code) and counted in the summary.
   EXPECT_NE(manifest.find(":1 decoded-windows-1252\""), std::string::npos);
@@ -238,3 +244,18 @@ TEST_F(BatchCli, KilledAtRandomMomentsThenResumedEndsIdentical) {
 }
 
 }  // namespace
+
+TEST_F(BatchCli, RedactHasTheSameInputLimit) {
+  make_inputs(1, false);
+  const fs::path cable = *fs::directory_iterator(root_ / "in");
+  const auto size = fs::file_size(cable);
+  auto redact = [&](uint64_t limit) {
+    std::vector<std::string> args = {DECLASS_BINARY, "redact", "--policy", policy_, "--as-of", "2026-11-28",
+                                     "--max-bytes", std::to_string(limit), "-o", (root_ / "r").string(),
+                                     cable.string()};
+    return wait_exit(spawn(args, root_ / "stdout.txt", root_ / "stderr.txt"));
+  };
+  EXPECT_EQ(redact(size - 1), 1);
+  EXPECT_NE(slurp(root_ / "stderr.txt").find("[input-too-large]"), std::string::npos);
+  EXPECT_EQ(redact(size), 0) << slurp(root_ / "stderr.txt");
+}

@@ -18,6 +18,12 @@ enum ExitCode : int {
   kExitInternal = 4,  ///< a bug: an unexpected exception
 };
 
+/// Largest cable `redact` and `batch` release by default. The biggest cables
+/// of the 2010 release are well under 1 MB; a release PDF costs about 40 bytes
+/// of memory per input byte, so this bound keeps a worker under ~100 MB
+/// whatever it is given. `--max-bytes` changes it.
+inline constexpr uint64_t kDefaultMaxCableBytes = 2ull << 20;
+
 struct InspectOptions {
   std::vector<std::string> files;
   bool json = false;
@@ -62,6 +68,7 @@ struct BatchOptions {
   std::string shard;            ///< "K/N" or empty
   bool resume = false;
   bool progress = true;         ///< live progress line when stderr is a terminal
+  uint64_t max_bytes = kDefaultMaxCableBytes;  ///< larger inputs are an error (input-too-large)
   std::vector<std::string> inputs;  ///< files, directories, "-" (paths on stdin)
 };
 
@@ -90,6 +97,7 @@ struct RedactOptions {
   bool explain = false;         ///< print the decision trace (no withheld text) on `out`
   bool reviewer_log = false;    ///< also write the internal reviewer log (QUOTES WITHHELD TEXT)
   bool verify = true;           ///< verify every output before it is written
+  uint64_t max_bytes = kDefaultMaxCableBytes;  ///< larger inputs are an error (input-too-large)
   std::vector<std::string> files;
 };
 
