@@ -70,6 +70,14 @@ class Lexer {
  public:
   explicit Lexer(std::string_view s) : s_(s) {}
   Token next() {
+    Token t;
+    next(t);
+    return t;
+  }
+  /// Into `t`, reusing its buffer (no allocation per token once warm).
+  void next(Token& t) {
+    t.kind = Token::kEnd;
+    t.value.clear();
     while (i_ < s_.size()) {
       if (pdf_space(s_[i_])) {
         ++i_;
@@ -79,8 +87,7 @@ class Lexer {
         break;
       }
     }
-    Token t;
-    if (i_ >= s_.size()) return t;
+    if (i_ >= s_.size()) return;
     const char c = s_[i_];
     if (c == '(') {
       t.kind = Token::kString;
@@ -133,19 +140,19 @@ class Lexer {
         if (d == ')' && --depth == 0) break;
         t.value += d;
       }
-      return t;
+      return;
     }
     if (c == '<' && i_ + 1 < s_.size() && s_[i_ + 1] == '<') {
       i_ += 2;
       t.kind = Token::kOther;
       t.value = "<<";
-      return t;
+      return;
     }
     if (c == '>' && i_ + 1 < s_.size() && s_[i_ + 1] == '>') {
       i_ += 2;
       t.kind = Token::kOther;
       t.value = ">>";
-      return t;
+      return;
     }
     if (c == '<') {
       t.kind = Token::kString;
@@ -167,12 +174,12 @@ class Lexer {
       if (hi >= 0) t.value[o++] = static_cast<char>(hi * 16);
       t.value.resize(o);
       ++i_;
-      return t;
+      return;
     }
     if (c == '[' || c == ']') {
       ++i_;
       t.kind = c == '[' ? Token::kArrayOpen : Token::kArrayClose;
-      return t;
+      return;
     }
     if (c == '/') {
       ++i_;
@@ -183,7 +190,7 @@ class Lexer {
       i_ = j;
       if (raw.find('#') == std::string_view::npos) {
         t.value.assign(raw);
-        return t;
+        return;
       }
       for (size_t k = 0; k < raw.size(); ++k) {
         if (raw[k] == '#' && k + 2 < raw.size() && hexval(raw[k + 1]) >= 0 &&
@@ -194,19 +201,18 @@ class Lexer {
           t.value += raw[k];
         }
       }
-      return t;
+      return;
     }
     t.kind = Token::kOther;
     if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
-      t.value = std::string(1, c);
+      t.value.assign(1, c);
       ++i_;
-      return t;
+      return;
     }
     size_t j = i_;
     while (j < s_.size() && !pdf_space(s_[j]) && !pdf_delim(s_[j])) ++j;
     t.value.assign(s_.data() + i_, j - i_);
     i_ = j;
-    return t;
   }
   size_t pos() const { return i_; }
   void skip_to(size_t i) { i_ = i; }
@@ -216,40 +222,26 @@ class Lexer {
   size_t i_ = 0;
 };
 
-// A font's code -> text map (from its ToUnicode CMap).
-struct FontMap {
-  int code_bytes = 2;
-  double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
-  std::map<uint32_t, std::string> to_text;  // UTF-8
-  std::vector<std::string> dense;           // to_text as a table when the codes are small
+// A stack of tokens whose buffers are reused (popped tokens keep their
+// capacity): the extractor's operands and array items without an allocation
+// per token.
+class TokenStack {
+ public:
+  void push(Token& t) {
+    if (n_ == items_.size()) items_.emplace_back();
+    std::swap(items_[n_++], t);
+  }
+  void clear() { n_ = 0; }
+  size_t size() const { return n_; }
+  const Token& operator[](size_t i) const { return items_[i]; }
+  std::vector<Token>::const_iterator begin() const { return items_.begin(); }
+  std::vector<Token>::const_iterator end() const {
+    return items_.begin() + static_cast<std::ptrdiff_t>(n_);
+  }
 
-  void finish() {
-    if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
-    dense.assign(to_text.rbegin()->first + 1, std::string());
-    for (const auto& [code, text] : to_text) dense[code] = text;
-  }
-  std::string decode(std::string_view bytes, size_t offset = 0) const {
-    std::string out;
-    out.reserve(bytes.size());
-    const auto n = static_cast<size_t>(code_bytes);
-    for (size_t i = offset; i + n <= bytes.size(); i += n) {
-      uint32_t code = 0;
-      for (size_t k = 0; k < n; ++k) code = (code << 8) | static_cast<unsigned char>(bytes[i + k]);
-      if (!dense.empty() || to_text.empty()) {
-        if (code < dense.size() && !dense[code].empty())
-          out += dense[code];
-        else
-          out += ' ';
-        continue;
-      }
-      auto it = to_text.find(code);
-      if (it != to_text.end())
-        out += it->second;
-      else
-        out += ' ';
-    }
-    return out;
-  }
+ private:
+  std::vector<Token> items_;
+  size_t n_ = 0;
 };
 
 uint32_t code_of(const std::string& bytes) {
@@ -311,15 +303,25 @@ FontMap parse_cmap(std::string_view cmap) {
 }
 
 // Subset tags ("ABCDEF+") are random-looking capitals: blank them out of the
-// binary channels so that they cannot pass for a withheld word.
+// Windows-1252 channels so that they cannot pass for a withheld word. Two
+// tags can never overlap (a tag's '+' is no capital), so the order of the
+// blanking does not matter.
+bool is_tag(std::string_view s, size_t plus) {
+  if (plus < 6) return false;
+  for (size_t k = plus - 6; k < plus; ++k)
+    if (s[k] < 'A' || s[k] > 'Z') return false;
+  return true;
+}
+bool has_tag(std::string_view s) {
+  for (size_t i = s.find('+', 6); i != std::string_view::npos; i = s.find('+', i + 1))
+    if (is_tag(s, i)) return true;
+  return false;
+}
 std::string scrub_tags(std::string s) {
-  for (size_t i = s.find('+', 6); i != std::string::npos; i = s.find('+', i + 1)) {
-    bool tag = true;
-    for (size_t k = i - 6; k < i && tag; ++k) tag = s[k] >= 'A' && s[k] <= 'Z';
-    if (tag)
+  for (size_t i = s.find('+', 6); i != std::string::npos; i = s.find('+', i + 1))
+    if (is_tag(s, i))
       std::fill(s.begin() + static_cast<std::ptrdiff_t>(i - 6),
                 s.begin() + static_cast<std::ptrdiff_t>(i + 1), ' ');
-  }
   return s;
 }
 
@@ -381,12 +383,18 @@ class Scanner {
       i = e;
     }
     names(outside, "the file's objects");
-    out_.channels.push_back({"raw bytes", scrub_tags(cp1252_to_utf8(bytes)), true});
+    PdfChannel c;
+    c.where = "raw bytes";
+    c.source.encoding = Encoding::kCp1252;
+    c.source.bytes = out_.buffers.emplace_back(scrub_tags(std::string(bytes)));
+    c.binary = true;
+    out_.channels.push_back(std::move(c));
   }
 
   void names(std::string_view syntax, const std::string& where) {
     Lexer lx(syntax);
-    for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next())
+    Token t;
+    for (lx.next(t); t.kind != Token::kEnd; lx.next(t))
       if (t.kind == Token::kName && forbidden_names().count(t.value))
         add_problem("forbidden name /" + t.value + " in " + where);
   }
@@ -410,7 +418,11 @@ class Scanner {
       if (forbidden_names().count(o.GetName().GetName()))
         add_problem("forbidden name /" + o.GetName().GetName() + " in " + where);
     } else if (o.IsString() || o.IsHexString()) {
-      out_.channels.push_back({where + " string", string_text(o.GetString()), binary_strings});
+      PdfChannel c;
+      c.where = where + " string";
+      c.source.bytes = out_.buffers.emplace_back(string_text(o.GetString()));
+      c.binary = binary_strings;
+      out_.channels.push_back(std::move(c));
     }
   }
 
@@ -430,26 +442,45 @@ class Scanner {
   // as Windows-1252. Any other stream (font programs, CMaps, unknown) is raw
   // data: searched as Windows-1252, as UTF-16BE and as glyph codes of every
   // font, at both byte alignments.
-  void binary_channels(const std::string& data, const std::string& where,
-                       const std::vector<FontMap>& fonts, bool content) {
-    out_.channels.push_back({where + " as Windows-1252", scrub_tags(cp1252_to_utf8(data)), true});
+  void binary_channels(std::string_view data, const std::string& where,
+                       const std::deque<FontMap>& fonts, bool content) {
+    const auto stream = static_cast<uint32_t>(out_.streams.size());
+    out_.streams.push_back(where);
+    auto channel = [&](Encoding e, std::string_view bytes, const char* suffix, uint8_t offset = 0,
+                       uint32_t font = 0, const std::vector<uint32_t>* breaks = nullptr) {
+      PdfChannel c;
+      c.stream = stream;
+      c.suffix = suffix;
+      c.font = font;
+      c.tail = offset != 0 ? " (odd)" : "";
+      c.source.encoding = e;
+      c.source.bytes = bytes;
+      c.source.offset = offset;
+      c.source.font = font != 0 ? &fonts[font - 1] : nullptr;
+      c.source.breaks = breaks;
+      c.binary = true;
+      out_.channels.push_back(std::move(c));
+    };
+    channel(Encoding::kCp1252,
+            has_tag(data)
+                ? std::string_view(out_.buffers.emplace_back(scrub_tags(std::string(data))))
+                : data,
+            " as Windows-1252");
     if (!content) {
-      out_.channels.push_back({where + " as UTF-16BE", utf16be_to_utf8(data, 0), true});
-      out_.channels.push_back({where + " as UTF-16BE (odd)", utf16be_to_utf8(data, 1), true});
+      channel(Encoding::kUtf16be, data, " as UTF-16BE");
+      channel(Encoding::kUtf16be, data, " as UTF-16BE", 1);
       for (size_t k = 0; k < fonts.size(); ++k) {
-        out_.channels.push_back({where + " as glyph codes of font " + std::to_string(k + 1),
-                                 fonts[k].decode(data, 0), true});
-        out_.channels.push_back(
-            {where + " as glyph codes of font " + std::to_string(k + 1) + " (odd)",
-             fonts[k].decode(data, 1), true});
+        const auto font = static_cast<uint32_t>(k + 1);
+        channel(Encoding::kGlyphs, data, " as glyph codes of font ", 0, font);
+        channel(Encoding::kGlyphs, data, " as glyph codes of font ", 1, font);
       }
       return;
     }
     // Every string, each decoded every way; pieces joined by a blank so that
-    // one string's end never glues to the next.
-    std::string as_cp1252;
-    std::string as_utf16;
-    std::vector<std::string> as_font(fonts.size());
+    // one string's end never glues to the next (the matcher decodes each
+    // piece on its own and puts a blank after it).
+    std::string& strings = out_.buffers.emplace_back();
+    std::vector<uint32_t>& ends = out_.breaks.emplace_back();
     Lexer lx(data);
     // Outside strings a content stream is plain syntax: printable ASCII and
     // blanks. Anything else (binary bytes, comments) could only hide data.
@@ -491,28 +522,23 @@ class Scanner {
         }
       }
     }
-    for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next()) {
+    Token t;
+    for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
       if (t.kind == Token::kOther && t.value == "BI") {
         const size_t ei = data.find("EI", lx.pos());
         lx.skip_to(ei == std::string::npos ? data.size() : ei + 2);
         continue;
       }
       if (t.kind != Token::kString || t.value.empty()) continue;
-      as_cp1252 += cp1252_to_utf8(t.value);
-      as_cp1252 += ' ';
-      as_utf16 += utf16be_to_utf8(t.value);
-      as_utf16 += ' ';
-      for (size_t k = 0; k < fonts.size(); ++k) {
-        as_font[k] += fonts[k].decode(t.value);
-        as_font[k] += ' ';
-      }
+      strings += t.value;
+      ends.push_back(static_cast<uint32_t>(strings.size()));
     }
-    if (!as_cp1252.empty()) {
-      out_.channels.push_back({where + " strings as Windows-1252", as_cp1252, true});
-      out_.channels.push_back({where + " strings as UTF-16BE", as_utf16, true});
+    if (!ends.empty()) {
+      channel(Encoding::kCp1252, strings, " strings as Windows-1252", 0, 0, &ends);
+      channel(Encoding::kUtf16be, strings, " strings as UTF-16BE", 0, 0, &ends);
       for (size_t k = 0; k < fonts.size(); ++k)
-        out_.channels.push_back(
-            {where + " strings as glyph codes of font " + std::to_string(k + 1), as_font[k], true});
+        channel(Encoding::kGlyphs, strings, " strings as glyph codes of font ", 0,
+                static_cast<uint32_t>(k + 1), &ends);
     }
   }
 
@@ -525,9 +551,9 @@ class Scanner {
     std::string out;
     Lexer lx(content);
     const FontMap* font = nullptr;
-    std::vector<Token> operands;
+    TokenStack operands;
     bool in_array = false;
-    std::vector<Token> array_items;
+    TokenStack array_items;
     static const FontMap kOneByte = [] {
       FontMap f;
       f.code_bytes = 1;
@@ -549,7 +575,7 @@ class Scanner {
       const bool join =
           have_last && std::abs(y - last_y) < 0.5 && std::abs(x - last_end) < 0.25 * std::abs(em);
       if (!join && !out.empty()) out += ' ';
-      out += f->decode(s);
+      f->decode_append(out, s);
       x += static_cast<double>(s.size() / static_cast<size_t>(f->code_bytes)) * f->advance * em;
       last_end = x;
       last_y = y;
@@ -560,7 +586,8 @@ class Scanner {
       x = line_x;
       y = line_y;
     };
-    for (Token t = lx.next(); t.kind != Token::kEnd; t = lx.next()) {
+    Token t;
+    for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
       if (t.kind == Token::kArrayOpen) {
         in_array = true;
         array_items.clear();
@@ -571,14 +598,14 @@ class Scanner {
         continue;
       }
       if (in_array) {
-        array_items.push_back(std::move(t));
+        array_items.push(t);
         continue;
       }
       const bool number = t.kind == Token::kOther && !t.value.empty() &&
                           ((t.value[0] >= '0' && t.value[0] <= '9') || t.value[0] == '-' ||
                            t.value[0] == '+' || t.value[0] == '.');
       if (t.kind != Token::kOther || number || t.value == "<<" || t.value == ">>") {
-        operands.push_back(std::move(t));
+        operands.push(t);
         continue;
       }
       const std::string& op = t.value;
@@ -660,8 +687,17 @@ PdfScan scan_pdf(std::string_view bytes) {
     if (doc.GetInfo() != nullptr)
       sc.allow_only(doc.GetInfo()->GetObject(), kInfoKeys, "info dictionary");
 
+    // Each stream is inflated once: the CMaps for the fonts, every stream for
+    // its channels, the content streams again for the page text.
+    std::map<const PdfObject*, std::string_view> inflated;
+    auto data_of = [&](const PdfObject* o) -> std::string_view {
+      if (auto it = inflated.find(o); it != inflated.end()) return it->second;
+      const std::string_view d = out.buffers.emplace_back(filtered(o));
+      inflated.emplace(o, d);
+      return d;
+    };
     // Fonts first: their maps decode every stream.
-    std::vector<FontMap> font_maps;
+    std::deque<FontMap>& font_maps = out.fonts;
     std::map<std::string, size_t> map_of_font;  // font object ref -> font_maps index
     std::set<std::string> font_programs;        // refs of embedded font files (binary)
     for (PdfObject* o : doc.GetObjects()) {
@@ -678,7 +714,7 @@ PdfScan scan_pdf(std::string_view bytes) {
       const PdfObject* cm = doc.GetObjects().GetObject(tu->GetReference());
       if (cm == nullptr || !cm->HasStream()) continue;
       map_of_font[ref_name(o->Reference())] = font_maps.size();
-      FontMap fm = parse_cmap(filtered(cm));
+      FontMap fm = parse_cmap(data_of(cm));
       fm.advance = 0.6;  // simple fonts: assume a monospace-like advance
       if (const PdfObject* desc = d.GetKey("DescendantFonts"); desc != nullptr) {
         const PdfObject* arr =
@@ -713,9 +749,9 @@ PdfScan scan_pdf(std::string_view bytes) {
       const std::string where = ref_name(o->Reference());
       sc.walk(*o, where, false);
       if (!o->HasStream()) continue;
-      std::string data;
+      std::string_view data;
       try {
-        data = filtered(o);
+        data = data_of(o);
       } catch (const PoDoFo::PdfError&) {
         sc.add_problem(where + ": the stream cannot be decoded");
         continue;
@@ -744,13 +780,18 @@ PdfScan scan_pdf(std::string_view bytes) {
       if (c != nullptr && c->IsArray()) {
         for (const PdfObject& e : c->GetArray()) {
           const PdfObject* s = e.IsReference() ? doc.GetObjects().GetObject(e.GetReference()) : &e;
-          if (s != nullptr && s->HasStream()) content += filtered(s) + "\n";
+          if (s != nullptr && s->HasStream()) {
+            content += data_of(s);
+            content += '\n';
+          }
         }
       } else if (c != nullptr && c->HasStream()) {
-        content = filtered(c);
+        content = data_of(c);
       }
-      out.channels.push_back(
-          {"page " + std::to_string(p + 1) + " text", sc.extract(content, fonts), false});
+      PdfChannel text;
+      text.where = "page " + std::to_string(p + 1) + " text";
+      text.source.bytes = out.buffers.emplace_back(sc.extract(content, fonts));
+      out.channels.push_back(std::move(text));
     }
   } catch (const PoDoFo::PdfError& e) {
     const char* what = PoDoFo::PdfError::ErrorMessage(e.GetError());

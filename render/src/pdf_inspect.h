@@ -1,21 +1,38 @@
 // Reads a PDF back for verification: the hygiene rules, and every place text
-// could hide, decoded to UTF-8 "channels" for the needle search: the raw
-// bytes, every string object, every decoded stream (as Windows-1252, as
-// UTF-16BE, as 2-byte codes through each font's ToUnicode map, and the hex
-// strings inside it), and the text of each page as an extractor sees it.
+// could hide, as "channels" for the needle search: the raw bytes, every string
+// object, every decoded stream (as Windows-1252, as UTF-16BE, as 2-byte codes
+// through each font's ToUnicode map, and the hex strings inside it), and the
+// text of each page as an extractor sees it. A channel refers to bytes the
+// scan owns and says how to decode them; the matcher decodes as it searches.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "verify_text.h"
+
 namespace declass::render::detail {
 
 struct PdfChannel {
-  std::string where;    ///< "raw bytes", "object 12 0 stream as UTF-16BE", "page 2 text" ...
-  std::string text;     ///< UTF-8
+  /// "raw bytes", "page 2 text" ...; empty for a stream channel, whose name is
+  /// made (only for a finding) from `stream`, `suffix` and `font`.
+  std::string where;
+  uint32_t stream = 0;      ///< index into PdfScan::streams
+  const char* suffix = "";  ///< " as UTF-16BE", " strings as glyph codes of font " ...
+  uint32_t font = 0;        ///< 1-based font number printed after the suffix, or 0
+  const char* tail = "";    ///< " (odd)"
+  Source source;
   bool binary = false;  ///< a guess inside binary data: searched for long needles only
+
+  std::string name(const std::vector<std::string>& streams) const {
+    if (!where.empty()) return where;
+    std::string s = streams[stream] + suffix;
+    if (font != 0) s += std::to_string(font);
+    return s + tail;
+  }
 };
 
 struct PdfScan {
@@ -24,6 +41,11 @@ struct PdfScan {
   uint32_t pages = 0;
   std::vector<PdfChannel> channels;
   std::vector<std::string> problems;  ///< hygiene violations, one message each
+  // What the channels refer to (deques: elements never move).
+  std::vector<std::string> streams;  ///< "object 12 0 stream"
+  std::deque<std::string> buffers;
+  std::deque<std::vector<uint32_t>> breaks;
+  std::deque<FontMap> fonts;
 };
 
 /// Scans `bytes`. Never throws: PoDoFo errors end up in `error` / `problems`.

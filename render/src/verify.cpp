@@ -4,6 +4,8 @@
 #include "declass/render/verify.h"
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <unordered_set>
 
 #include "declass/render/log_writer.h"
@@ -118,46 +120,489 @@ std::string utf16be_to_utf8(std::string_view b, size_t offset) {
   return out;
 }
 
+namespace {
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+// The key of a needle of 2+ words: its last two words.
+uint64_t pair_key(uint64_t a, uint64_t b) {
+  uint64_t h = a * 0x9E3779B97F4A7C15ull;
+  h = (h ^ (h >> 29)) + b * 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
+}
+
+// One Windows-1252 byte as the UTF-8 the old decoder made of it, folded.
+struct Cp1252Char {
+  uint8_t len = 0;  // 0: separator
+  uint8_t bytes[3] = {0, 0, 0};
+};
+
+const std::array<Cp1252Char, 256>& cp1252_table() {
+  static const std::array<Cp1252Char, 256> table = [] {
+    std::array<Cp1252Char, 256> t{};
+    for (unsigned c = 0; c < 256; ++c) {
+      const std::string u = cp1252_to_utf8(std::string(1, static_cast<char>(c)));
+      bool word = false;
+      char_at(u, 0, &word);
+      if (!word) continue;
+      const std::string f = fold(u);
+      t[c].len = static_cast<uint8_t>(f.size());
+      for (size_t k = 0; k < f.size(); ++k) t[c].bytes[k] = static_cast<uint8_t>(f[k]);
+    }
+    return t;
+  }();
+  return table;
+}
+
+// The word state of one channel: the hash of the word being read, the hashes
+// of the words before it, and the needles found (by the index of their first
+// word, to report them in the order a reader meets them).
+class WordMatcher {
+ public:
+  WordMatcher(const NeedlePlan::Tables& table, const std::vector<uint32_t>& next,
+              const std::vector<uint64_t>& hashes, const std::vector<uint32_t>& first,
+              const std::vector<uint32_t>& count, const std::vector<bool>& reported,
+              size_t ring_mask)
+      : table_(table),
+        next_(next),
+        hashes_(hashes),
+        first_(first),
+        count_(count),
+        reported_(reported),
+        ring_(ring_mask + 1, 0),
+        ring_mask_(ring_mask) {}
+
+  void byte(unsigned char c) {
+    if (!in_) {
+      in_ = true;
+      h_ = kFnvOffset;
+    }
+    h_ = (h_ ^ c) * kFnvPrime;
+  }
+  void ascii(unsigned char c) {
+    if (word_byte_ascii(c)) {
+      byte(c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c);
+    } else {
+      brk();
+    }
+  }
+  void brk() {
+    if (in_) {
+      in_ = false;
+      end_word(h_);
+    }
+  }
+  // A code point as the old decoders wrote it in UTF-8.
+  void cp(char32_t u) {
+    if (u < 0x80) return ascii(static_cast<unsigned char>(u));
+    if (separator_cp(u)) return brk();
+    if (u < 0x800) {
+      byte(static_cast<unsigned char>(0xC0 | (u >> 6)));
+      byte(static_cast<unsigned char>(0x80 | (u & 0x3F)));
+    } else if (u < 0x10000) {
+      byte(static_cast<unsigned char>(0xE0 | (u >> 12)));
+      byte(static_cast<unsigned char>(0x80 | ((u >> 6) & 0x3F)));
+      byte(static_cast<unsigned char>(0x80 | (u & 0x3F)));
+    } else {
+      byte(static_cast<unsigned char>(0xF0 | (u >> 18)));
+      byte(static_cast<unsigned char>(0x80 | ((u >> 12) & 0x3F)));
+      byte(static_cast<unsigned char>(0x80 | ((u >> 6) & 0x3F)));
+      byte(static_cast<unsigned char>(0x80 | (u & 0x3F)));
+    }
+  }
+  // UTF-8 text, read as for_each_word() reads it.
+  void utf8(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        ascii(c);
+        ++i;
+        continue;
+      }
+      bool word = false;
+      const size_t len = char_at(text, i, &word);
+      if (word)
+        for (size_t k = 0; k < len; ++k) byte(static_cast<unsigned char>(text[i + k]));
+      else
+        brk();
+      i += len;
+    }
+  }
+  // The hot loops keep the word state in locals (the matcher's members are
+  // written back around the rare calls out).
+  void cp1252(std::string_view bytes) {
+    const auto& t = cp1252_table();
+    uint64_t h = h_;
+    bool in = in_;
+    for (const char ch : bytes) {
+      const Cp1252Char& e = t[static_cast<unsigned char>(ch)];
+      if (e.len == 0) {
+        if (in) {
+          in = false;
+          end_word(h);
+        }
+        continue;
+      }
+      if (!in) {
+        in = true;
+        h = kFnvOffset;
+      }
+      h = (h ^ e.bytes[0]) * kFnvPrime;
+      if (e.len > 1) {
+        h = (h ^ e.bytes[1]) * kFnvPrime;
+        if (e.len > 2) h = (h ^ e.bytes[2]) * kFnvPrime;
+      }
+    }
+    h_ = h;
+    in_ = in;
+  }
+  // As utf16be_to_utf8() decodes.
+  void utf16be(std::string_view b, size_t offset) {
+    uint64_t h = h_;
+    bool in = in_;
+    for (size_t i = offset; i + 1 < b.size(); i += 2) {
+      char32_t u = static_cast<char32_t>((static_cast<unsigned char>(b[i]) << 8) |
+                                         static_cast<unsigned char>(b[i + 1]));
+      if (u >= 0x3040 && u < 0xD800) {
+        // CJK and the like (what binary data mostly reads as): no separators here.
+        if (!in) {
+          in = true;
+          h = kFnvOffset;
+        }
+        h = (h ^ (0xE0 | (u >> 12))) * kFnvPrime;
+        h = (h ^ (0x80 | ((u >> 6) & 0x3F))) * kFnvPrime;
+        h = (h ^ (0x80 | (u & 0x3F))) * kFnvPrime;
+        continue;
+      }
+      if (u >= 0xD800 && u <= 0xDBFF && i + 3 < b.size()) {
+        const char32_t lo = static_cast<char32_t>((static_cast<unsigned char>(b[i + 2]) << 8) |
+                                                  static_cast<unsigned char>(b[i + 3]));
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+          u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+          i += 2;
+        } else {
+          u = 0xFFFD;
+        }
+      } else if (u >= 0xD800 && u <= 0xDFFF) {
+        u = 0xFFFD;
+      }
+      h_ = h;
+      in_ = in;
+      cp(u < 0x20 ? char32_t{' '} : u);
+      h = h_;
+      in = in_;
+    }
+    h_ = h;
+    in_ = in;
+  }
+  // As FontMap::decode() decodes.
+  void glyphs(std::string_view bytes, size_t offset, const FontMap& font) {
+    const auto n = static_cast<size_t>(font.code_bytes);
+    for (size_t i = offset; i + n <= bytes.size(); i += n) {
+      uint32_t code = 0;
+      for (size_t k = 0; k < n; ++k) code = (code << 8) | static_cast<unsigned char>(bytes[i + k]);
+      const std::string* t = font.lookup(code);
+      if (t == nullptr)
+        brk();
+      else if (t->size() == 1 && static_cast<unsigned char>((*t)[0]) < 0x80)
+        ascii(static_cast<unsigned char>((*t)[0]));
+      else
+        utf8(*t);
+    }
+  }
+  void source(const Source& s) {
+    auto piece = [&](std::string_view p) {
+      switch (s.encoding) {
+        case Encoding::kUtf8:
+          utf8(p);
+          break;
+        case Encoding::kCp1252:
+          cp1252(p);
+          break;
+        case Encoding::kUtf16be:
+          utf16be(p, s.offset);
+          break;
+        case Encoding::kGlyphs:
+          if (s.font != nullptr) glyphs(p, s.offset, *s.font);
+          break;
+      }
+      brk();
+    };
+    if (s.breaks == nullptr) return piece(s.bytes);
+    size_t from = 0;
+    for (const uint32_t end : *s.breaks) {
+      piece(s.bytes.substr(from, end - from));
+      from = end;
+    }
+  }
+
+  /// (index of the first word, needle) of every needle found.
+  std::vector<std::pair<uint64_t, uint32_t>>& hits() { return hits_; }
+
+ private:
+  void end_word(uint64_t h) {
+    ring_[index_ & ring_mask_] = h;
+    check(table_.single.find(h));
+    if (index_ > 0) check(table_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
+    ++index_;
+  }
+  // The needles of one chain that end at the word just read.
+  void check(uint32_t head) {
+    for (uint32_t k = head; k != UINT32_MAX; k = next_[k]) {
+      if (reported_[k]) continue;
+      const uint32_t n = count_[k];
+      if (n > index_ + 1) continue;
+      bool match = true;
+      for (uint32_t t = 0; t < n && match; ++t)
+        match = ring_[(index_ - (n - 1) + t) & ring_mask_] == hashes_[first_[k] + t];
+      if (!match) continue;
+      if (found_.empty()) found_.assign(reported_.size(), false);
+      if (found_[k]) continue;
+      found_[k] = true;
+      hits_.emplace_back(index_ + 1 - n, k);
+    }
+  }
+
+  const NeedlePlan::Tables& table_;
+  const std::vector<uint32_t>& next_;
+  const std::vector<uint64_t>& hashes_;
+  const std::vector<uint32_t>& first_;
+  const std::vector<uint32_t>& count_;
+  const std::vector<bool>& reported_;
+  std::vector<uint64_t> ring_;
+  size_t ring_mask_;
+  uint64_t h_ = 0;
+  bool in_ = false;
+  uint64_t index_ = 0;
+  std::vector<std::pair<uint64_t, uint32_t>> hits_;
+  std::vector<bool> found_;  // per needle, once one is found
+};
+
+constexpr std::array<unsigned char, 256> kFoldAscii = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned c = 0; c < 256; ++c)
+    t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return t;
+}();
+
+uint32_t gram_bit(uint32_t g) {
+  return static_cast<uint32_t>((g * 0x9E3779B1u) >> 16);
+}
+
+// The code points of UTF-8 `s` (valid: needle words come from our decoders
+// or the source's UTF-8 as char_at() reads it).
+std::u32string code_points(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    bool word = false;
+    const size_t len = char_at(s, i, &word);
+    const auto c = static_cast<unsigned char>(s[i]);
+    char32_t cp =
+        len == 1 ? (c < 0x80 ? c : 0xFFFD) : static_cast<char32_t>(c & (0xFF >> (len + 1)));
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out += cp;
+    i += len;
+  }
+  return out;
+}
+
+// `word` in Windows-1252, if every character has a byte there that decodes
+// to it; false if the word can never be read from Windows-1252 bytes.
+bool to_cp1252(std::string_view word, std::string* out) {
+  static const std::map<char32_t, unsigned char> inverse = [] {
+    std::map<char32_t, unsigned char> m;
+    for (unsigned c = 0; c < 256; ++c) {
+      const std::u32string u = code_points(cp1252_to_utf8(std::string(1, static_cast<char>(c))));
+      if (u.size() == 1 && u[0] != 0xFFFD) m.emplace(u[0], static_cast<unsigned char>(c));
+    }
+    return m;
+  }();
+  out->clear();
+  for (const char32_t cp : code_points(word)) {
+    auto it = inverse.find(cp);
+    if (it == inverse.end()) return false;
+    *out += static_cast<char>(it->second);
+  }
+  return true;
+}
+
+std::string to_utf16be(std::string_view word) {
+  std::string out;
+  for (const char32_t cp : code_points(word)) {
+    auto unit = [&](char32_t u) {
+      out += static_cast<char>((u >> 8) & 0xFF);
+      out += static_cast<char>(u & 0xFF);
+    };
+    if (cp >= 0x10000) {
+      unit(0xD800 + ((cp - 0x10000) >> 10));
+      unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
+uint32_t gram_of(std::string_view b) {
+  uint32_t g = 0;
+  for (size_t k = 0; k < 4; ++k) g = (g << 8) | kFoldAscii[static_cast<unsigned char>(b[k])];
+  return g;
+}
+
+bool searched_in(const WithheldMaterial::Needle& n, Channel channel) {
+  // Inside binary data short words turn up by chance: only long needles.
+  if (channel == Channel::kBinary &&
+      n.word_chars < (n.kind == WithheldMaterial::Needle::kPhrase ? 10u : 6u))
+    return false;
+  // A log is nothing but our fields side by side: a number or a word of
+  // ours next to anything proves nothing there.
+  if (channel == Channel::kLog && (n.numeric || n.own_words)) return false;
+  return true;
+}
+
+}  // namespace
+
+NeedleIndex::NeedleIndex(const WithheldMaterial& m)
+    : m_(m),
+      plan_(m.plan_ != nullptr ? m.plan_ : std::make_shared<const NeedlePlan>(m.needles())),
+      reported_(m.needles().size(), false) {}
+
+NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
+  size_t longest = 1;
+  for (const WithheldMaterial::Needle& n : needles) {
+    first_.push_back(static_cast<uint32_t>(hashes_.size()));
+    count_.push_back(static_cast<uint32_t>(n.tokens.size()));
+    for (const std::string& t : n.tokens) hashes_.push_back(folded_hash(t));
+    longest = std::max(longest, n.tokens.size());
+  }
+  size_t ring = 1;
+  while (ring < longest) ring *= 2;
+  ring_mask_ = ring - 1;
+  for (const Channel c : {Channel::kText, Channel::kBinary, Channel::kLog}) {
+    Tables& t = tables_[static_cast<size_t>(c)];
+    std::vector<uint32_t>& next = next_[static_cast<size_t>(c)];
+    next.assign(needles.size(), UINT32_MAX);
+    size_t singles = 0;
+    size_t multis = 0;
+    for (size_t k = 0; k < needles.size(); ++k)
+      if (!needles[k].tokens.empty() && searched_in(needles[k], c))
+        ++(count_[k] == 1 ? singles : multis);
+    for (Table* table : {&t.single, &t.multi}) {
+      // At most a quarter full: a probe for a word that is no needle (nearly
+      // every word) mostly ends at the first, empty slot.
+      const size_t entries = table == &t.single ? singles : multis;
+      size_t cap = 16;
+      while (cap < entries * 4) cap *= 2;
+      table->keys.assign(cap, 0);
+      table->heads.assign(cap, UINT32_MAX);
+      table->mask = cap - 1;
+    }
+    for (size_t k = 0; k < needles.size(); ++k) {
+      const WithheldMaterial::Needle& n = needles[k];
+      if (n.tokens.empty() || !searched_in(n, c)) continue;
+      const uint64_t last = hashes_[first_[k] + count_[k] - 1];
+      Table& table = count_[k] == 1 ? t.single : t.multi;
+      uint64_t h = count_[k] == 1 ? last : pair_key(hashes_[first_[k] + count_[k] - 2], last);
+      if (h == 0) h = 1;
+      size_t i = h & table.mask;
+      while (table.keys[i] != 0 && table.keys[i] != h) i = (i + 1) & table.mask;
+      table.keys[i] = h;
+      next[k] = table.heads[i];
+      table.heads[i] = static_cast<uint32_t>(k);
+    }
+  }
+  // The grams of the needles searched in binary channels.
+  cp1252_grams_.usable = utf16_grams_.usable = true;
+  std::string bytes;
+  for (const WithheldMaterial::Needle& n : needles) {
+    if (n.tokens.empty() || !searched_in(n, Channel::kBinary)) continue;
+    const std::string* anchor = &n.tokens[0];
+    size_t most = 0;
+    for (const std::string& t : n.tokens)
+      if (const size_t c = code_points(t).size(); c > most) {
+        most = c;
+        anchor = &t;
+      }
+    if (to_cp1252(*anchor, &bytes)) {
+      if (bytes.size() >= 4)
+        cp1252_grams_.sorted.push_back(gram_of(bytes));
+      else
+        cp1252_grams_.usable = false;
+    }  // else no Windows-1252 bytes read as this word: the needle is never there
+    bytes = to_utf16be(*anchor);
+    if (bytes.size() >= 4)
+      utf16_grams_.sorted.push_back(gram_of(bytes));
+    else
+      utf16_grams_.usable = false;
+  }
+  for (Grams* g : {&cp1252_grams_, &utf16_grams_}) {
+    std::sort(g->sorted.begin(), g->sorted.end());
+    g->bloom.assign(1024, 0);
+    for (const uint32_t gram : g->sorted) {
+      const uint32_t bit = gram_bit(gram);
+      g->bloom[bit >> 6] |= uint64_t{1} << (bit & 63);
+    }
+  }
+}
+
+bool NeedlePlan::Grams::any(std::string_view bytes) const {
+  if (bytes.size() < 4) return false;
+  uint32_t g = 0;
+  for (size_t i = 0; i < 3; ++i) g = (g << 8) | kFoldAscii[static_cast<unsigned char>(bytes[i])];
+  for (size_t i = 3; i < bytes.size(); ++i) {
+    g = (g << 8) | kFoldAscii[static_cast<unsigned char>(bytes[i])];
+    const uint32_t bit = gram_bit(g);
+    if ((bloom[bit >> 6] >> (bit & 63)) & 1)
+      if (std::binary_search(sorted.begin(), sorted.end(), g)) return true;
+  }
+  return false;
+}
+
 void NeedleIndex::search(std::string_view text, Channel channel, const std::string& output,
                          const std::string& where, VerifyReport& report) {
+  Source s;
+  s.bytes = text;
+  search(
+      s, channel, output, [&] { return where; }, report);
+}
+
+void NeedleIndex::search(const Source& source, Channel channel, const std::string& output,
+                         const std::function<std::string()>& where, VerifyReport& report) {
   ++report.channels;
+  const NeedlePlan& p = *plan_;
+  if (channel == Channel::kBinary) {
+    const NeedlePlan::Grams* grams = source.encoding == Encoding::kCp1252    ? &p.cp1252_grams_
+                                     : source.encoding == Encoding::kUtf16be ? &p.utf16_grams_
+                                                                             : nullptr;
+    if (grams != nullptr && grams->usable && !grams->any(source.bytes)) return;
+  }
+  const auto c = static_cast<size_t>(channel);
+  WordMatcher wm(p.tables_[c], p.next_[c], p.hashes_, p.first_, p.count_, reported_, p.ring_mask_);
+  wm.source(source);
+  auto& hits = wm.hits();
+  if (hits.empty()) return;
+  // In the order of their first word; at one word, in descending needle order.
+  std::sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first < y.first : x.second > y.second;
+  });
+  const std::string place = where();
   const auto& needles = m_.needles();
-  size_t a = 0;
-  size_t b = 0;
-  for (size_t at = 0; next_word(text, at, &a, &b); at = b) {
-    auto it = m_.first_.find(folded_hash(text.substr(a, b - a)));
-    if (it == m_.first_.end()) continue;
-    for (uint32_t k = it->second; k != UINT32_MAX; k = m_.next_[k]) {
-      if (reported_[k]) continue;
-      const WithheldMaterial::Needle& n = needles[k];
-      // Inside binary data short words turn up by chance: only long needles.
-      if (channel == Channel::kBinary &&
-          n.word_chars < (n.kind == WithheldMaterial::Needle::kPhrase ? 10u : 6u))
-        continue;
-      // A log is nothing but our fields side by side: a number or a word of
-      // ours next to anything proves nothing there.
-      if (channel == Channel::kLog && (n.numeric || n.own_words)) continue;
-      // Compare word by word from here.
-      bool match = folded_equal(text.substr(a, b - a), n.tokens[0]);
-      size_t wa = a;
-      size_t wb = b;
-      for (size_t t = 1; t < n.tokens.size() && match; ++t)
-        match =
-            next_word(text, wb, &wa, &wb) && folded_equal(text.substr(wa, wb - wa), n.tokens[t]);
-      if (!match) continue;
-      reported_[k] = true;
-      const char* what = n.kind == WithheldMaterial::Needle::kTerm     ? "withheld term"
-                         : n.kind == WithheldMaterial::Needle::kPhrase ? "withheld phrase"
-                                                                       : "withheld word";
-      Finding f;
-      f.code = n.released_elsewhere ? "term-released" : "leak";
-      f.message = std::string(what) + " from " + m_.source_path() + ":" +
-                  std::to_string(n.where.line) + ":" + std::to_string(n.where.column) + " (" +
-                  std::to_string(n.chars) + " characters) found in " + output + " (" + where + ")";
-      if (n.released_elsewhere)
-        f.message += "; the decisions also release this term elsewhere in the document";
-      report.findings.push_back(std::move(f));
-    }
+  for (const auto& [at, k] : hits) {
+    (void)at;
+    reported_[k] = true;
+    const WithheldMaterial::Needle& n = needles[k];
+    const char* what = n.kind == WithheldMaterial::Needle::kTerm     ? "withheld term"
+                       : n.kind == WithheldMaterial::Needle::kPhrase ? "withheld phrase"
+                                                                     : "withheld word";
+    Finding f;
+    f.code = n.released_elsewhere ? "term-released" : "leak";
+    f.message = std::string(what) + " from " + m_.source_path() + ":" +
+                std::to_string(n.where.line) + ":" + std::to_string(n.where.column) + " (" +
+                std::to_string(n.chars) + " characters) found in " + output + " (" + place + ")";
+    if (n.released_elsewhere)
+      f.message += "; the decisions also release this term elsewhere in the document";
+    report.findings.push_back(std::move(f));
   }
 }
 
@@ -406,10 +851,6 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
           (digits || wording_hashes.contains(word_hash(t)) || label_words.contains(word_hash(t))))
         needle.own_words = true;
     }
-    const auto index = static_cast<uint32_t>(m.needles_.size());
-    auto [slot, fresh] = m.first_.try_emplace(word_hash(needle.tokens[0]), index);
-    m.next_.push_back(fresh ? UINT32_MAX : slot->second);
-    slot->second = index;
     m.needles_.push_back(std::move(needle));
   };
   for (const auto& [span, block] : terms) {
@@ -508,6 +949,7 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     }
     m.needles_[k].where = pos;
   }
+  m.plan_ = std::make_shared<const detail::NeedlePlan>(m.needles_);
   return m;
 }
 
@@ -581,8 +1023,9 @@ VerifyReport verify_output(const WithheldMaterial& material, OutputKind kind,
       for (const bool binary : {false, true})
         for (const detail::PdfChannel& c : scan.channels)
           if (c.binary == binary)
-            index.search(c.text, binary ? detail::Channel::kBinary : detail::Channel::kText, name,
-                         c.where, report);
+            index.search(
+                c.source, binary ? detail::Channel::kBinary : detail::Channel::kText, name,
+                [&] { return c.name(scan.streams); }, report);
       break;
     }
   }

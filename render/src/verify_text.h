@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,15 +89,133 @@ enum class Channel : uint8_t {
   kLog,     ///< our log: no number-only words (line numbers and extents are ours)
 };
 
-/// Searches one decoded channel and appends findings (one per needle and output).
+/// A font's code -> text map (from its ToUnicode CMap).
+struct FontMap {
+  int code_bytes = 2;
+  double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
+  std::map<uint32_t, std::string> to_text;  // UTF-8
+  std::vector<std::string> dense;           // to_text as a table when the codes are small
+
+  void finish() {
+    if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
+    dense.assign(to_text.rbegin()->first + 1, std::string());
+    for (const auto& [code, text] : to_text) dense[code] = text;
+  }
+  /// The text of one code: nullptr for "no mapping" (a blank).
+  const std::string* lookup(uint32_t code) const {
+    if (!dense.empty() || to_text.empty())
+      return code < dense.size() && !dense[code].empty() ? &dense[code] : nullptr;
+    auto it = to_text.find(code);
+    return it != to_text.end() ? &it->second : nullptr;
+  }
+  /// `bytes` from `offset` as codes, each through the map (unmapped: a blank).
+  std::string decode(std::string_view bytes, size_t offset = 0) const {
+    std::string out;
+    out.reserve(bytes.size());
+    decode_append(out, bytes, offset);
+    return out;
+  }
+  void decode_append(std::string& out, std::string_view bytes, size_t offset = 0) const {
+    const auto n = static_cast<size_t>(code_bytes);
+    for (size_t i = offset; i + n <= bytes.size(); i += n) {
+      uint32_t code = 0;
+      for (size_t k = 0; k < n; ++k) code = (code << 8) | static_cast<unsigned char>(bytes[i + k]);
+      const std::string* t = lookup(code);
+      if (t != nullptr)
+        out += *t;
+      else
+        out += ' ';
+    }
+  }
+};
+
+/// How the bytes of a channel are read as text.
+enum class Encoding : uint8_t {
+  kUtf8,     ///< already text
+  kCp1252,   ///< Windows-1252 (PDFDocEncoding is close enough for search)
+  kUtf16be,  ///< UTF-16BE from `offset`; bad units are U+FFFD, controls blanks
+  kGlyphs,   ///< codes of `font` from `offset`, through its ToUnicode map
+};
+
+/// Bytes to search without decoding them first: the matcher decodes as it
+/// goes (no UTF-8 copy of each stream in each encoding). With `breaks`, the
+/// bytes are pieces ending at those offsets, each decoded on its own (from
+/// `offset`) and followed by a blank, as if decoded and joined with blanks.
+struct Source {
+  Encoding encoding = Encoding::kUtf8;
+  std::string_view bytes;
+  uint8_t offset = 0;
+  const FontMap* font = nullptr;
+  const std::vector<uint32_t>* breaks = nullptr;
+};
+
+/// The needles of a document compiled for search, once per document (built
+/// by collect_withheld(), shared by the searches of all its outputs). The
+/// needles are indexed by their *last* word (one-word needles) or last two
+/// words; every word of a channel is hashed once as it is decoded and looked
+/// up, and the words before it are compared by hash from a ring of the last
+/// words. Equal hashes of unequal words (2^-64) could only add a finding,
+/// never drop one.
+struct NeedlePlan {
+  explicit NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles);
+
+  /// Word hash (or the key of the last two words) -> first needle of a
+  /// chain (next_ links the rest).
+  struct Table {
+    std::vector<uint64_t> keys;   // 0: empty
+    std::vector<uint32_t> heads;  // needle index
+    size_t mask = 0;
+    uint32_t find(uint64_t h) const {
+      if (h == 0) h = 1;
+      for (size_t i = h & mask;; i = (i + 1) & mask) {
+        if (keys[i] == h) return heads[i];
+        if (keys[i] == 0) return UINT32_MAX;
+      }
+    }
+  };
+  /// Needles of one word by its hash; longer ones by their last two words.
+  struct Tables {
+    Table single;
+    Table multi;
+  };
+  // Binary channels are mostly random bytes, where a word ends every few
+  // bytes at unpredictable places. Every needle searched there needs its
+  // longest word as a word of the channel, hence the first 4 bytes of that
+  // word, in the channel's encoding, somewhere in its bytes: a channel
+  // without any of these grams cannot hold a needle and is not tokenized.
+  struct Grams {
+    bool usable = false;           // every needle has a gram (else tokenize always)
+    std::vector<uint32_t> sorted;  // grams of ASCII-folded bytes
+    std::vector<uint64_t> bloom;   // 2^16 bits over the grams
+    bool any(std::string_view bytes) const;
+  };
+
+  std::vector<uint64_t> hashes_;  // token hashes of every needle, concatenated
+  std::vector<uint32_t> first_;   // per needle: its first token in hashes_
+  std::vector<uint32_t> count_;   // per needle: its number of tokens
+  Tables tables_[3];              // per Channel: the needles searched there
+  std::vector<uint32_t> next_[3];
+  Grams cp1252_grams_;
+  Grams utf16_grams_;
+  size_t ring_mask_ = 0;
+};
+
+/// Searches the channels of one output and appends findings (one per needle
+/// and output). Findings of a channel are reported in the order of their
+/// first word (at one word: the later needle first).
 class NeedleIndex {
  public:
-  explicit NeedleIndex(const WithheldMaterial& m) : m_(m), reported_(m.needles().size(), false) {}
+  explicit NeedleIndex(const WithheldMaterial& m);
+  /// UTF-8 text.
   void search(std::string_view utf8, Channel channel, const std::string& output,
               const std::string& where, VerifyReport& report);
+  /// Any encoding; `where` is only called for a finding.
+  void search(const Source& source, Channel channel, const std::string& output,
+              const std::function<std::string()>& where, VerifyReport& report);
 
  private:
   const WithheldMaterial& m_;
+  std::shared_ptr<const NeedlePlan> plan_;
   std::vector<bool> reported_;
 };
 

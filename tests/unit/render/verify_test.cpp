@@ -164,6 +164,79 @@ TEST(Verify, ARedactedTermReleasedElsewhereIsReported) {
   EXPECT_EQ(r.findings[0].code, "term-released");
 }
 
+// --- The matcher: words decoded on the fly, needles ending at a word. ------
+
+// Paragraph 2 is withheld but made only of released words: its only needles
+// are phrases ("tokyo met the"), which a word-by-word matcher must find.
+core::Document phrase_cable() {
+  return make_document("p.txt",
+                       "1. (U) The minister met the ambassador in Tokyo.\n"
+                       "\n"
+                       "2. (C) Tokyo met the ambassador.\n"
+                       "\n"
+                       "3. (U) Kathleen Stephens and Tokyo and the minister.\n",
+                       {{BlockKind::kParagraph, 1, 1, "1"},
+                        {BlockKind::kParagraph, 3, 3, "2"},
+                        {BlockKind::kParagraph, 5, 5, "3"}});
+}
+
+std::vector<std::string> kinds(const VerifyReport& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings) out.push_back(f.message.substr(0, f.message.find(" from ")));
+  return out;
+}
+
+TEST(Matcher, APhraseOfReleasedWordsIsFoundAcrossSeparatorsButNotInsideOtherWords) {
+  const auto doc = phrase_cable();
+  auto d = release_all(doc);
+  testing::withhold(d, 1, labels({b1("b")}));
+  const WithheldMaterial m = collect_withheld(doc, d);
+  ASSERT_TRUE(has_needle(m, "tokyo met the"));
+  EXPECT_FALSE(has_needle(m, "tokyo"));  // released: no word needle
+  EXPECT_FALSE(verify_output(m, OutputKind::kText, "x TOKYO,\n  met -- the y", "x").ok());
+  EXPECT_TRUE(verify_output(m, OutputKind::kText, "Tokyo met them", "x").ok());
+  EXPECT_TRUE(verify_output(m, OutputKind::kText, "Tokyo metal the", "x").ok());
+  EXPECT_TRUE(verify_output(m, OutputKind::kText, "Tokyo and met the", "x").ok());
+  // The released text itself is no leak.
+  EXPECT_TRUE(verify_output(m, OutputKind::kText, write_text(make_release_view(doc, d)), "x").ok());
+}
+
+TEST(Matcher, EveryNeedleEndingAtOneWordIsReportedInReadingOrder) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  // "quillfeather" (a word) and "source quillfeather said" (a phrase) end at
+  // different words; "said" ends the phrase. Both are found, the phrase
+  // (which starts first) first.
+  const VerifyReport r = verify_output(m, OutputKind::kText, "the source Quillfeather said", "x");
+  ASSERT_GE(r.findings.size(), 2u);
+  const auto k = kinds(r);
+  EXPECT_EQ(k[0], "withheld phrase");
+  EXPECT_NE(std::find(k.begin(), k.end(), "withheld word"), k.end());
+  // Each needle once per output, however often it occurs.
+  const VerifyReport twice =
+      verify_output(m, OutputKind::kText, "QUILLFEATHER x QUILLFEATHER", "x");
+  EXPECT_EQ(twice.findings.size(), 1u);
+}
+
+TEST(Matcher, ALongTermIsFoundAfterManyWords) {
+  // A term of 9 words, after more words than the matcher's ring of recent
+  // words holds: the ring must still hold the whole term.
+  const std::string term = "alpha bravo charlie delta echo foxtrot golf hotel india";
+  const auto doc = make_document("t.txt", "1. (U) Released words here. " + term + " end.\n",
+                                 {{BlockKind::kParagraph, 1, 1, "1"}});
+  auto d = release_all(doc);
+  testing::redact(d, 0, span_of(doc, term), labels({b6()}));
+  const WithheldMaterial m = collect_withheld(doc, d);
+  ASSERT_TRUE(has_needle(m, term));
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "filler" + std::to_string(i) + " ";
+  const VerifyReport r =
+      verify_output(m, OutputKind::kText, text + "ALPHA Bravo " + term.substr(12), "x");
+  bool found = false;
+  for (const auto& f : r.findings) found |= f.message.rfind("withheld term", 0) == 0;
+  EXPECT_TRUE(found);
+}
+
 // --- Hand-made PDFs: every encoding a leak could take. ---------------------
 
 std::string deflate(const std::string& s) {
@@ -302,6 +375,51 @@ TEST_F(PdfLeaks, Utf16AndGlyphIds) {
   // Glyph codes hidden as raw binary outside strings (here in a comment).
   EXPECT_FALSE(check(page_pdf("q Q % " + glyphs("QUILLFEATHER"), false, "", kType0)).ok());
   EXPECT_FALSE(check(page_pdf("q Q " + glyphs("QUILLFEATHER") + " Q", false, "", kType0)).ok());
+}
+
+TEST_F(PdfLeaks, EncodingsAtEitherAlignmentInsideOtherStreams) {
+  // A stream that is neither content nor font: searched as Windows-1252, as
+  // UTF-16BE and as glyph codes, each at both byte alignments.
+  auto with_extra = [&](const std::string& data, const std::string& font = "") {
+    std::vector<std::string> objs = {
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        stream("BT ET"),
+        font.empty() ? "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>" : font,
+        stream("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 "
+               "begincodespacerange <0000> <FFFF> endcodespacerange 3 beginbfrange <0001> <001A> "
+               "<0041> <0021> <003A> <0061> <0040> <0049> <0030> endbfrange endcmap end end"),
+        stream(data, true)};
+    return make_pdf(objs);
+  };
+  EXPECT_FALSE(leak(with_extra("\x01\x02 filler")));
+  EXPECT_TRUE(leak(with_extra("\x01\x02 QUILLFEATHER \x03")));
+  EXPECT_TRUE(leak(with_extra(utf16("xx QUILLFEATHER yy"))));
+  EXPECT_TRUE(leak(with_extra("\x7f" + utf16("xx QUILLFEATHER yy"))));  // odd alignment
+  EXPECT_TRUE(leak(with_extra(glyphs("QUILLFEATHER"), kType0)));
+  EXPECT_TRUE(leak(with_extra("\x7f" + glyphs("QUILLFEATHER"), kType0)));
+  // A word in both alignments at once is one word in neither: no alarm.
+  EXPECT_FALSE(leak(with_extra("\x7f" + glyphs("QUILL") + "\x7f" + glyphs("FEATHER"), kType0)));
+}
+
+TEST_F(PdfLeaks, AWordSplitAcrossStringsOrStreamsOfOnePageIsFoundInThePageText) {
+  // Two strings side by side on the baseline extract as one word.
+  EXPECT_TRUE(leak(page_pdf("BT /F1 10 Tf 72 700 Td (QUILL) Tj (FEATHER) Tj ET")));
+  // Two content streams of one page: the text runs on from one to the next.
+  const std::string pdf = make_pdf(
+      {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 6 0 R] "
+       "/Resources << /Font << /F1 5 0 R >> >> >>",
+       stream("BT /F1 10 Tf 72 700 Td (QUILL) Tj", true),
+       "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>", stream("(FEATHER) Tj ET", true)});
+  bool page_text = false;
+  for (const auto& f : check(pdf).findings)
+    page_text |= f.code == "leak" && f.message.find("page 1 text") != std::string::npos;
+  EXPECT_TRUE(page_text);
+  // Far apart on the page they are two words, and no leak.
+  EXPECT_FALSE(leak(page_pdf("BT /F1 10 Tf 72 700 Td (QUILL) Tj 0 -100 Td (FEATHER) Tj ET")));
 }
 
 TEST_F(PdfLeaks, InfoDictionaryAndExtraKeys) {

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "declass/core/decisions.h"
@@ -19,6 +19,7 @@ namespace declass::render {
 
 namespace detail {
 class NeedleIndex;
+struct NeedlePlan;
 }  // namespace detail
 
 /// What must never appear in the outputs of one document. Needles are
@@ -54,10 +55,7 @@ class WithheldMaterial {
                                            const std::vector<std::string>&);
   friend class detail::NeedleIndex;
   std::vector<Needle> needles_;
-  // First-token hash -> the needles starting with that word (a chain through next_).
-  std::unordered_map<uint64_t, uint32_t> first_;  // few entries per document
-  std::vector<uint32_t>
-      next_;  // per needle: the next needle with the same first word, or UINT32_MAX
+  std::shared_ptr<const detail::NeedlePlan> plan_;  // the needles compiled for search
   std::string source_path_;
   std::string document_id_;
   uint64_t withheld_bytes_ = 0;
