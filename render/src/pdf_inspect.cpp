@@ -3,6 +3,7 @@
 #include <podofo/podofo.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -46,12 +47,25 @@ size_t count(std::string_view hay, std::string_view needle) {
   return n;
 }
 
+// Byte classes of PDF syntax, by table: the lexer asks for every byte.
+enum : uint8_t { kSpace = 1, kDelim = 2 };
+constexpr std::array<uint8_t, 256> kPdfClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (const char c : {' ', '\n', '\r', '\t', '\f', '\0'})
+    t[static_cast<unsigned char>(c)] = kSpace;
+  for (const char c : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'})
+    t[static_cast<unsigned char>(c)] = kDelim;
+  return t;
+}();
 bool pdf_space(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+  return kPdfClass[static_cast<unsigned char>(c)] == kSpace;
 }
 bool pdf_delim(char c) {
-  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-         c == '}' || c == '/' || c == '%';
+  return kPdfClass[static_cast<unsigned char>(c)] == kDelim;
+}
+// Neither: part of a name, number or operator.
+bool pdf_regular(char c) {
+  return kPdfClass[static_cast<unsigned char>(c)] == 0;
 }
 int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -185,7 +199,7 @@ class Lexer {
       ++i_;
       t.kind = Token::kName;
       size_t j = i_;
-      while (j < s_.size() && !pdf_space(s_[j]) && !pdf_delim(s_[j])) ++j;
+      while (j < s_.size() && pdf_regular(s_[j])) ++j;
       const std::string_view raw = s_.substr(i_, j - i_);
       i_ = j;
       if (raw.find('#') == std::string_view::npos) {
@@ -210,7 +224,7 @@ class Lexer {
       return;
     }
     size_t j = i_;
-    while (j < s_.size() && !pdf_space(s_[j]) && !pdf_delim(s_[j])) ++j;
+    while (j < s_.size() && pdf_regular(s_[j])) ++j;
     t.value.assign(s_.data() + i_, j - i_);
     i_ = j;
   }
@@ -443,7 +457,7 @@ class Scanner {
   // data: searched as Windows-1252, as UTF-16BE and as glyph codes of every
   // font, at both byte alignments.
   void binary_channels(std::string_view data, const std::string& where,
-                       const std::deque<FontMap>& fonts, bool content) {
+                       const std::deque<FontMap>& fonts, bool content, bool check_names) {
     const auto stream = static_cast<uint32_t>(out_.streams.size());
     out_.streams.push_back(where);
     auto channel = [&](Encoding e, std::string_view bytes, const char* suffix, uint8_t offset = 0,
@@ -481,7 +495,33 @@ class Scanner {
     // piece on its own and puts a blank after it).
     std::string& strings = out_.buffers.emplace_back();
     std::vector<uint32_t>& ends = out_.breaks.emplace_back();
+    // One pass of the lexer: the strings, and the names (as names() would
+    // check them; it does not skip inline images, so when one is skipped
+    // here the names are checked again the long way).
     Lexer lx(data);
+    std::vector<std::string> forbidden;
+    bool skipped_image = false;
+    Token t;
+    for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
+      if (t.kind == Token::kName) {
+        if (check_names && forbidden_names().count(t.value)) forbidden.push_back(t.value);
+        continue;
+      }
+      if (t.kind == Token::kOther && t.value == "BI") {
+        const size_t ei = data.find("EI", lx.pos());
+        lx.skip_to(ei == std::string::npos ? data.size() : ei + 2);
+        skipped_image = true;
+        continue;
+      }
+      if (t.kind != Token::kString || t.value.empty()) continue;
+      strings += t.value;
+      ends.push_back(static_cast<uint32_t>(strings.size()));
+    }
+    if (check_names && skipped_image) {
+      names(data, where);
+    } else {
+      for (const std::string& n : forbidden) add_problem("forbidden name /" + n + " in " + where);
+    }
     // Outside strings a content stream is plain syntax: printable ASCII and
     // blanks. Anything else (binary bytes, comments) could only hide data.
     {
@@ -521,17 +561,6 @@ class Scanner {
           break;
         }
       }
-    }
-    Token t;
-    for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
-      if (t.kind == Token::kOther && t.value == "BI") {
-        const size_t ei = data.find("EI", lx.pos());
-        lx.skip_to(ei == std::string::npos ? data.size() : ei + 2);
-        continue;
-      }
-      if (t.kind != Token::kString || t.value.empty()) continue;
-      strings += t.value;
-      ends.push_back(static_cast<uint32_t>(strings.size()));
     }
     if (!ends.empty()) {
       channel(Encoding::kCp1252, strings, " strings as Windows-1252", 0, 0, &ends);
@@ -756,8 +785,11 @@ PdfScan scan_pdf(std::string_view bytes) {
         sc.add_problem(where + ": the stream cannot be decoded");
         continue;
       }
-      if (!font_programs.count(where)) sc.names(data, where + " stream");
-      sc.binary_channels(data, where + " stream", font_maps, contents.count(where) > 0);
+      // A content stream's names are checked by binary_channels() as it lexes it.
+      const bool content = contents.count(where) > 0;
+      if (!font_programs.count(where) && !content) sc.names(data, where + " stream");
+      sc.binary_channels(data, where + " stream", font_maps, content,
+                         content && !font_programs.count(where));
     }
     // Page text as an extractor sees it.
     for (int p = 0; p < doc.GetPageCount(); ++p) {
