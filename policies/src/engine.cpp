@@ -44,6 +44,7 @@ struct Scratch {
   std::vector<std::string> unknowns;
   std::vector<TermMatcher::Hit> hits;
   std::vector<int> set_hits;
+  std::vector<re2::StringPiece> sub;
   core::NormalizedText kept, dropped;
 };
 
@@ -78,7 +79,8 @@ void scan_text(BlockState& st, const core::NormalizedText& nt, Scratch& scratch)
     const uint32_t li = p.set_to_list[static_cast<size_t>(idx)];
     const ListDef& l = p.lists[li];
     const int n = l.group + 1;
-    std::vector<re2::StringPiece> sub(static_cast<size_t>(n));
+    std::vector<re2::StringPiece>& sub = scratch.sub;
+    sub.assign(static_cast<size_t>(n), re2::StringPiece());
     size_t pos = 0;
     while (pos <= text.size() && l.re->Match(re2::StringPiece(text.data(), text.size()), pos,
                                              text.size(), RE2::UNANCHORED, sub.data(), n)) {
@@ -591,7 +593,10 @@ const Overrides::Cable* overrides_for(const ReviewContext& ctx, const core::Docu
 core::Decisions decide(const CompiledPolicy& policy, const core::Document& doc,
                        const ReviewContext& ctx) {
   core::Decisions out;
-  Scratch scratch;
+  // Reused across calls on this thread: its buffers keep their capacity, so
+  // deciding a cable allocates almost nothing for matching. The compiled
+  // policy stays shared and read-only.
+  thread_local Scratch scratch;
   out.blocks.reserve(doc.blocks.size());
   for (size_t i = 0; i < doc.blocks.size(); ++i)
     out.blocks.push_back(decide_block(policy, doc, i, ctx, scratch));

@@ -110,6 +110,9 @@ bool word_char_after(std::string_view text, size_t pos) {
 
 void TermMatcher::build(const std::vector<TermSpec>& specs) {
   specs_ = specs;
+  max_len_ = 0;
+  for (const TermSpec& t : specs_)
+    max_len_ = std::max(max_len_, static_cast<uint32_t>(t.text.size()));
   // Alphabet: one class per byte value used by some folded term, class 0 for
   // every other byte (which always leads back to the root).
   std::vector<std::string> folded(specs_.size());
@@ -318,7 +321,19 @@ void TermMatcher::report(uint32_t state, uint32_t end, std::string_view text,
   }
 }
 
-void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
+namespace {
+
+// Lead bytes of the two-byte letters fold_case() folds.
+inline bool folds_pair(const unsigned char* bytes, size_t i, size_t n) {
+  return bytes[i] >= 0xC3 && bytes[i] <= 0xD0 && i + 1 < n && (bytes[i + 1] & 0xC0) == 0x80;
+}
+
+// Texts shorter than this are scanned in one stream (the split costs more).
+constexpr size_t kInterleaveMin = 64;
+
+}  // namespace
+
+void TermMatcher::scan_one_stream(std::string_view text, std::vector<Hit>& hits) const {
   if (specs_.empty() || text.empty()) return;
   const uint32_t* dense = dense_.data();
   const uint8_t* cls = classes_;
@@ -330,7 +345,7 @@ void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   for (size_t i = 0; i < n;) {
     const unsigned char b = bytes[i];
-    if (b >= 0xC3 && b <= 0xD0 && i + 1 < n && (bytes[i + 1] & 0xC0) == 0x80) {
+    if (folds_pair(bytes, i, n)) {
       // A two-byte letter that may have a case: fold both bytes, as fold_case() does.
       const uint32_t f = fold_cp(((b & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu));
       step(cls[0xC0u | (f >> 6)]);
@@ -344,6 +359,71 @@ void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
     ++i;
     if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i), text, hits);
   }
+}
+
+void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
+  if (specs_.empty() || text.empty()) return;
+  const size_t n = text.size();
+  if (n < kInterleaveMin || n < 4 * size_t{max_len_}) {
+    scan_one_stream(text, hits);
+    return;
+  }
+  // Stream A takes [0, mid), stream B restarts from the root at `restart`,
+  // max_len_ bytes before mid, so that by mid it is in the state A would be
+  // in (a term ending after mid starts at or after `restart`). Both points
+  // are on a byte that is not a UTF-8 continuation byte, so B folds the same
+  // two-byte letters as A.
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t mid = n / 2;
+  while (mid > 0 && (bytes[mid] & 0xC0) == 0x80) --mid;
+  size_t restart = mid > max_len_ ? mid - max_len_ : 0;
+  while (restart > 0 && (bytes[restart] & 0xC0) == 0x80) --restart;
+  scan_interleaved(text, mid, restart, hits);
+}
+
+// Two independent walks of the automaton in one loop: each step is a load
+// that depends on the previous one, so one stream leaves the core waiting on
+// the cache; two overlap their waits. Hits of B that end at or before mid are
+// A's and are dropped; A's hits then B's keep the order of one stream.
+void TermMatcher::scan_interleaved(std::string_view text, size_t mid, size_t restart,
+                                   std::vector<Hit>& hits) const {
+  const uint32_t* dense = dense_.data();
+  const uint8_t* cls = classes_;
+  const size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  thread_local std::vector<Hit> second;
+  second.clear();
+  uint32_t va = 0, vb = 0;
+  size_t ia = 0, ib = restart;
+  auto step = [&](uint32_t& v, uint8_t c) {
+    v = (v & kSparse) == 0 ? dense[(v & kValueMask) + c] : sparse_step(v, c);
+  };
+  // One letter (one or two bytes) of a stream; `floor` is the end a hit must
+  // pass to be reported.
+  auto advance = [&](uint32_t& v, size_t& i, size_t floor, std::vector<Hit>& out) {
+    const unsigned char b = bytes[i];
+    if (folds_pair(bytes, i, n)) {
+      const uint32_t f = fold_cp(((b & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu));
+      step(v, cls[0xC0u | (f >> 6)]);
+      if ((v & kReport) != 0 && i + 1 > floor)
+        report(decode(v), static_cast<uint32_t>(i + 1), text, out);
+      step(v, cls[0x80u | (f & 0x3Fu)]);
+      if ((v & kReport) != 0 && i + 2 > floor)
+        report(decode(v), static_cast<uint32_t>(i + 2), text, out);
+      i += 2;
+      return;
+    }
+    step(v, cls[b]);
+    ++i;
+    if ((v & kReport) != 0 && i > floor) report(decode(v), static_cast<uint32_t>(i), text, out);
+  };
+  while (ia < mid && ib < n) {
+    advance(va, ia, 0, hits);
+    advance(vb, ib, mid, second);
+  }
+  while (ia < mid) advance(va, ia, 0, hits);
+  while (ib < n) advance(vb, ib, mid, second);
+  hits.insert(hits.end(), second.begin(), second.end());
 }
 
 }  // namespace declass::policies

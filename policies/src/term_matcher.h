@@ -51,7 +51,13 @@ class TermMatcher {
 
   /// Every occurrence (overlapping ones included) of every term in `text`,
   /// checked for case and word boundaries. Case is folded on the fly.
+  /// Hits come in order of `end`, then as the automaton reports them. A long
+  /// text is scanned as two interleaved streams (see scan_interleaved()).
   void scan(std::string_view text, std::vector<Hit>& hits) const;
+
+  /// The same hits in the same order as scan(), one byte at a time in one
+  /// stream: the reference the interleaved scan is tested against.
+  void scan_one_stream(std::string_view text, std::vector<Hit>& hits) const;
 
   const TermSpec& spec(uint32_t term) const { return specs_[term]; }
   size_t size() const { return specs_.size(); }
@@ -74,6 +80,10 @@ class TermMatcher {
   uint32_t decode(uint32_t v) const;
   uint32_t sparse_step(uint32_t v, uint8_t c) const;
   void report(uint32_t state, uint32_t end, std::string_view text, std::vector<Hit>& hits) const;
+  void scan_interleaved(std::string_view text, size_t mid, size_t restart,
+                        std::vector<Hit>& hits) const;
+
+  uint32_t max_len_ = 0;  // bytes of the longest term
 
   std::vector<uint32_t> dense_;  // dense_count_ * class_count_
   std::vector<uint32_t> fail_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -107,6 +108,134 @@ TEST(TermMatcher, LargeListUsesTheSparseTailCorrectly) {
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, brute_force(specs, text));
   EXPECT_EQ(got.size(), 3u);
+}
+
+std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> as_tuples(
+    const std::vector<TermMatcher::Hit>& hits) {
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> out;
+  for (const auto& h : hits) out.emplace_back(h.term, h.begin, h.end);
+  return out;
+}
+
+// scan() splits a long text into two interleaved streams; it must give the
+// one-stream hits in the same order (not only the same set), for terms that
+// overlap, straddle the split point, end the text or hold folded two-byte
+// letters at the split.
+TEST(TermMatcher, InterleavedScanEqualsOneStreamInOrder) {
+  std::mt19937 rng(23);
+  const std::vector<std::string> pieces = {"a", "b", "A", " ", "-", "é", "É", "ж", "Ж", "ab", "东"};
+  for (int round = 0; round < 400; ++round) {
+    auto random_text = [&](size_t len) {
+      std::string s;
+      while (s.size() < len) s += pieces[rng() % pieces.size()];
+      return s;
+    };
+    std::vector<TermSpec> specs;
+    std::set<std::string> seen;
+    const int nterms = 1 + static_cast<int>(rng() % 20);
+    for (int i = 0; i < nterms; ++i) {
+      std::string t = random_text(1 + rng() % (round % 4 == 0 ? 40 : 6));
+      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+      if (t.empty() || !seen.insert(t).second) continue;
+      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
+    }
+    if (specs.empty()) continue;
+    TermMatcher m;
+    m.build(specs);
+    const std::string text = random_text(60 + rng() % 600);
+    std::vector<TermMatcher::Hit> one, two;
+    m.scan_one_stream(text, one);
+    m.scan(text, two);
+    ASSERT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
+    auto sorted = as_tuples(two);
+    std::sort(sorted.begin(), sorted.end());
+    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
+  }
+}
+
+TEST(TermMatcher, InterleavedScanFindsTermsAcrossTheSplitAndAtTheEnds) {
+  // A text of 300 bytes: the split is near byte 150. One long term covers it,
+  // short overlapping ones sit on either side, and terms start and end the text.
+  std::string text = "Müller " + std::string(136, 'x') + " ÉLYSÉE PALACE MEETING " +
+                     std::string(120, 'y') + " müller";
+  TermMatcher m;
+  m.build({{"müller", 0, false, true},
+           {"élysée palace meeting", 0, false, true},
+           {"palace", 0, false, true},
+           {"élysée palace", 0, false, true},
+           {"ace meet", 0, false, false}});
+  std::vector<TermMatcher::Hit> one, two;
+  m.scan_one_stream(text, one);
+  m.scan(text, two);
+  EXPECT_EQ(as_tuples(two), as_tuples(one));
+  std::vector<std::string> got;
+  for (const auto& h : two) got.push_back(text.substr(h.begin, h.end - h.begin));
+  EXPECT_EQ(got, (std::vector<std::string>{"Müller", "ÉLYSÉE PALACE", "PALACE", "ACE MEET",
+                                           "ÉLYSÉE PALACE MEETING", "müller"}));
+}
+
+// The whole corpus with a large list that matches: the interleaved scan and
+// the one-stream reference agree hit for hit, block text by block text.
+TEST(TermMatcher, InterleavedScanEqualsOneStreamOnTheCorpus) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(DECLASS_TEST_DATA) / "corpus";
+  std::vector<fs::path> files;
+  for (const fs::path& dir : {root, root / "raw"})
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".txt") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GT(files.size(), 500u);
+  // Every capitalised word of the first cables, alone and paired, as terms.
+  std::vector<TermSpec> specs;
+  std::set<std::string> seen;
+  std::vector<core::Document> docs;
+  for (const auto& f : files) {
+    auto r = core::read_file(f.string());
+    ASSERT_TRUE(r.ok()) << f;
+    docs.push_back(std::move(*r.value));
+  }
+  for (size_t d = 0; d < 40 && d < docs.size(); ++d) {
+    const std::string_view t = docs[d].source.text();
+    std::string prev;
+    for (size_t i = 0; i < t.size();) {
+      size_t j = i;
+      while (j < t.size() && std::isalpha(static_cast<unsigned char>(t[j]))) ++j;
+      if (j > i + 2 && std::isupper(static_cast<unsigned char>(t[i]))) {
+        const std::string w(t.substr(i, j - i));
+        if (seen.insert(w).second) specs.push_back({w, 0, specs.size() % 5 == 0, true});
+        if (!prev.empty() && seen.insert(prev + " " + w).second)
+          specs.push_back({prev + " " + w, 1, false, specs.size() % 3 != 0});
+        prev = w;
+      } else if (j > i) {
+        prev.clear();
+      }
+      i = j > i ? j : i + 1;
+    }
+  }
+  ASSERT_GT(specs.size(), 1000u);
+  TermMatcher m;
+  m.build(specs);
+  size_t total = 0;
+  core::NormalizedText nt;
+  std::vector<TermMatcher::Hit> one, two;
+  for (const auto& doc : docs) {
+    for (const auto& b : doc.blocks) {
+      fast_normalize(doc.source, core::body_pieces(b), {false}, nt);
+      one.clear();
+      two.clear();
+      m.scan_one_stream(nt.text, one);
+      m.scan(nt.text, two);
+      ASSERT_EQ(as_tuples(two), as_tuples(one)) << doc.id << " " << nt.text.substr(0, 80);
+      total += two.size();
+    }
+    one.clear();
+    two.clear();
+    m.scan_one_stream(doc.source.text(), one);
+    m.scan(doc.source.text(), two);
+    ASSERT_EQ(as_tuples(two), as_tuples(one)) << doc.id;
+  }
+  EXPECT_GT(total, 10000u);
 }
 
 TEST(FastNormalize, IdenticalToCoreNormalizeOnEveryCorpusBlock) {
