@@ -47,9 +47,9 @@ const std::vector<Case>& corpus() {
     // DECLASS_BENCH_POLICY=foia-standard (any policy-samples/ name) to compare
     // with `declass batch`, which the issue measures with that policy.
     const char* name = std::getenv("DECLASS_BENCH_POLICY");
-    auto policy = policies::load_policy(std::string(DECLASS_SOURCE_ROOT) + "/policy-samples/" +
-                                        (name != nullptr ? name : "strict-prepublication") +
-                                        ".xml");
+    auto policy =
+        policies::load_policy(std::string(DECLASS_SOURCE_ROOT) + "/policy-samples/" +
+                              (name != nullptr ? name : "strict-prepublication") + ".xml");
     if (!policy.value) return out;
     policies::ReviewContext ctx;
     ctx.review_date = core::Date(2024, 5, 1);
