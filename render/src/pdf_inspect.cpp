@@ -48,17 +48,17 @@ size_t count(std::string_view hay, std::string_view needle) {
 }
 
 // Byte classes of PDF syntax, by table: the lexer asks for every byte.
-enum : uint8_t { kSpace = 1, kDelim = 2 };
+enum : uint8_t { kPdfSpace = 1, kDelim = 2 };
 constexpr std::array<uint8_t, 256> kPdfClass = [] {
   std::array<uint8_t, 256> t{};
   for (const char c : {' ', '\n', '\r', '\t', '\f', '\0'})
-    t[static_cast<unsigned char>(c)] = kSpace;
+    t[static_cast<unsigned char>(c)] = kPdfSpace;
   for (const char c : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'})
     t[static_cast<unsigned char>(c)] = kDelim;
   return t;
 }();
 bool pdf_space(char c) {
-  return kPdfClass[static_cast<unsigned char>(c)] == kSpace;
+  return kPdfClass[static_cast<unsigned char>(c)] == kPdfSpace;
 }
 bool pdf_delim(char c) {
   return kPdfClass[static_cast<unsigned char>(c)] == kDelim;
