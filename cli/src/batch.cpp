@@ -12,15 +12,16 @@
 //           their manifest lines are appended and fdatasync'd. A document is
 //           done only when its manifest line is durable.
 //   finish  log.csv, log.jsonl and summary.json are rebuilt from the manifest.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -53,8 +54,8 @@ double ms_since(Clock::time_point t0) {
 
 // Reads a whole input of at most `max_bytes`. A larger one is an error, but
 // is still hashed (in pieces, never held whole) so the manifest records it.
-bool read_bytes(const std::string& path, uint64_t max_bytes, std::string* bytes, std::string* sha256,
-                std::string* error) {
+bool read_bytes(const std::string& path, uint64_t max_bytes, std::string* bytes,
+                std::string* sha256, std::string* error) {
   bytes->clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st {};
@@ -85,8 +86,10 @@ bool read_bytes(const std::string& path, uint64_t max_bytes, std::string* bytes,
   if (size <= max_bytes) {
     bytes->resize(static_cast<size_t>(size) + 1);  // a spare byte shows a file that grew
     const ssize_t n = read_into(*bytes, 0);
-    if (n < 0) ok = false;
-    else bytes->resize(static_cast<size_t>(n));
+    if (n < 0)
+      ok = false;
+    else
+      bytes->resize(static_cast<size_t>(n));
   }
   if (ok && (size > max_bytes || bytes->size() > max_bytes)) {
     Sha256 hash;
@@ -103,8 +106,9 @@ bool read_bytes(const std::string& path, uint64_t max_bytes, std::string* bytes,
     }
     if (ok) {
       *sha256 = hash.hex();
-      *error = path + ": error: file is " + std::to_string(total) + " bytes; the limit for a cable is " +
-               std::to_string(max_bytes) + " (--max-bytes) [input-too-large]";
+      *error = path + ": error: file is " + std::to_string(total) +
+               " bytes; the limit for a cable is " + std::to_string(max_bytes) +
+               " (--max-bytes) [input-too-large]";
       bytes->clear();
       ::close(fd);
       return false;
@@ -152,8 +156,8 @@ class Progress {
     const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
     const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
     char line[160];
-    std::snprintf(line, sizeof line, "\r%zu/%zu done  %.0f cables/s  ETA %.0fs  %zu error%s   ", done,
-                  total_, rate, eta, errors, errors == 1 ? "" : "s");
+    std::snprintf(line, sizeof line, "\r%zu/%zu done  %.0f cables/s  ETA %.0fs  %zu error%s   ",
+                  done, total_, rate, eta, errors, errors == 1 ? "" : "s");
     err_ << line << std::flush;
   }
   void finish() {
@@ -188,8 +192,40 @@ std::vector<std::string> warning_codes(const std::vector<core::Diagnostic>& deco
   return out;
 }
 
+std::string fold_case(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The largest Bates number that fits `digits` digits.
+uint64_t max_bates(uint32_t digits) {
+  uint64_t m = 1;
+  for (uint32_t i = 0; i < digits; ++i) m *= 10;
+  return m - 1;
+}
+
+// A kill between creating an output's temp file and renaming it leaves the
+// temp file behind (".NAME.tmp-XXXXXX", see atomic_file.cpp); a resumed run
+// removes them. Returns how many.
+size_t remove_stale_temp_files(const std::string& dir) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(".tmp-");
+    if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at == 0 || name.size() - at != 11)
+      continue;
+    if (!std::all_of(name.begin() + static_cast<std::ptrdiff_t>(at) + 5, name.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0; }))
+      continue;
+    std::error_code rm;
+    if (it->is_regular_file(rm) && fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
+}
+
 struct Slot {
-  bool ready = false;
   PipelineResult result;
   std::vector<std::string> warnings;
   double ms_read = 0;
@@ -202,7 +238,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   // ---- options ----
   const std::optional<core::Date> as_of = core::parse_iso_date(options.as_of);
   if (!as_of) {
-    err << "declass: error: --as-of '" << options.as_of << "' is not a date of the form YYYY-MM-DD\n";
+    err << "declass: error: --as-of '" << options.as_of
+        << "' is not a date of the form YYYY-MM-DD\n";
     return kExitUsage;
   }
   ShardSpec shard;
@@ -227,7 +264,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   }
   config.bates_prefix = options.bates_prefix;
   config.bates_digits = options.bates_digits;
-  const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs =
+      options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 
   auto policy = policies::load_policy(options.policy);
   for (const auto& d : policy.diagnostics) err << d.format() << '\n';
@@ -245,7 +283,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
 
   // ---- plan ----
   std::vector<std::string> input_errors;
-  const std::vector<std::string> paths = collect_inputs(options.inputs, in, &input_errors);
+  const std::vector<std::string> paths = collect_inputs(options.inputs, in, &input_errors, options.out_dir);
   for (const auto& e : input_errors) err << "declass: error: " << e << '\n';
   if (!input_errors.empty()) return kExitUsage;
   if (paths.empty()) {
@@ -279,13 +317,6 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   for (size_t i = 0; i < plan.size(); ++i)
     if (in_shard(plan[i].id, shard)) mine.push_back(i);
 
-  // Inputs by device and inode: no output may ever replace one of them.
-  std::set<std::pair<dev_t, ino_t>> input_files;
-  for (const auto& p : plan) {
-    struct stat st {};
-    if (::stat(p.path.c_str(), &st) == 0) input_files.insert({st.st_dev, st.st_ino});
-  }
-
   ManifestRun run;
   run.tool_version = kToolVersion;
   run.policy = options.policy;
@@ -314,7 +345,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   if (fs::exists(manifest_path)) {
     if (!options.resume) {
       err << "declass: error: " << manifest_path
-          << " exists: this directory holds a run; use --resume to continue it or choose a new --out\n";
+          << " exists: this directory holds a run; use --resume to continue it or choose a new "
+             "--out\n";
       return kExitUsage;
     }
     auto loaded = load_manifest(manifest_path, /*repair=*/true, &error);
@@ -324,12 +356,14 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     }
     std::string why;
     if (!loaded->run.same_run(run, /*ignore_shard=*/false, &why)) {
-      err << "declass: error: cannot resume: " << manifest_path << " records another run: " << why << '\n';
+      err << "declass: error: cannot resume: " << manifest_path << " records another run: " << why
+          << '\n';
       return kExitUsage;
     }
     // Commits are strictly in order, so what is done is a prefix of this shard.
     for (const auto& d : loaded->docs) {
-      if (first_todo >= mine.size() || d.seq != mine[first_todo] || d.input != plan[mine[first_todo]].path) {
+      if (first_todo >= mine.size() || d.seq != mine[first_todo] ||
+          d.input != plan[mine[first_todo]].path) {
         err << "declass: error: cannot resume: manifest entry for " << d.input
             << " does not follow the run's order\n";
         return kExitUsage;
@@ -343,21 +377,64 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
       return kExitUsage;
     }
     if (loaded->truncated_tail) err << "declass: note: dropped a partial last manifest line\n";
-    err << "declass: resuming: " << first_todo << " of " << mine.size() << " documents already done\n";
+    if (const size_t n = remove_stale_temp_files(options.out_dir); n > 0)
+      err << "declass: note: removed " << n << " unfinished temp file" << (n == 1 ? "" : "s")
+          << " of the interrupted run\n";
+    err << "declass: resuming: " << first_todo << " of " << mine.size()
+        << " documents already done\n";
   } else if (!manifest.open(manifest_path, &run, &error)) {
     err << "declass: error: " << error << '\n';
     return kExitUsage;
   }
 
-  // ---- process + commit ----
+  // No output may replace an input: an input whose directory is the output
+  // directory and whose name an output would take is refused, not overwritten.
+  // (Outputs are renamed into place, so an input elsewhere that merely shares
+  // an inode with a target, through a hard link, is never modified.) Names are
+  // compared case-folded, which also covers case-insensitive file systems.
+  std::set<std::string> input_names_in_out;
+  {
+    struct stat od {};
+    if (::stat(options.out_dir.c_str(), &od) == 0) {
+      std::map<std::string, bool> dir_is_out;
+      for (const auto& p : plan) {
+        const fs::path path(p.path);
+        std::string dir = path.parent_path().string();
+        if (dir.empty()) dir = ".";
+        auto [it, fresh] = dir_is_out.try_emplace(dir, false);
+        if (fresh) {
+          struct stat ds {};
+          it->second =
+              ::stat(dir.c_str(), &ds) == 0 && ds.st_dev == od.st_dev && ds.st_ino == od.st_ino;
+        }
+        if (it->second) input_names_in_out.insert(fold_case(path.filename().string()));
+      }
+    }
+  }
+
+  // ---- process, write, commit ----
+  // Workers read, decide and render documents in any order. Bates numbers are
+  // then assigned strictly in run order (under the lock: cheap arithmetic and
+  // a label rewrite), after which the worker that assigned a document also
+  // writes its outputs (temp + rename), so the file-system work is spread over
+  // the workers. The main thread only appends manifest lines in order.
   const size_t todo = mine.size() - first_todo;
   const size_t window = std::max<size_t>(8, size_t{jobs} * 4);
+  const uint64_t bates_max = max_bates(config.bates_digits);
   std::mutex mu;
-  std::condition_variable ready_cv, space_cv;
-  std::map<size_t, Slot> slots;  // by position in `mine`
+  std::condition_variable written_cv, space_cv;
+  std::map<size_t, Slot> slots;  // rendered, waiting for their Bates numbers
+  struct Written {
+    ManifestDoc m;
+    bool leak = false;
+  };
+  std::map<size_t, Written> written;  // outputs written, waiting for the manifest
+  size_t assign_next = first_todo;    // next document (position in `mine`) to number
   size_t committed = first_todo;
   std::atomic<size_t> next{first_todo};
-  std::atomic<bool> abort{false};
+  bool abort = false;
+  size_t io_failed_at = SIZE_MAX;  // first document whose outputs could not be written
+  std::string io_error;
 
   // One Pipeline per worker: PdfWriter is not thread-safe.
   std::vector<std::unique_ptr<Pipeline>> pipelines;
@@ -368,12 +445,82 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     pipelines.push_back(std::move(*p.value));
   }
 
+  // The manifest entry of document k (position in `mine`) and its final Bates
+  // numbers. Runs under `mu`, strictly in order of k.
+  auto assign = [&](size_t k, Slot& slot) {
+    const PlannedDoc& p = plan[mine[k]];
+    ManifestDoc m;
+    m.seq = mine[k];
+    m.input = p.path;
+    m.input_sha256 = p.input_sha256;
+    m.id = p.id;
+    m.name = p.name;
+    m.ms_read = slot.ms_read;
+    m.warnings = std::move(slot.warnings);
+    PipelineResult& r = slot.result;
+    m.ms_decide = r.ms_decide;
+    m.ms_render = r.ms_render;
+    if (!r.ok || r.leak) {
+      m.status = "error";
+      m.error = r.leak ? r.error + " (outputs discarded)" : r.error;
+      return m;
+    }
+    for (const auto& o : r.outputs)
+      if (input_names_in_out.count(fold_case(m.name + o.extension)) > 0) {
+        m.status = "error";
+        m.error = (fs::path(options.out_dir) / (m.name + o.extension)).string() +
+                  ": error: refusing to overwrite an input file [output-is-input]";
+        return m;
+      }
+    m.status = "ok";
+    m.disposition = r.disposition;
+    m.exemptions = r.exemptions;
+    m.pages = r.pages;
+    if (r.pages > 0) {
+      std::string* pdf = nullptr;
+      for (auto& o : r.outputs)
+        if (o.kind == "pdf") pdf = &o.bytes;
+      const uint64_t last = bates_next + r.pages - 1;
+      if (last > bates_max ||
+          !rebase_bates(config, r.pages, 1, bates_next, pdf, &r.log_csv, &r.log_jsonl)) {
+        m.status = "error";
+        m.error = p.path + ": error: Bates number " + std::to_string(last) +
+                  " does not fit --bates-digits " + std::to_string(config.bates_digits) +
+                  " [bates-overflow]";
+        m.pages = 0;
+        return m;
+      }
+      m.bates_first = bates_next;
+      m.bates_last = last;
+      bates_next = last + 1;
+    }
+    m.log_csv = std::move(r.log_csv);
+    m.log_jsonl = std::move(r.log_jsonl);
+    return m;
+  };
+
+  // Writes the outputs of an assigned document (outside the lock). False if
+  // the disk failed: that stops the run, as it is not the document's fault.
+  auto write_outputs = [&](ManifestDoc& m, std::vector<PipelineOutput>& outputs, std::string* why) {
+    if (m.status != "ok") return true;
+    for (const auto& o : outputs) {
+      const std::string rel = m.name + o.extension;
+      if (!write_file_atomically((fs::path(options.out_dir) / rel).string(), o.bytes, why, {},
+                                 /*durable=*/false))
+        return false;
+      m.outputs.push_back({o.kind, rel, sha256_hex(o.bytes), o.bytes.size()});
+    }
+    return true;
+  };
+
   auto worker = [&](Pipeline* pipeline) {
     for (;;) {
       size_t k;
       {
         std::unique_lock lock(mu);
-        space_cv.wait(lock, [&] { return abort || next.load() < committed + window || next.load() >= mine.size(); });
+        space_cv.wait(lock, [&] {
+          return abort || next.load() < committed + window || next.load() >= mine.size();
+        });
         if (abort) return;
         k = next.fetch_add(1);
         if (k >= mine.size()) return;
@@ -390,7 +537,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
         if (!read_bytes(p.path, options.max_bytes, &bytes, &sha256, &read_error)) {
           slot.result.error = read_error;
         } else if (sha256 != p.input_sha256) {
-          slot.result.error = p.path + ": error: input changed while the run was planned [input-changed]";
+          slot.result.error =
+              p.path + ": error: input changed while the run was planned [input-changed]";
         } else {
           core::Result<core::Source> src = core::decode(p.path, bytes);
           if (!src.value) {
@@ -399,18 +547,48 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
             core::Document doc = core::read_document(std::move(*src.value));
             slot.ms_read = ms_since(t0);
             slot.warnings = warning_codes(src.diagnostics, doc.diagnostics);
-            // Provisional Bates numbers from 1; the committer rebases them in order.
+            // Provisional Bates numbers from 1; assign() rebases them in order.
             slot.result = pipeline->run(doc);
           }
         }
       }
       if (slot.ms_read == 0) slot.ms_read = ms_since(t0);
-      slot.ready = true;
+
+      // Number every document whose predecessors are all numbered (this one
+      // and any that were waiting for it), then write them.
+      struct Assigned {
+        size_t k;
+        ManifestDoc m;
+        bool leak;
+        std::vector<PipelineOutput> outputs;
+      };
+      std::vector<Assigned> to_write;
       {
         std::lock_guard lock(mu);
         slots[k] = std::move(slot);
+        for (auto it = slots.find(assign_next); it != slots.end(); it = slots.find(assign_next)) {
+          ManifestDoc m = assign(assign_next, it->second);
+          to_write.push_back({assign_next, std::move(m), it->second.result.leak,
+                              std::move(it->second.result.outputs)});
+          slots.erase(it);
+          ++assign_next;
+        }
       }
-      ready_cv.notify_all();
+      for (Assigned& a : to_write) {
+        std::string why;
+        const bool ok = write_outputs(a.m, a.outputs, &why);
+        a.outputs.clear();
+        std::lock_guard lock(mu);
+        if (!ok) {
+          if (a.k < io_failed_at) {
+            io_failed_at = a.k;
+            io_error = why;
+          }
+        } else {
+          written[a.k] = {std::move(a.m), a.leak};
+        }
+      }
+      if (!to_write.empty()) written_cv.notify_all();
     }
   };
 
@@ -443,83 +621,26 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   };
 
   for (size_t k = first_todo; k < mine.size() && !io_failed; ++k) {
-    Slot slot;
+    Written w;
     {
       std::unique_lock lock(mu);
-      ready_cv.wait(lock, [&] { return slots.count(k) > 0; });
-      slot = std::move(slots[k]);
-      slots.erase(k);
+      written_cv.wait(lock, [&] { return written.count(k) > 0 || io_failed_at == k; });
+      if (io_failed_at == k) {
+        err << "declass: error: " << io_error << '\n';
+        io_failed = true;  // the disk is the problem, not the document: stop
+        break;
+      }
+      w = std::move(written[k]);
+      written.erase(k);
       committed = k + 1;
     }
     space_cv.notify_all();
-
-    const PlannedDoc& p = plan[mine[k]];
-    ManifestDoc m;
-    m.seq = mine[k];
-    m.input = p.path;
-    m.input_sha256 = p.input_sha256;
-    m.id = p.id;
-    m.name = p.name;
-    m.ms_read = slot.ms_read;
-    m.warnings = std::move(slot.warnings);
-    PipelineResult& r = slot.result;
-    m.ms_decide = r.ms_decide;
-    m.ms_render = r.ms_render;
-    if (r.ok && !r.leak) {
-      m.status = "ok";
-      m.disposition = r.disposition;
-      m.exemptions = r.exemptions;
-      m.pages = r.pages;
-      if (r.pages > 0) {
-        m.bates_first = bates_next;
-        m.bates_last = bates_next + r.pages - 1;
-      }
-      std::string* pdf = nullptr;
-      for (auto& o : r.outputs)
-        if (o.kind == "pdf") pdf = &o.bytes;
-      if (!rebase_bates(config, r.pages, 1, m.bates_first, pdf, &r.log_csv, &r.log_jsonl)) {
-        m.status = "error";
-        m.error = p.path + ": error: Bates number " + std::to_string(m.bates_last) +
-                  " does not fit --bates-digits " + std::to_string(config.bates_digits) + " [bates-overflow]";
-      }
-      if (m.status == "ok") {
-        for (const auto& o : r.outputs) {
-          const std::string rel = m.name + o.extension;
-          const std::string target = (fs::path(options.out_dir) / rel).string();
-          struct stat st {};
-          if (::stat(target.c_str(), &st) == 0 && input_files.count({st.st_dev, st.st_ino}) > 0) {
-            m.status = "error";
-            m.error = target + ": error: refusing to overwrite an input file [output-is-input]";
-            break;
-          }
-          if (!write_file_atomically(target, o.bytes, &error, {}, /*durable=*/false)) {
-            err << "declass: error: " << error << '\n';
-            io_failed = true;  // the disk is the problem, not the document: stop
-            break;
-          }
-          m.outputs.push_back({o.kind, rel, sha256_hex(o.bytes), o.bytes.size()});
-        }
-      }
-      if (m.status == "ok") {
-        m.log_csv = std::move(r.log_csv);
-        m.log_jsonl = std::move(r.log_jsonl);
-        bates_next = m.pages > 0 ? m.bates_last + 1 : bates_next;
-      } else {
-        m.pages = 0;
-        m.bates_first = m.bates_last = 0;
-        m.outputs.clear();
-      }
-    } else {
-      m.status = "error";
-      m.error = r.leak ? r.error + " (outputs discarded)" : r.error;
-      if (r.leak) ++leaks;
-    }
-    if (io_failed) break;
-    if (m.status != "ok") {
+    if (w.m.status != "ok") {
       ++errors;
-      err << m.error << '\n';
+      if (w.leak) ++leaks;
+      err << w.m.error << '\n';
     }
-    pending.push_back(std::move(m));
+    pending.push_back(std::move(w.m));
     if (pending.size() >= 64 || Clock::now() - last_flush > std::chrono::seconds(1)) {
       if (!flush()) io_failed = true;
     }
@@ -542,7 +663,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
 
   // ---- finish: logs and summary from the manifest ----
   RunTotals totals;
-  if (!write_run_outputs(options.out_dir, manifest_path, config, ms_since(t_start) / 1000.0, &totals, &error)) {
+  if (!write_run_outputs(options.out_dir, manifest_path, config, ms_since(t_start) / 1000.0,
+                         &totals, &error)) {
     err << "declass: error: " << error << '\n';
     return kExitInputError;
   }

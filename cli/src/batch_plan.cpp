@@ -6,6 +6,8 @@
 #include <istream>
 #include <map>
 
+#include <sys/stat.h>
+
 #include "sha256.h"
 
 namespace declass::app {
@@ -50,7 +52,26 @@ bool hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-void walk(const fs::path& dir, std::vector<std::string>* out, std::vector<std::string>* errors) {
+// Identity of a directory (device, inode), if it exists.
+struct DirId {
+  bool valid = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
+DirId dir_id(const std::string& path) {
+  DirId d;
+  struct stat st {};
+  if (!path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    d.valid = true;
+    d.dev = st.st_dev;
+    d.ino = st.st_ino;
+  }
+  return d;
+}
+
+void walk(const fs::path& dir, const DirId& skip, std::vector<std::string>* out,
+          std::vector<std::string>* errors) {
   std::vector<std::string> found;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
@@ -67,19 +88,25 @@ void walk(const fs::path& dir, std::vector<std::string>* out, std::vector<std::s
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
+    if (skip.valid && it->is_directory(ec)) {
+      const DirId d = dir_id(it->path().string());
+      if (d.valid && d.dev == skip.dev && d.ino == skip.ino) it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_regular_file(ec)) found.push_back(it->path().string());
   }
   std::sort(found.begin(), found.end());
   out->insert(out->end(), found.begin(), found.end());
 }
 
-void add_arg(const std::string& arg, std::vector<std::string>* out, std::vector<std::string>* errors) {
+void add_arg(const std::string& arg, const DirId& skip, std::vector<std::string>* out,
+             std::vector<std::string>* errors) {
   std::error_code ec;
   const fs::file_status st = fs::status(arg, ec);
   if (ec || !fs::exists(st)) {
     errors->push_back(arg + ": no such file or directory");
   } else if (fs::is_directory(st)) {
-    walk(arg, out, errors);
+    walk(arg, skip, out, errors);
   } else {
     out->push_back(arg);  // a special file is read (and rejected) like any other input
   }
@@ -89,19 +116,21 @@ void add_arg(const std::string& arg, std::vector<std::string>* out, std::vector<
 
 std::vector<std::string> collect_inputs(const std::vector<std::string>& args,
                                         std::istream& stdin_list,
-                                        std::vector<std::string>* errors) {
+                                        std::vector<std::string>* errors,
+                                        const std::string& skip_dir) {
   std::vector<std::string> out;
   std::vector<std::string> local_errors;
   if (errors == nullptr) errors = &local_errors;
+  const DirId skip = dir_id(skip_dir);
   for (const auto& arg : args) {
     if (arg == "-") {
       std::string line;
       while (std::getline(stdin_list, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!line.empty()) add_arg(line, &out, errors);
+        if (!line.empty()) add_arg(line, skip, &out, errors);
       }
     } else {
-      add_arg(arg, &out, errors);
+      add_arg(arg, skip, &out, errors);
     }
   }
   return out;

@@ -31,11 +31,15 @@ bool in_shard(std::string_view id, const ShardSpec& shard);
 
 /// Expands command-line inputs: files as given, directories recursively (regular
 /// files only, dot-files and dot-directories skipped, sorted), and "-" as a list
-/// of paths on `stdin_list`, one per line. Problems (missing path, unreadable
-/// directory) go to `errors` as "path: message"; the rest is still returned.
+/// of paths on `stdin_list`, one per line. A directory met while walking that is
+/// `skip_dir` (the run's output directory, compared by device and inode) is not
+/// entered, so a run's own outputs never become its inputs. Problems (missing
+/// path, unreadable directory) go to `errors` as "path: message"; the rest is
+/// still returned.
 std::vector<std::string> collect_inputs(const std::vector<std::string>& args,
                                         std::istream& stdin_list,
-                                        std::vector<std::string>* errors);
+                                        std::vector<std::string>* errors,
+                                        const std::string& skip_dir = {});
 
 /// A safe file base name for a cable id: [A-Za-z0-9._-] kept, anything else
 /// (slashes, "..", spaces, control bytes) replaced by '_', no leading '.',

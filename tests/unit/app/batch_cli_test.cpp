@@ -181,6 +181,40 @@ TEST_F(BatchCli, ResumeRefusesAnotherReviewDate) {
   EXPECT_NE(slurp(root_ / "stderr.txt").find("review_date differs"), std::string::npos);
 }
 
+TEST_F(BatchCli, NeverReplacesAnInputWithAnOutput) {
+  // The inputs are named by cable id, as the outputs are: writing the run into
+  // the input directory would replace them, so those documents are refused.
+  make_inputs(4, false);
+  const auto before = outputs(root_ / "in");
+  EXPECT_EQ(batch(root_ / "in"), 1);
+  const std::string err = slurp(root_ / "stderr.txt");
+  EXPECT_NE(err.find("refusing to overwrite an input file [output-is-input]"), std::string::npos) << err;
+  for (const auto& [name, bytes] : before) EXPECT_TRUE(slurp(root_ / "in" / name) == bytes) << name;
+}
+
+TEST_F(BatchCli, AnOutputDirectoryInsideTheInputsIsNotReadAsInput) {
+  make_inputs(3, false);
+  const fs::path out = root_ / "in" / "release";
+  ASSERT_EQ(batch(out), 0) << slurp(root_ / "stderr.txt");
+  // The second run sees the same inputs (not the first run's outputs), so it
+  // is the same run and resumes with nothing to do.
+  EXPECT_EQ(batch(out, {"--resume"}), 0) << slurp(root_ / "stderr.txt");
+  EXPECT_NE(slurp(root_ / "stderr.txt").find("4 of 4 documents already done"), std::string::npos)
+      << slurp(root_ / "stderr.txt");
+}
+
+TEST_F(BatchCli, ResumeRemovesTempFilesOfTheKilledRun) {
+  make_inputs(2, false);
+  ASSERT_EQ(batch(root_ / "out"), 0);
+  std::ofstream(root_ / "out" / ".09CAIRO1215.pdf.tmp-Ab12cD") << "partial";
+  std::ofstream(root_ / "out" / ".keep.tmp-notours") << "not ours";
+  EXPECT_EQ(batch(root_ / "out", {"--resume"}), 0);
+  EXPECT_NE(slurp(root_ / "stderr.txt").find("removed 1 unfinished temp file"), std::string::npos)
+      << slurp(root_ / "stderr.txt");
+  EXPECT_FALSE(fs::exists(root_ / "out" / ".09CAIRO1215.pdf.tmp-Ab12cD"));
+  EXPECT_TRUE(fs::exists(root_ / "out" / ".keep.tmp-notours"));
+}
+
 TEST_F(BatchCli, SameOutputsForOneOrTwoWorkersAndForFourShardsMerged) {
   make_inputs(60, true);
   batch(root_ / "j1", {"--jobs", "1"});
