@@ -1,17 +1,20 @@
 #include "declass/app/atomic_file.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
-#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 namespace declass::app {
 
 namespace {
 
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
 
 bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
@@ -43,7 +46,8 @@ bool write_file_atomically(const std::string& path, std::string_view bytes, std:
   if (::stat(path.c_str(), &target) == 0) {
     for (const auto& input : protected_inputs) {
       struct stat in {};
-      if (::stat(input.c_str(), &in) == 0 && in.st_dev == target.st_dev && in.st_ino == target.st_ino) {
+      if (::stat(input.c_str(), &in) == 0 && in.st_dev == target.st_dev &&
+          in.st_ino == target.st_ino) {
         if (error) *error = "refusing to overwrite input file " + input;
         return false;
       }

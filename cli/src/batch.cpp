@@ -214,7 +214,8 @@ size_t remove_stale_temp_files(const std::string& dir) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     const size_t at = name.rfind(".tmp-");
-    if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at == 0 || name.size() - at != 11)
+    if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at == 0 ||
+        name.size() - at != 11)
       continue;
     if (!std::all_of(name.begin() + static_cast<std::ptrdiff_t>(at) + 5, name.end(),
                      [](unsigned char c) { return std::isalnum(c) != 0; }))
@@ -283,7 +284,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
 
   // ---- plan ----
   std::vector<std::string> input_errors;
-  const std::vector<std::string> paths = collect_inputs(options.inputs, in, &input_errors, options.out_dir);
+  const std::vector<std::string> paths =
+      collect_inputs(options.inputs, in, &input_errors, options.out_dir);
   for (const auto& e : input_errors) err << "declass: error: " << e << '\n';
   if (!input_errors.empty()) return kExitUsage;
   if (paths.empty()) {

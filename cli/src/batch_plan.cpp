@@ -1,12 +1,12 @@
 #include "batch_plan.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <istream>
 #include <map>
-
-#include <sys/stat.h>
 
 #include "sha256.h"
 
@@ -115,8 +115,7 @@ void add_arg(const std::string& arg, const DirId& skip, std::vector<std::string>
 }  // namespace
 
 std::vector<std::string> collect_inputs(const std::vector<std::string>& args,
-                                        std::istream& stdin_list,
-                                        std::vector<std::string>* errors,
+                                        std::istream& stdin_list, std::vector<std::string>* errors,
                                         const std::string& skip_dir) {
   std::vector<std::string> out;
   std::vector<std::string> local_errors;

@@ -37,8 +37,7 @@ bool in_shard(std::string_view id, const ShardSpec& shard);
 /// path, unreadable directory) go to `errors` as "path: message"; the rest is
 /// still returned.
 std::vector<std::string> collect_inputs(const std::vector<std::string>& args,
-                                        std::istream& stdin_list,
-                                        std::vector<std::string>* errors,
+                                        std::istream& stdin_list, std::vector<std::string>* errors,
                                         const std::string& skip_dir = {});
 
 /// A safe file base name for a cable id: [A-Za-z0-9._-] kept, anything else
@@ -53,7 +52,7 @@ struct PlannedDoc {
   std::string name;          ///< output base name, unique in the whole run (case-insensitively)
   std::string input_sha256;  ///< of the input's bytes ("" if unreadable)
   uint64_t size = 0;
-  std::string read_error;    ///< first error diagnostic if the input cannot be read
+  std::string read_error;  ///< first error diagnostic if the input cannot be read
 };
 
 /// Sorts by (id, path) and assigns unique output names: the first document of an

@@ -13,7 +13,8 @@ int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& 
   if (!options.as_of.empty()) {
     as_of = core::parse_iso_date(options.as_of);
     if (!as_of) {
-      err << "declass: error: --as-of '" << options.as_of << "' is not a date of the form YYYY-MM-DD\n";
+      err << "declass: error: --as-of '" << options.as_of
+          << "' is not a date of the form YYYY-MM-DD\n";
       return kExitUsage;
     }
   }

@@ -10,7 +10,8 @@ namespace {
 
 ordered_json controls_json(const core::Classification& c) {
   ordered_json list = ordered_json::array();
-  for (uint32_t bit = 1; bit != 0 && bit <= static_cast<uint32_t>(core::Control::kEfto); bit <<= 1) {
+  for (uint32_t bit = 1; bit != 0 && bit <= static_cast<uint32_t>(core::Control::kEfto);
+       bit <<= 1) {
     if ((c.controls & bit) == 0) continue;
     const auto control = static_cast<core::Control>(bit);
     if (control == core::Control::kRelTo) {

@@ -1,12 +1,13 @@
 #include "manifest.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "declass/app/atomic_file.h"
 
@@ -130,7 +131,8 @@ ManifestDoc doc_from_json(const ordered_json& j) {
 
 }  // namespace
 
-std::optional<LoadedManifest> load_manifest(const std::string& path, bool repair, std::string* error) {
+std::optional<LoadedManifest> load_manifest(const std::string& path, bool repair,
+                                            std::string* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (error) *error = path + ": cannot open manifest: " + std::strerror(errno);
@@ -164,7 +166,9 @@ std::optional<LoadedManifest> load_manifest(const std::string& path, bool repair
         throw std::runtime_error("unknown record type '" + type + "'");
       }
     } catch (const std::exception& e) {
-      if (error) *error = path + ":" + std::to_string(line_no) + ": error: malformed manifest line: " + e.what();
+      if (error)
+        *error =
+            path + ":" + std::to_string(line_no) + ": error: malformed manifest line: " + e.what();
       return std::nullopt;
     }
     pos = nl + 1;

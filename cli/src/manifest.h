@@ -19,7 +19,7 @@ struct ManifestRun {
   std::string review_date;    ///< YYYY-MM-DD
   std::string case_id;
   std::string reviewer;
-  std::string formats;        ///< "text,pdf,log"
+  std::string formats;  ///< "text,pdf,log"
   std::string bates_prefix;
   uint32_t bates_digits = 7;
   std::string shard;          ///< "K/N"
@@ -31,27 +31,27 @@ struct ManifestRun {
 };
 
 struct ManifestOutput {
-  std::string kind;    ///< "text", "pdf"
-  std::string path;    ///< relative to the run directory
+  std::string kind;  ///< "text", "pdf"
+  std::string path;  ///< relative to the run directory
   std::string sha256;
   uint64_t bytes = 0;
 };
 
 struct ManifestDoc {
-  uint64_t seq = 0;            ///< position in the run's id order (0-based, whole run)
+  uint64_t seq = 0;  ///< position in the run's id order (0-based, whole run)
   std::string input;
   std::string input_sha256;
   std::string id;
   std::string name;
-  std::string status;          ///< "ok" or "error"
-  std::string error;           ///< the diagnostic, for status "error"
-  std::string disposition;     ///< "RELEASED IN FULL" ...
+  std::string status;       ///< "ok" or "error"
+  std::string error;        ///< the diagnostic, for status "error"
+  std::string disposition;  ///< "RELEASED IN FULL" ...
   std::vector<std::string> exemptions;
   uint32_t pages = 0;
-  uint64_t bates_first = 0;    ///< 0 when the document has no pages
+  uint64_t bates_first = 0;  ///< 0 when the document has no pages
   uint64_t bates_last = 0;
   std::vector<ManifestOutput> outputs;
-  std::string log_csv;         ///< the document's Vaughn index rows, final Bates numbers
+  std::string log_csv;  ///< the document's Vaughn index rows, final Bates numbers
   std::string log_jsonl;
   /// The reader's warnings and errors on the cable as "LINE:COL code" (what was
   /// treated fail-closed). No messages: they may quote the input.
@@ -70,7 +70,8 @@ struct LoadedManifest {
 
 /// Reads DIR/manifest.jsonl. A partial last line is dropped and, with
 /// `repair`, truncated off the file. Anything else malformed is an error.
-std::optional<LoadedManifest> load_manifest(const std::string& path, bool repair, std::string* error);
+std::optional<LoadedManifest> load_manifest(const std::string& path, bool repair,
+                                            std::string* error);
 
 /// Appends lines and makes them durable (fdatasync) before returning.
 class ManifestWriter {

@@ -59,7 +59,8 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
       return kExitInputError;
     }
     if (loaded->truncated_tail) {
-      err << "declass: error: " << path << ": the shard's run did not finish (partial last line); resume it first\n";
+      err << "declass: error: " << path
+          << ": the shard's run did not finish (partial last line); resume it first\n";
       return kExitInputError;
     }
     std::string why;
@@ -75,13 +76,15 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
     }
     if (shard_count == 0) shard_count = spec->count;
     if (spec->count != shard_count || !shards_seen.insert(spec->index).second) {
-      err << "declass: error: " << dir << ": shard " << spec->text() << " given twice or from another split\n";
+      err << "declass: error: " << dir << ": shard " << spec->text()
+          << " given twice or from another split\n";
       return kExitInputError;
     }
     for (auto& d : loaded->docs) docs.push_back({std::move(d), dir});
   }
   if (shards_seen.size() != shard_count) {
-    err << "declass: error: " << shards_seen.size() << " of " << shard_count << " shards given; missing:";
+    err << "declass: error: " << shards_seen.size() << " of " << shard_count
+        << " shards given; missing:";
     for (uint32_t k = 1; k <= shard_count; ++k)
       if (!shards_seen.count(k)) err << ' ' << k << '/' << shard_count;
     err << '\n';
@@ -89,18 +92,21 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
   }
 
   // Nothing missing, nothing twice: the seqs must be exactly 0..total-1.
-  std::sort(docs.begin(), docs.end(), [](const ShardDoc& a, const ShardDoc& b) { return a.doc.seq < b.doc.seq; });
+  std::sort(docs.begin(), docs.end(),
+            [](const ShardDoc& a, const ShardDoc& b) { return a.doc.seq < b.doc.seq; });
   for (size_t i = 0; i < docs.size(); ++i) {
     if (docs[i].doc.seq != i) {
       if (i > 0 && docs[i].doc.seq == docs[i - 1].doc.seq)
         err << "declass: error: document " << docs[i].doc.input << " appears in two shards\n";
       else
-        err << "declass: error: document #" << i << " of the run is missing from every shard (unfinished shard?)\n";
+        err << "declass: error: document #" << i
+            << " of the run is missing from every shard (unfinished shard?)\n";
       return kExitInputError;
     }
   }
   if (docs.size() != run->inputs_total) {
-    err << "declass: error: the shards hold " << docs.size() << " documents; the run has " << run->inputs_total << '\n';
+    err << "declass: error: the shards hold " << docs.size() << " documents; the run has "
+        << run->inputs_total << '\n';
     return kExitInputError;
   }
 
@@ -143,18 +149,21 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
         err << "declass: error: " << src << ": missing or changed since its shard recorded it\n";
         return kExitInputError;
       }
-      if (o.kind == "pdf" && !rebase_bates(config, d.pages, local_first, d.bates_first, &bytes, nullptr, nullptr)) {
+      if (o.kind == "pdf" &&
+          !rebase_bates(config, d.pages, local_first, d.bates_first, &bytes, nullptr, nullptr)) {
         err << "declass: error: " << src << ": cannot renumber its Bates numbers\n";
         return kExitInputError;
       }
-      if (!write_file_atomically((fs::path(options.out_dir) / o.path).string(), bytes, &error, {}, false)) {
+      if (!write_file_atomically((fs::path(options.out_dir) / o.path).string(), bytes, &error, {},
+                                 false)) {
         err << "declass: error: " << error << '\n';
         return kExitInputError;
       }
       o.sha256 = sha256_hex(bytes);
       o.bytes = bytes.size();
     }
-    if (!rebase_bates(config, d.pages, local_first, d.bates_first, nullptr, &d.log_csv, &d.log_jsonl)) {
+    if (!rebase_bates(config, d.pages, local_first, d.bates_first, nullptr, &d.log_csv,
+                      &d.log_jsonl)) {
       err << "declass: error: " << d.input << ": cannot renumber its Vaughn index rows\n";
       return kExitInputError;
     }

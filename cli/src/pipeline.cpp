@@ -66,7 +66,8 @@ PipelineResult Pipeline::run(const core::Document& doc) {
   for (const auto& l : rel.exemptions.labels()) r.exemptions.push_back(l.text());
   if (rel.leaked()) {
     r.leak = true;
-    r.error = doc.source.path() + ": error: withheld material found in an output; outputs discarded [leak]";
+    r.error = doc.source.path() +
+              ": error: withheld material found in an output; outputs discarded [leak]";
     for (const auto& f : rel.findings) r.error += "\n  " + f.message;
     return r;
   }
@@ -88,7 +89,8 @@ bool rebase_bates(const PipelineConfig& config, uint32_t pages, uint64_t from_fi
                   std::string* log_jsonl) {
   if (from_first == to_first || pages == 0) return true;
   const render::BatesOptions b = bates_options(config);
-  return (pdf == nullptr || pdf->empty() || render::rebase_pdf_bates(*pdf, b, pages, from_first, to_first)) &&
+  return (pdf == nullptr || pdf->empty() ||
+          render::rebase_pdf_bates(*pdf, b, pages, from_first, to_first)) &&
          (log_csv == nullptr || render::rebase_log_bates(*log_csv, b, from_first, to_first)) &&
          (log_jsonl == nullptr || render::rebase_log_bates(*log_jsonl, b, from_first, to_first));
 }

@@ -37,14 +37,14 @@ struct PipelineOutput {
 
 struct PipelineResult {
   bool ok = false;
-  bool leak = false;      ///< verification found withheld material: outputs were dropped
-  std::string error;      ///< formatted diagnostics when !ok
+  bool leak = false;  ///< verification found withheld material: outputs were dropped
+  std::string error;  ///< formatted diagnostics when !ok
   std::string id;
   std::string disposition;
   std::vector<std::string> exemptions;
-  uint32_t pages = 0;     ///< PDF pages (0 without a PDF)
+  uint32_t pages = 0;  ///< PDF pages (0 without a PDF)
   std::vector<PipelineOutput> outputs;
-  std::string log_csv;    ///< Vaughn index rows (no header), Bates from 1
+  std::string log_csv;  ///< Vaughn index rows (no header), Bates from 1
   std::string log_jsonl;
   double ms_decide = 0, ms_render = 0;
 };

@@ -21,9 +21,12 @@ bool parse_formats(const std::string& formats, PipelineConfig* config, std::stri
   std::string item;
   bool any = false;
   while (std::getline(ss, item, ',')) {
-    if (item == "text") config->want_text = true;
-    else if (item == "pdf") config->want_pdf = true;
-    else if (item == "log") config->want_log = true;
+    if (item == "text")
+      config->want_text = true;
+    else if (item == "pdf")
+      config->want_pdf = true;
+    else if (item == "log")
+      config->want_log = true;
     else {
       if (error) *error = "--format: unknown output '" + item + "' (expected text, pdf, log)";
       return false;
@@ -33,7 +36,6 @@ bool parse_formats(const std::string& formats, PipelineConfig* config, std::stri
   if (!any && error) *error = "--format: empty list (expected text, pdf, log)";
   return any;
 }
-
 
 bool write_run_outputs(const std::string& out_dir, const std::string& manifest_path,
                        const PipelineConfig& config, double seconds, RunTotals* totals,
@@ -91,7 +93,8 @@ bool write_run_outputs(const std::string& out_dir, const std::string& manifest_p
   s["by_exemption"] = totals->by_exemption;
   s["warnings_by_code"] = totals->warnings_by_code;
   s["seconds"] = seconds;
-  return write_file_atomically((fs::path(out_dir) / "summary.json").string(), s.dump(2) + "\n", error);
+  return write_file_atomically((fs::path(out_dir) / "summary.json").string(), s.dump(2) + "\n",
+                               error);
 }
 
 }  // namespace declass::app

@@ -123,8 +123,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   std::string log_jsonl;
   const bool have_csv = read(dir + "/log.csv", &log_csv);
   const bool have_jsonl = read(dir + "/log.jsonl", &log_jsonl);
-  auto csv =
-      have_csv ? csv_records(log_csv) : std::vector<std::pair<std::string, std::string>>{};
+  auto csv = have_csv ? csv_records(log_csv) : std::vector<std::pair<std::string, std::string>>{};
   std::vector<std::string> extra(o.outputs.size());
   for (size_t k = 0; k < o.outputs.size(); ++k) {
     if (!read(o.outputs[k], &extra[k])) {

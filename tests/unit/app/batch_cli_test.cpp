@@ -1,8 +1,8 @@
 // End-to-end tests of `declass batch` and `declass merge` through the real
 // binary: error isolation, determinism across workers and shards, and
 // kill -9 at random moments followed by --resume.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -53,7 +53,8 @@ class BatchCli : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("declass-batch-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            ("declass-batch-" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
              std::to_string(::getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "in");
@@ -82,7 +83,10 @@ class BatchCli : public ::testing::Test {
     }
     if (!hostile) return;
     std::ofstream(root_ / "in" / "empty.txt");
-    std::ofstream(root_ / "in" / "binary.txt", std::ios::binary) << std::string("\x7F" "ELF\0\0\0\x02", 8);
+    std::ofstream(root_ / "in" / "binary.txt", std::ios::binary) << std::string(
+        "\x7F"
+        "ELF\0\0\0\x02",
+        8);
     std::ofstream(root_ / "in" / "mixed.txt", std::ios::binary) << "caf\xC3\xA9 \xFF\n";
     // The same cable twice under other names: duplicate ids.
     fs::copy_file(files[0], root_ / "in" / "dup-a.txt");
@@ -96,9 +100,11 @@ class BatchCli : public ::testing::Test {
     for (int i = 0; i < 100; ++i) big << chunk;
   }
 
-  int batch(const fs::path& out, std::vector<std::string> extra = {}, bool wait = true, pid_t* pid_out = nullptr) {
-    std::vector<std::string> args = {DECLASS_BINARY, "batch", "--policy", policy_, "--as-of", "2026-11-28",
-                                     "--out", out.string(), "--no-progress", "--case-id", "F-2026-00001"};
+  int batch(const fs::path& out, std::vector<std::string> extra = {}, bool wait = true,
+            pid_t* pid_out = nullptr) {
+    std::vector<std::string> args = {DECLASS_BINARY,  "batch",      "--policy",    policy_,
+                                     "--as-of",       "2026-11-28", "--out",       out.string(),
+                                     "--no-progress", "--case-id",  "F-2026-00001"};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back((root_ / "in").string());
     const pid_t pid = spawn(args, root_ / "stdout.txt", root_ / "stderr.txt");
@@ -142,9 +148,10 @@ TEST_F(BatchCli, BadInputsAreRecordedAndTheBatchGoesOn) {
   EXPECT_NE(manifest.find("[invalid-utf8]"), std::string::npos);
   const std::string err = slurp(root_ / "stderr.txt");
   EXPECT_NE(err.find("empty.txt: error: file is empty [empty-input]"), std::string::npos) << err;
-  EXPECT_NE(err.find("oneline.txt: error: file is 104857600 bytes; the limit for a cable is 2097152 "
-                     "(--max-bytes) [input-too-large]"),
-            std::string::npos)
+  EXPECT_NE(
+      err.find("oneline.txt: error: file is 104857600 bytes; the limit for a cable is 2097152 "
+               "(--max-bytes) [input-too-large]"),
+      std::string::npos)
       << err;
   EXPECT_EQ(err.find("oneline-1mb.txt"), std::string::npos) << err;
   // Duplicate ids get distinct output names, in path order.
@@ -177,9 +184,10 @@ TEST_F(BatchCli, RefusesToReuseADirectoryWithoutResume) {
 TEST_F(BatchCli, ResumeRefusesAnotherReviewDate) {
   make_inputs(3, false);
   ASSERT_EQ(batch(root_ / "out"), 0);
-  std::vector<std::string> args = {DECLASS_BINARY, "batch", "--policy", policy_, "--as-of", "2010-01-01", "--out",
-                                   (root_ / "out").string(), "--resume", "--case-id", "F-2026-00001",
-                                   (root_ / "in").string()};
+  std::vector<std::string> args = {
+      DECLASS_BINARY, "batch",      "--policy",     policy_,
+      "--as-of",      "2010-01-01", "--out",        (root_ / "out").string(),
+      "--resume",     "--case-id",  "F-2026-00001", (root_ / "in").string()};
   EXPECT_EQ(wait_exit(spawn(args, root_ / "stdout.txt", root_ / "stderr.txt")), 2);
   EXPECT_NE(slurp(root_ / "stderr.txt").find("review_date differs"), std::string::npos);
 }
@@ -191,7 +199,8 @@ TEST_F(BatchCli, NeverReplacesAnInputWithAnOutput) {
   const auto before = outputs(root_ / "in");
   EXPECT_EQ(batch(root_ / "in"), 1);
   const std::string err = slurp(root_ / "stderr.txt");
-  EXPECT_NE(err.find("refusing to overwrite an input file [output-is-input]"), std::string::npos) << err;
+  EXPECT_NE(err.find("refusing to overwrite an input file [output-is-input]"), std::string::npos)
+      << err;
   for (const auto& [name, bytes] : before) EXPECT_TRUE(slurp(root_ / "in" / name) == bytes) << name;
 }
 
@@ -223,7 +232,8 @@ TEST_F(BatchCli, SameOutputsForOneOrTwoWorkersAndForFourShardsMerged) {
   batch(root_ / "j1", {"--jobs", "1"});
   batch(root_ / "j2", {"--jobs", "2"});
   expect_same_outputs(root_ / "j1", root_ / "j2");
-  std::vector<std::string> merge_args = {DECLASS_BINARY, "merge", "--out", (root_ / "merged").string()};
+  std::vector<std::string> merge_args = {DECLASS_BINARY, "merge", "--out",
+                                         (root_ / "merged").string()};
   for (int k = 1; k <= 4; ++k) {
     const fs::path dir = root_ / ("shard" + std::to_string(k));
     batch(dir, {"--shard", std::to_string(k) + "/4", "--jobs", "1"});
@@ -233,7 +243,8 @@ TEST_F(BatchCli, SameOutputsForOneOrTwoWorkersAndForFourShardsMerged) {
   std::vector<std::string> partial(merge_args.begin(), merge_args.end() - 1);
   partial[3] = (root_ / "partial").string();
   EXPECT_EQ(wait_exit(spawn(partial, root_ / "stdout.txt", root_ / "stderr.txt")), 1);
-  EXPECT_NE(slurp(root_ / "stderr.txt").find("missing: 4/4"), std::string::npos) << slurp(root_ / "stderr.txt");
+  EXPECT_NE(slurp(root_ / "stderr.txt").find("missing: 4/4"), std::string::npos)
+      << slurp(root_ / "stderr.txt");
   // A shard given twice is refused.
   std::vector<std::string> twice = merge_args;
   twice[3] = (root_ / "twice").string();
@@ -249,7 +260,8 @@ TEST_F(BatchCli, KilledAtRandomMomentsThenResumedEndsIdentical) {
   const auto t0 = std::chrono::steady_clock::now();
   batch(root_ / "reference", {"--jobs", "2"});
   const auto full = std::chrono::steady_clock::now() - t0;
-  const auto full_us = std::max<int64_t>(2000, std::chrono::duration_cast<std::chrono::microseconds>(full).count());
+  const auto full_us =
+      std::max<int64_t>(2000, std::chrono::duration_cast<std::chrono::microseconds>(full).count());
 
   std::mt19937 rng(20261128);  // fixed: a failure must be reproducible
   const fs::path out = root_ / "killed";
@@ -287,8 +299,11 @@ TEST_F(BatchCli, RedactHasTheSameInputLimit) {
   const fs::path cable = *fs::directory_iterator(root_ / "in");
   const auto size = fs::file_size(cable);
   auto redact = [&](uint64_t limit) {
-    std::vector<std::string> args = {DECLASS_BINARY, "redact", "--policy", policy_, "--as-of", "2026-11-28",
-                                     "--max-bytes", std::to_string(limit), "-o", (root_ / "r").string(),
+    std::vector<std::string> args = {DECLASS_BINARY, "redact",
+                                     "--policy",     policy_,
+                                     "--as-of",      "2026-11-28",
+                                     "--max-bytes",  std::to_string(limit),
+                                     "-o",           (root_ / "r").string(),
                                      cable.string()};
     return wait_exit(spawn(args, root_ / "stdout.txt", root_ / "stderr.txt"));
   };

@@ -77,7 +77,8 @@ TEST(OrderAndName, SortedByIdThenPathDuplicatesNumbered) {
 }
 
 TEST(CollectInputs, FilesDirectoriesAndStdinList) {
-  const fs::path root = fs::temp_directory_path() / ("declass-inputs-" + std::to_string(::getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("declass-inputs-" + std::to_string(::getpid()));
   fs::remove_all(root);
   fs::create_directories(root / "sub" / ".git");
   auto touch = [](const fs::path& p) { std::ofstream(p) << "x"; };
@@ -85,7 +86,8 @@ TEST(CollectInputs, FilesDirectoriesAndStdinList) {
   touch(root / "sub" / "a.txt");
   touch(root / ".hidden.txt");
   touch(root / "sub" / ".git" / "HEAD");
-  std::istringstream list((root / "b.txt").string() + "\r\n\n" + (root / "missing").string() + "\n");
+  std::istringstream list((root / "b.txt").string() + "\r\n\n" + (root / "missing").string() +
+                          "\n");
   std::vector<std::string> errors;
   auto paths = collect_inputs({root.string(), "-"}, list, &errors);
   ASSERT_EQ(paths.size(), 3u);

@@ -17,9 +17,10 @@ namespace fs = std::filesystem;
 class TempDir : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("declass-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-            "-" + std::to_string(::getpid()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("declass-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+         "-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -54,7 +55,8 @@ ManifestDoc sample_doc(uint64_t seq) {
   d.bates_first = 1 + 3 * seq;
   d.bates_last = d.bates_first + 2;
   d.outputs.push_back({"pdf", d.name + ".pdf", std::string(64, 'c'), 1234});
-  d.log_csv = d.id + ",F-1,2026-11-28,RELEASED IN PART,0,document,,,\"1-3\",DECL0000001-DECL0000003\n";
+  d.log_csv =
+      d.id + ",F-1,2026-11-28,RELEASED IN PART,0,document,,,\"1-3\",DECL0000001-DECL0000003\n";
   d.log_jsonl = "{\"document\":\"" + d.id + "\"}\n";
   return d;
 }
@@ -114,10 +116,12 @@ TEST_F(TempDir, PartialLastLineIsDroppedAndRepaired) {
 
 TEST_F(TempDir, MalformedMiddleLineIsAnErrorWithItsLine) {
   const std::string path = (dir_ / "manifest.jsonl").string();
-  std::ofstream(path) << to_json(sample_run()).dump() << "\nnot json\n" << to_json(sample_doc(0)).dump() << "\n";
+  std::ofstream(path) << to_json(sample_run()).dump() << "\nnot json\n"
+                      << to_json(sample_doc(0)).dump() << "\n";
   std::string error;
   EXPECT_FALSE(load_manifest(path, false, &error));
-  EXPECT_NE(error.find("manifest.jsonl:2: error: malformed manifest line"), std::string::npos) << error;
+  EXPECT_NE(error.find("manifest.jsonl:2: error: malformed manifest line"), std::string::npos)
+      << error;
 }
 
 TEST(ManifestRun, SameRunNamesTheDifference) {

@@ -11,11 +11,11 @@ namespace declass::app {
 
 /// Exit codes shared by all subcommands.
 enum ExitCode : int {
-  kExitOk = 0,        ///< everything done, no errors
-  kExitInputError = 1,///< at least one input had an error (others were still processed)
-  kExitUsage = 2,     ///< bad command line or bad policy: nothing was done
-  kExitLeak = 3,      ///< verification found withheld text in an output (outputs removed)
-  kExitInternal = 4,  ///< a bug: an unexpected exception
+  kExitOk = 0,          ///< everything done, no errors
+  kExitInputError = 1,  ///< at least one input had an error (others were still processed)
+  kExitUsage = 2,       ///< bad command line or bad policy: nothing was done
+  kExitLeak = 3,        ///< verification found withheld text in an output (outputs removed)
+  kExitInternal = 4,    ///< a bug: an unexpected exception
 };
 
 /// Largest cable `redact` and `batch` release by default. The biggest cables
@@ -41,7 +41,7 @@ int run_check_policy(const CheckPolicyOptions& options, std::ostream& out, std::
 
 struct ExplainOptions {
   std::string policy;
-  std::string as_of;      ///< "YYYY-MM-DD" (required)
+  std::string as_of;  ///< "YYYY-MM-DD" (required)
   std::string case_id;
   std::string reviewer;
   std::string overrides;  ///< reviewer-overrides XML, or empty
@@ -58,18 +58,18 @@ struct BatchOptions {
   std::string policy;
   std::string as_of;
   std::string out_dir;
-  unsigned jobs = 0;            ///< 0: all cores
+  unsigned jobs = 0;  ///< 0: all cores
   std::string case_id;
   std::string reviewer;
   std::string overrides;
   std::string formats = "text,pdf,log";
   std::string bates_prefix = "DECL";
   unsigned bates_digits = 7;
-  std::string shard;            ///< "K/N" or empty
+  std::string shard;  ///< "K/N" or empty
   bool resume = false;
-  bool progress = true;         ///< live progress line when stderr is a terminal
+  bool progress = true;                        ///< live progress line when stderr is a terminal
   uint64_t max_bytes = kDefaultMaxCableBytes;  ///< larger inputs are an error (input-too-large)
-  std::vector<std::string> inputs;  ///< files, directories, "-" (paths on stdin)
+  std::vector<std::string> inputs;             ///< files, directories, "-" (paths on stdin)
 };
 
 /// `declass batch`: the whole run, resumable; see docs/batch.md.
@@ -85,18 +85,18 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
 
 struct RedactOptions {
   std::string policy;
-  std::string as_of;            ///< "YYYY-MM-DD" (required)
+  std::string as_of;  ///< "YYYY-MM-DD" (required)
   std::string case_id;
   std::string reviewer;
-  std::string overrides;        ///< reviewer-overrides XML, or empty
+  std::string overrides;  ///< reviewer-overrides XML, or empty
   std::string formats = "text,pdf,log";
   std::string bates_prefix = "DECL";
   unsigned bates_digits = 7;
-  uint64_t bates_start = 1;     ///< Bates number of the run's first page
+  uint64_t bates_start = 1;  ///< Bates number of the run's first page
   std::string out_dir = "release";
-  bool explain = false;         ///< print the decision trace (no withheld text) on `out`
-  bool reviewer_log = false;    ///< also write the internal reviewer log (QUOTES WITHHELD TEXT)
-  bool verify = true;           ///< verify every output before it is written
+  bool explain = false;       ///< print the decision trace (no withheld text) on `out`
+  bool reviewer_log = false;  ///< also write the internal reviewer log (QUOTES WITHHELD TEXT)
+  bool verify = true;         ///< verify every output before it is written
   uint64_t max_bytes = kDefaultMaxCableBytes;  ///< larger inputs are an error (input-too-large)
   std::vector<std::string> files;
 };
@@ -113,7 +113,7 @@ struct VerifyOptions {
   std::string case_id;
   std::string reviewer;
   std::string overrides;
-  std::string out_dir = "release";   ///< where redact wrote the outputs
+  std::string out_dir = "release";  ///< where redact wrote the outputs
   std::string bates_prefix = "DECL";
   std::vector<std::string> outputs;  ///< more files to check against every cable
   bool keep = false;                 ///< keep the outputs of a cable that leaks (default: remove)
