@@ -9,6 +9,13 @@
 # Every declass output is verified as always (no --no-verify here). Prints
 # cables/s, the ratios the issue asks for, and peak memory (GNU time).
 #
+# Run it at least 5 minutes after deleting many files on the same file system
+# (e.g. a previous run's WORKDIR): ext4 skips recently freed inodes when it
+# allocates new ones, re-reading inode tables on every create, and on this VM
+# that made file creation (all of floor's and a fifth of a text+log run's
+# CPU) several times slower for a while. Within one run nothing is deleted
+# between measurements, so they are comparable.
+#
 # Usage: bench/batch_corpus.sh [CABLES] [WORKDIR]
 #   CABLES   at least this many cables: the test corpus (tests/data/corpus,
 #            701 real cables) copied as many times as needed (default 50000)
