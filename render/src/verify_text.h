@@ -193,8 +193,10 @@ struct NeedlePlan {
   std::vector<uint64_t> hashes_;  // token hashes of every needle, concatenated
   std::vector<uint32_t> first_;   // per needle: its first token in hashes_
   std::vector<uint32_t> count_;   // per needle: its number of tokens
-  Tables tables_[3];              // per Channel: the needles searched there
-  std::vector<uint32_t> next_[3];
+  Tables tables_;                 // every needle searched in some channel
+  std::vector<uint32_t> next_;
+  std::vector<uint8_t>
+      channels_;  // per needle: bit 1 << Channel for each channel it is searched in
   Grams cp1252_grams_;
   Grams utf16_grams_;
   size_t ring_mask_ = 0;
@@ -217,6 +219,11 @@ class NeedleIndex {
   const WithheldMaterial& m_;
   std::shared_ptr<const NeedlePlan> plan_;
   std::vector<bool> reported_;
+  // The last gram test of a binary channel (bytes, grams, result): binary
+  // channels must not change while the index lives (the scan owns them).
+  std::string_view last_bytes_;
+  const NeedlePlan::Grams* last_grams_ = nullptr;
+  bool last_any_ = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -252,14 +259,27 @@ inline size_t char_at(std::string_view text, size_t i, bool* word) {
 inline bool next_word(std::string_view text, size_t from, size_t* a, size_t* b) {
   size_t i = from;
   bool word = false;
-  while (i < text.size()) {
+  const size_t n = text.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {  // the common case, without the call
+      if (word_byte_ascii(c)) break;
+      ++i;
+      continue;
+    }
     const size_t len = char_at(text, i, &word);
     if (word) break;
     i += len;
   }
-  if (i >= text.size()) return false;
+  if (i >= n) return false;
   *a = i;
-  while (i < text.size()) {
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (!word_byte_ascii(c)) break;
+      ++i;
+      continue;
+    }
     const size_t len = char_at(text, i, &word);
     if (!word) break;
     i += len;
