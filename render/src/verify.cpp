@@ -324,6 +324,7 @@ class WordMatcher {
   }
   // As FontMap::decode() decodes.
   void glyphs(std::string_view bytes, size_t offset, const FontMap& font) {
+    if (font.code_bytes == 2 && !font.ascii.empty()) return glyphs2(bytes, offset, font);
     const auto n = static_cast<size_t>(font.code_bytes);
     for (size_t i = offset; i + n <= bytes.size(); i += n) {
       uint32_t code = 0;
@@ -336,6 +337,39 @@ class WordMatcher {
       else
         utf8(*t);
     }
+  }
+  // 2-byte codes of a font with small codes (ours): one-character ASCII texts
+  // through FontMap::ascii with the word state in locals.
+  void glyphs2(std::string_view bytes, size_t offset, const FontMap& font) {
+    const uint8_t* fast = font.ascii.data();
+    const size_t size = font.ascii.size();
+    uint64_t h = h_;
+    bool in = in_;
+    for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
+      const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
+                            static_cast<unsigned char>(bytes[i + 1]);
+      const uint8_t v = code < size ? fast[code] : 0;
+      if (v == 0) {
+        if (in) {
+          in = false;
+          end_word(h);
+        }
+      } else if (v != 1) {
+        if (!in) {
+          in = true;
+          h = kFnvOffset;
+        }
+        h = (h ^ v) * kFnvPrime;
+      } else {
+        h_ = h;
+        in_ = in;
+        utf8(font.dense[code]);
+        h = h_;
+        in = in_;
+      }
+    }
+    h_ = h;
+    in_ = in;
   }
   void source(const Source& s) {
     auto piece = [&](std::string_view p) {

@@ -95,11 +95,27 @@ struct FontMap {
   double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
   std::map<uint32_t, std::string> to_text;  // UTF-8
   std::vector<std::string> dense;           // to_text as a table when the codes are small
+  /// Per code of `dense`, for the matcher's fast path: the folded byte of a
+  /// one-character ASCII word text, 0 for a blank (no text, or one ASCII
+  /// character that is no word), 1 for anything else (read the text).
+  std::vector<uint8_t> ascii;
 
   void finish() {
     if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
     dense.assign(to_text.rbegin()->first + 1, std::string());
     for (const auto& [code, text] : to_text) dense[code] = text;
+    ascii.assign(dense.size(), 0);
+    for (size_t code = 0; code < dense.size(); ++code) {
+      const std::string& t = dense[code];
+      if (t.empty()) continue;
+      const auto c = static_cast<unsigned char>(t[0]);
+      if (t.size() != 1 || c >= 0x80)
+        ascii[code] = 1;
+      else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+        ascii[code] = c;
+      else if (c >= 'A' && c <= 'Z')
+        ascii[code] = static_cast<uint8_t>(c - 'A' + 'a');
+    }
   }
   /// The text of one code: nullptr for "no mapping" (a blank).
   const std::string* lookup(uint32_t code) const {

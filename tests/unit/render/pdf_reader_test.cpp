@@ -15,6 +15,7 @@
 #include "pdf_inspect.h"
 #include "pdf_lexer.h"
 #include "test_support.h"
+#include "verify_text.h"
 
 namespace declass::render {
 namespace {
@@ -295,6 +296,64 @@ TEST(PdfReader, EveryPlantedChannelIsFoundThroughTheStrictReader) {
   EXPECT_TRUE(leak(page_pdf("BT ET", false, "", kType0, "\x7f" + glyphs("QUILLFEATHER"))));
   // A name in the file's syntax (the raw bytes).
   EXPECT_TRUE(leak(page_pdf("BT ET", false, "", "", "x", " /QUILLFEATHER 1")));
+}
+
+// The matcher's fast path for 2-byte glyph codes (FontMap::ascii) reads
+// exactly as the general one (through FontMap::lookup).
+TEST(GlyphChannels, FastPathFindsWhatTheGeneralPathFinds) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  detail::FontMap fast;
+  for (uint32_t c = 0; c < 26; ++c) {
+    fast.to_text[1 + c] = std::string(1, static_cast<char>('A' + c));
+    fast.to_text[33 + c] = std::string(1, static_cast<char>('a' + c));
+  }
+  fast.to_text[0x40] = " ";
+  fast.to_text[0x41] = "fi";        // a ligature: read as text
+  fast.to_text[0x42] = "\xC3\xA9";  // é
+  fast.to_text[0x43] = "";          // mapped to nothing: a blank
+  fast.to_text[0x44] = "-";
+  fast.finish();
+  ASSERT_FALSE(fast.ascii.empty());
+  detail::FontMap general = fast;
+  general.ascii.clear();
+  const std::string g = glyphs("QUILLFEATHER");
+  const std::string words[] = {glyphs("the source "),
+                               g,
+                               glyphs("QUILL") + "\x00\x43" + glyphs("FEATHER"),
+                               glyphs("QUILL") + "\x00\x44" + glyphs("FEATHER"),
+                               glyphs("x") + "\x00\x41" + glyphs("QUILLFEATHER"),
+                               "\x00\x42" + g,
+                               "\x7F\x7F" + g,
+                               std::string("\x00\x00", 2) + g};
+  for (uint32_t seed = 1; seed < 200; ++seed) {
+    std::string bytes;
+    uint32_t r = seed;
+    for (int k = 0; k < 12; ++k) {
+      r = r * 1103515245u + 12345u;
+      bytes += words[(r >> 16) % (sizeof words / sizeof words[0])];
+      bytes += "\x00\x40";
+    }
+    for (const uint8_t offset : {uint8_t{0}, uint8_t{1}}) {
+      std::vector<std::string> found[2];
+      for (int which = 0; which < 2; ++which) {
+        detail::Source src;
+        src.encoding = detail::Encoding::kGlyphs;
+        src.bytes = bytes;
+        src.offset = offset;
+        src.font = which == 0 ? &fast : &general;
+        detail::NeedleIndex index(m);
+        VerifyReport rep;
+        index.search(
+            src, detail::Channel::kText, "x", [] { return std::string("w"); }, rep);
+        for (const auto& f : rep.findings) found[which].push_back(f.message);
+      }
+      EXPECT_EQ(found[0], found[1]) << seed;
+      if (seed == 1 && offset == 0) {
+        EXPECT_FALSE(found[0].empty());  // its first piece holds g at an even offset
+      }
+    }
+  }
 }
 
 // Hostile files: the reader refuses (no crash, no hang), and the whole scan
