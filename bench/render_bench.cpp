@@ -217,3 +217,19 @@ BENCHMARK(BM_PdfReleaseManyDocuments)
 }  // namespace
 
 BENCHMARK_MAIN();
+
+// The withheld material alone (collect_withheld() and its needle plan), which
+// every output kind pays once per document.
+namespace {
+void BM_WithheldMaterial(benchmark::State& state) {
+  const auto& cases = corpus();
+  if (cases.empty()) return state.SkipWithError("no corpus or policy");
+  for (auto _ : state)
+    for (const Case& c : cases) {
+      const render::WithheldMaterial m = render::collect_withheld(c.doc, c.decisions);
+      benchmark::DoNotOptimize(m.needles().data());
+    }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(cases.size()));
+}
+BENCHMARK(BM_WithheldMaterial)->Unit(benchmark::kMillisecond);
+}  // namespace

@@ -10,6 +10,8 @@
 #include <memory>
 #include <set>
 
+#include "pdf_lexer.h"
+#include "pdf_reader.h"
 #include "verify_text.h"
 
 namespace declass::render::detail {
@@ -46,195 +48,6 @@ size_t count(std::string_view hay, std::string_view needle) {
     ++n;
   return n;
 }
-
-// Byte classes of PDF syntax, by table: the lexer asks for every byte.
-enum : uint8_t { kPdfSpace = 1, kDelim = 2 };
-constexpr std::array<uint8_t, 256> kPdfClass = [] {
-  std::array<uint8_t, 256> t{};
-  for (const char c : {' ', '\n', '\r', '\t', '\f', '\0'})
-    t[static_cast<unsigned char>(c)] = kPdfSpace;
-  for (const char c : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'})
-    t[static_cast<unsigned char>(c)] = kDelim;
-  return t;
-}();
-bool pdf_space(char c) {
-  return kPdfClass[static_cast<unsigned char>(c)] == kPdfSpace;
-}
-bool pdf_delim(char c) {
-  return kPdfClass[static_cast<unsigned char>(c)] == kDelim;
-}
-// Neither: part of a name, number or operator.
-bool pdf_regular(char c) {
-  return kPdfClass[static_cast<unsigned char>(c)] == 0;
-}
-int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A minimal PDF lexer, enough for content streams and CMaps.
-struct Token {
-  enum Kind : uint8_t { kString, kName, kOther, kArrayOpen, kArrayClose, kEnd } kind = kEnd;
-  std::string value;  // decoded string bytes, name (decoded #xx), or operator/number text
-};
-
-class Lexer {
- public:
-  explicit Lexer(std::string_view s) : s_(s) {}
-  Token next() {
-    Token t;
-    next(t);
-    return t;
-  }
-  /// Into `t`, reusing its buffer (no allocation per token once warm).
-  void next(Token& t) {
-    t.kind = Token::kEnd;
-    t.value.clear();
-    while (i_ < s_.size()) {
-      if (pdf_space(s_[i_])) {
-        ++i_;
-      } else if (s_[i_] == '%') {
-        while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
-      } else {
-        break;
-      }
-    }
-    if (i_ >= s_.size()) return;
-    const char c = s_[i_];
-    if (c == '(') {
-      t.kind = Token::kString;
-      ++i_;
-      int depth = 1;
-      while (i_ < s_.size()) {
-        // Copy the run up to the next special byte in one go.
-        size_t j = i_;
-        while (j < s_.size() && s_[j] != '\\' && s_[j] != '(' && s_[j] != ')') ++j;
-        t.value.append(s_.data() + i_, j - i_);
-        i_ = j;
-        if (i_ >= s_.size()) break;
-        const char d = s_[i_++];
-        if (d == '\\' && i_ < s_.size()) {
-          const char e = s_[i_++];
-          switch (e) {
-            case 'n':
-              t.value += '\n';
-              break;
-            case 'r':
-              t.value += '\r';
-              break;
-            case 't':
-              t.value += '\t';
-              break;
-            case 'b':
-              t.value += '\b';
-              break;
-            case 'f':
-              t.value += '\f';
-              break;
-            case '\r':
-              if (i_ < s_.size() && s_[i_] == '\n') ++i_;
-              break;
-            case '\n':
-              break;
-            default:
-              if (e >= '0' && e <= '7') {
-                int v = e - '0';
-                for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++k)
-                  v = v * 8 + (s_[i_++] - '0');
-                t.value += static_cast<char>(v & 0xFF);
-              } else {
-                t.value += e;
-              }
-          }
-          continue;
-        }
-        if (d == '(') ++depth;
-        if (d == ')' && --depth == 0) break;
-        t.value += d;
-      }
-      return;
-    }
-    if (c == '<' && i_ + 1 < s_.size() && s_[i_ + 1] == '<') {
-      i_ += 2;
-      t.kind = Token::kOther;
-      t.value = "<<";
-      return;
-    }
-    if (c == '>' && i_ + 1 < s_.size() && s_[i_ + 1] == '>') {
-      i_ += 2;
-      t.kind = Token::kOther;
-      t.value = ">>";
-      return;
-    }
-    if (c == '<') {
-      t.kind = Token::kString;
-      ++i_;
-      const size_t end = std::min(s_.find('>', i_), s_.size());
-      t.value.resize((end - i_) / 2 + 1);
-      size_t o = 0;
-      int hi = -1;
-      for (; i_ < end; ++i_) {
-        const int v = hexval(s_[i_]);
-        if (v < 0) continue;
-        if (hi < 0) {
-          hi = v;
-        } else {
-          t.value[o++] = static_cast<char>(hi * 16 + v);
-          hi = -1;
-        }
-      }
-      if (hi >= 0) t.value[o++] = static_cast<char>(hi * 16);
-      t.value.resize(o);
-      ++i_;
-      return;
-    }
-    if (c == '[' || c == ']') {
-      ++i_;
-      t.kind = c == '[' ? Token::kArrayOpen : Token::kArrayClose;
-      return;
-    }
-    if (c == '/') {
-      ++i_;
-      t.kind = Token::kName;
-      size_t j = i_;
-      while (j < s_.size() && pdf_regular(s_[j])) ++j;
-      const std::string_view raw = s_.substr(i_, j - i_);
-      i_ = j;
-      if (raw.find('#') == std::string_view::npos) {
-        t.value.assign(raw);
-        return;
-      }
-      for (size_t k = 0; k < raw.size(); ++k) {
-        if (raw[k] == '#' && k + 2 < raw.size() && hexval(raw[k + 1]) >= 0 &&
-            hexval(raw[k + 2]) >= 0) {
-          t.value += static_cast<char>(hexval(raw[k + 1]) * 16 + hexval(raw[k + 2]));
-          k += 2;
-        } else {
-          t.value += raw[k];
-        }
-      }
-      return;
-    }
-    t.kind = Token::kOther;
-    if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
-      t.value.assign(1, c);
-      ++i_;
-      return;
-    }
-    size_t j = i_;
-    while (j < s_.size() && pdf_regular(s_[j])) ++j;
-    t.value.assign(s_.data() + i_, j - i_);
-    i_ = j;
-  }
-  size_t pos() const { return i_; }
-  void skip_to(size_t i) { i_ = i; }
-
- private:
-  std::string_view s_;
-  size_t i_ = 0;
-};
 
 // A stack of tokens whose buffers are reused (popped tokens keep their
 // capacity): the extractor's operands and array items without an allocation
@@ -348,8 +161,20 @@ std::string string_text(const PoDoFo::PdfString& s) {
   return cp1252_to_utf8(raw);
 }
 
+// The text of a string object's bytes: UTF-16BE after a byte order mark,
+// else Windows-1252 (PDFDocEncoding is close enough for search).
+std::string raw_string_text(std::string_view raw) {
+  if (raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0xFE &&
+      static_cast<unsigned char>(raw[1]) == 0xFF)
+    return utf16be_to_utf8(raw, 2);
+  return cp1252_to_utf8(raw);
+}
+
+std::string ref_name(uint32_t num, uint32_t gen) {
+  return "object " + std::to_string(num) + " " + std::to_string(gen);
+}
 std::string ref_name(const PdfReference& r) {
-  return "object " + std::to_string(r.ObjectNumber()) + " " + std::to_string(r.GenerationNumber());
+  return ref_name(r.ObjectNumber(), r.GenerationNumber());
 }
 
 class Scanner {
@@ -438,6 +263,42 @@ class Scanner {
       c.binary = binary_strings;
       out_.channels.push_back(std::move(c));
     }
+  }
+
+  // The same two for the strict reader's objects.
+  void walk(const pdf::Object& o, const std::string& where, bool binary_strings) {
+    switch (o.type) {
+      case pdf::Object::kDict:
+        for (size_t k = 0; k < o.keys.size(); ++k) {
+          if (forbidden_names().count(o.keys[k]))
+            add_problem("forbidden key /" + o.keys[k] + " in " + where);
+          walk(o.items[k], where, binary_strings || o.keys[k] == "ID");
+        }
+        break;
+      case pdf::Object::kArray:
+        for (const pdf::Object& v : o.items) walk(v, where, binary_strings);
+        break;
+      case pdf::Object::kName:
+        if (forbidden_names().count(o.text))
+          add_problem("forbidden name /" + o.text + " in " + where);
+        break;
+      case pdf::Object::kString: {
+        PdfChannel c;
+        c.where = where + " string";
+        c.source.bytes = out_.buffers.emplace_back(raw_string_text(o.text));
+        c.binary = binary_strings;
+        out_.channels.push_back(std::move(c));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  void allow_only(const pdf::Object* o, const std::set<std::string, std::less<>>& allowed,
+                  const std::string& what) {
+    if (o == nullptr || !o->is_dict()) return;
+    for (const std::string& key : o->keys)
+      if (!allowed.count(key)) add_problem("unexpected key /" + key + " in the " + what);
   }
 
   void allow_only(const PdfObject* o, const std::set<std::string, std::less<>>& allowed,
@@ -688,6 +549,173 @@ class Scanner {
   PdfScan& out_;
 };
 
+// The scan over the strict reader's objects: the same checks and channels,
+// in the same order, as the PoDoFo scan below. False (with `out` as it was)
+// if a stream cannot be decoded or the page tree cannot be walked: PoDoFo
+// then reads the file.
+bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* why) {
+  const std::vector<pdf::Indirect>& objects = rd.objects();
+  const size_t buffers_before = out.buffers.size();
+  auto give_up = [&](const std::string& reason) {
+    out.buffers.resize(buffers_before);
+    *why = reason;
+    return false;
+  };
+  auto indirect = [&](const pdf::Object* o) -> const pdf::Indirect* {
+    if (o == nullptr || o->type != pdf::Object::kRef) return nullptr;
+    const pdf::Indirect* i = rd.find(o->num);
+    return i != nullptr && i->gen == o->gen ? i : nullptr;
+  };
+  // Every stream decoded once, before anything is reported.
+  std::vector<std::string_view> data(objects.size());
+  for (size_t k = 0; k < objects.size(); ++k) {
+    if (!objects[k].has_stream) continue;
+    std::string& d = out.buffers.emplace_back();
+    if (!pdf::Reader::decode(objects[k], &d))
+      return give_up(ref_name(objects[k].num, objects[k].gen) + ": a stream it cannot decode");
+    data[k] = d;
+  }
+  auto data_of = [&](const pdf::Indirect* o) {
+    return data[static_cast<size_t>(o - objects.data())];
+  };
+  const pdf::Object& trailer = rd.trailer();
+  const pdf::Object* catalog = rd.resolve(trailer.get("Root"));
+  if (catalog == nullptr || !catalog->is_dict()) return give_up("no document catalog");
+  // The page tree, depth first, as the page numbers run.
+  std::vector<const pdf::Object*> pages;
+  std::vector<uint32_t> path;  // object numbers of the nodes above (cycles)
+  bool tree_ok = true;
+  auto walk_tree = [&](auto&& self, const pdf::Object* ref, int depth) -> void {
+    const pdf::Indirect* node = indirect(ref);
+    if (node == nullptr || !node->value.is_dict() || depth > pdf::Reader::kMaxDepth ||
+        std::find(path.begin(), path.end(), node->num) != path.end() ||
+        pages.size() > objects.size()) {
+      tree_ok = false;
+      return;
+    }
+    const pdf::Object* type = node->value.get("Type");
+    if (type != nullptr && type->type == pdf::Object::kName && type->text == "Page") {
+      pages.push_back(&node->value);
+      return;
+    }
+    const pdf::Object* kids = rd.resolve(node->value.get("Kids"));
+    if (kids == nullptr || kids->type != pdf::Object::kArray) {
+      tree_ok = false;
+      return;
+    }
+    path.push_back(node->num);
+    for (const pdf::Object& kid : kids->items)
+      if (tree_ok) self(self, &kid, depth + 1);
+    path.pop_back();
+  };
+  walk_tree(walk_tree, catalog->get("Pages"), 0);
+  const pdf::Object* root_pages = rd.resolve(catalog->get("Pages"));
+  const pdf::Object* count = root_pages != nullptr ? root_pages->get("Count") : nullptr;
+  if (!tree_ok || count == nullptr || !count->integer ||
+      count->int_value != static_cast<int64_t>(pages.size()))
+    return give_up("a page tree it cannot walk");
+
+  out.loaded = true;
+  out.pages = static_cast<uint32_t>(pages.size());
+  sc.allow_only(&trailer, kTrailerKeys, "trailer");
+  sc.walk(trailer, "trailer", false);
+  sc.allow_only(catalog, kCatalogKeys, "document catalog");
+  if (const pdf::Object* info = rd.resolve(trailer.get("Info")); info != nullptr)
+    sc.allow_only(info, kInfoKeys, "info dictionary");
+
+  // Fonts first: their maps decode every stream.
+  std::deque<FontMap>& font_maps = out.fonts;
+  std::map<std::string, size_t> map_of_font;  // font object ref -> font_maps index
+  std::set<std::string> font_programs;        // refs of embedded font files (binary)
+  for (const pdf::Indirect& o : objects) {
+    const pdf::Object& d = o.value;
+    if (!d.is_dict()) continue;
+    for (const char* key : {"FontFile2", "FontFile", "FontFile3"})
+      if (const pdf::Object* ff = d.get(key); ff != nullptr && ff->type == pdf::Object::kRef)
+        font_programs.insert(ref_name(ff->num, ff->gen));
+    const pdf::Indirect* cm = indirect(d.get("ToUnicode"));
+    if (cm == nullptr || !cm->has_stream) continue;
+    map_of_font[ref_name(o.num, o.gen)] = font_maps.size();
+    FontMap fm = parse_cmap(data_of(cm));
+    fm.advance = 0.6;  // simple fonts: assume a monospace-like advance
+    if (const pdf::Object* desc = d.get("DescendantFonts"); desc != nullptr) {
+      const pdf::Object* arr = rd.resolve(desc);
+      if (arr != nullptr && arr->type == pdf::Object::kArray && !arr->items.empty()) {
+        const pdf::Object* cid = rd.resolve(&arr->items[0]);
+        fm.advance = 1.0;  // the CID default width is 1000
+        if (cid != nullptr && cid->is_dict())
+          if (const pdf::Object* dw = cid->get("DW");
+              dw != nullptr && dw->type == pdf::Object::kNumber && dw->integer)
+            fm.advance = static_cast<double>(dw->int_value) / 1000.0;
+      }
+    }
+    fm.finish();
+    font_maps.push_back(std::move(fm));
+  }
+  // Content streams, to be parsed rather than guessed at.
+  std::set<std::string> contents;
+  for (const pdf::Object* page : pages) {
+    const pdf::Object* c = page->get("Contents");
+    if (c == nullptr) continue;
+    if (c->type == pdf::Object::kRef) contents.insert(ref_name(c->num, c->gen));
+    if (c->type == pdf::Object::kArray)
+      for (const pdf::Object& e : c->items)
+        if (e.type == pdf::Object::kRef) contents.insert(ref_name(e.num, e.gen));
+  }
+  for (const pdf::Indirect& o : objects) {
+    const std::string where = ref_name(o.num, o.gen);
+    sc.walk(o.value, where, false);
+    if (!o.has_stream) continue;
+    const std::string_view d = data_of(&o);
+    // A content stream's names are checked by binary_channels() as it lexes it.
+    const bool content = contents.count(where) > 0;
+    if (!font_programs.count(where) && !content) sc.names(d, where + " stream");
+    sc.binary_channels(d, where + " stream", font_maps, content,
+                       content && !font_programs.count(where));
+  }
+  // Page text as an extractor sees it.
+  for (size_t p = 0; p < pages.size(); ++p) {
+    const pdf::Object& page = *pages[p];
+    sc.allow_only(&page, kPageKeys, "page " + std::to_string(p + 1) + " dictionary");
+    // Resources may be inherited from the nodes above.
+    const pdf::Object* res = nullptr;
+    const pdf::Object* node = &page;
+    for (int up = 0; node != nullptr && up <= pdf::Reader::kMaxDepth; ++up) {
+      res = rd.resolve(node->get("Resources"));
+      if (res != nullptr) break;
+      node = rd.resolve(node->get("Parent"));
+    }
+    std::map<std::string, const FontMap*> fonts;
+    if (res != nullptr && res->is_dict()) {
+      const pdf::Object* fd = rd.resolve(res->get("Font"));
+      if (fd != nullptr && fd->is_dict())
+        for (size_t k = 0; k < fd->keys.size(); ++k)
+          if (const pdf::Object& ref = fd->items[k]; ref.type == pdf::Object::kRef)
+            if (auto it = map_of_font.find(ref_name(ref.num, ref.gen)); it != map_of_font.end())
+              fonts[fd->keys[k]] = &font_maps[it->second];
+    }
+    std::string content;
+    const pdf::Object* c = page.get("Contents");
+    const pdf::Object* resolved = rd.resolve(c);
+    if (resolved != nullptr && resolved->type == pdf::Object::kArray) {
+      for (const pdf::Object& e : resolved->items) {
+        const pdf::Indirect* s = indirect(&e);
+        if (s != nullptr && s->has_stream) {
+          content += data_of(s);
+          content += '\n';
+        }
+      }
+    } else if (const pdf::Indirect* s = indirect(c); s != nullptr && s->has_stream) {
+      content = data_of(s);
+    }
+    PdfChannel text;
+    text.where = "page " + std::to_string(p + 1) + " text";
+    text.source.bytes = out.buffers.emplace_back(sc.extract(content, fonts));
+    out.channels.push_back(std::move(text));
+  }
+  return true;
+}
+
 std::string filtered(const PdfObject* o) {
   char* buf = nullptr;
   PoDoFo::pdf_long len = 0;
@@ -699,10 +727,21 @@ std::string filtered(const PdfObject* o) {
 
 }  // namespace
 
-PdfScan scan_pdf(std::string_view bytes) {
+PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice) {
   PdfScan out;
   Scanner sc(out);
   sc.raw(bytes);
+  // Our own reader first; PoDoFo for whatever it does not read with confidence.
+  if (choice != PdfReaderChoice::kPodofo) {
+    pdf::Reader rd;
+    std::string why;
+    if (rd.parse(bytes, &why) && scan_parsed(rd, out, sc, &why)) {
+      out.reader = PdfReaderChoice::kStrict;
+      return out;
+    }
+    out.fallback_reason = why;
+  }
+  out.reader = PdfReaderChoice::kPodofo;
   PoDoFo::PdfError::EnableLogging(false);
   try {
     PoDoFo::PdfMemDocument doc;

@@ -35,8 +35,14 @@ struct PdfChannel {
   }
 };
 
+/// Which reader scans the objects: our strict reader, falling back to
+/// PoDoFo (the default), or PoDoFo alone (for differential tests).
+enum class PdfReaderChoice : uint8_t { kStrictFirst, kStrict, kPodofo };
+
 struct PdfScan {
   bool loaded = false;
+  PdfReaderChoice reader = PdfReaderChoice::kPodofo;  ///< kStrict or kPodofo: who read it
+  std::string fallback_reason;  ///< why the strict reader gave the file to PoDoFo
   std::string error;
   uint32_t pages = 0;
   std::vector<PdfChannel> channels;
@@ -49,6 +55,6 @@ struct PdfScan {
 };
 
 /// Scans `bytes`. Never throws: PoDoFo errors end up in `error` / `problems`.
-PdfScan scan_pdf(std::string_view bytes);
+PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice = PdfReaderChoice::kStrictFirst);
 
 }  // namespace declass::render::detail

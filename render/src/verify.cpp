@@ -161,11 +161,14 @@ const std::array<Cp1252Char, 256>& cp1252_table() {
 class WordMatcher {
  public:
   WordMatcher(const NeedlePlan::Tables& table, const std::vector<uint32_t>& next,
+              const std::vector<uint8_t>& channels, uint8_t channel_bit,
               const std::vector<uint64_t>& hashes, const std::vector<uint32_t>& first,
               const std::vector<uint32_t>& count, const std::vector<bool>& reported,
               size_t ring_mask)
       : table_(table),
         next_(next),
+        channels_(channels),
+        channel_bit_(channel_bit),
         hashes_(hashes),
         first_(first),
         count_(count),
@@ -211,13 +214,36 @@ class WordMatcher {
       byte(static_cast<unsigned char>(0x80 | (u & 0x3F)));
     }
   }
-  // UTF-8 text, read as for_each_word() reads it.
+  // UTF-8 text, read as for_each_word() reads it. ASCII (nearly all of our
+  // text) runs through a table with the word state in locals.
   void utf8(std::string_view text) {
+    const auto& t = cp1252_table();  // the same as ASCII below 0x80
     for (size_t i = 0; i < text.size();) {
       const auto c = static_cast<unsigned char>(text[i]);
       if (c < 0x80) {
-        ascii(c);
-        ++i;
+        uint64_t h = h_;
+        bool in = in_;
+        size_t j = i;
+        for (; j < text.size(); ++j) {
+          const auto a = static_cast<unsigned char>(text[j]);
+          if (a >= 0x80) break;
+          const Cp1252Char& e = t[a];
+          if (e.len == 0) {
+            if (in) {
+              in = false;
+              end_word(h);
+            }
+            continue;
+          }
+          if (!in) {
+            in = true;
+            h = kFnvOffset;
+          }
+          h = (h ^ e.bytes[0]) * kFnvPrime;
+        }
+        h_ = h;
+        in_ = in;
+        i = j;
         continue;
       }
       bool word = false;
@@ -298,6 +324,7 @@ class WordMatcher {
   }
   // As FontMap::decode() decodes.
   void glyphs(std::string_view bytes, size_t offset, const FontMap& font) {
+    if (font.code_bytes == 2 && !font.ascii.empty()) return glyphs2(bytes, offset, font);
     const auto n = static_cast<size_t>(font.code_bytes);
     for (size_t i = offset; i + n <= bytes.size(); i += n) {
       uint32_t code = 0;
@@ -310,6 +337,39 @@ class WordMatcher {
       else
         utf8(*t);
     }
+  }
+  // 2-byte codes of a font with small codes (ours): one-character ASCII texts
+  // through FontMap::ascii with the word state in locals.
+  void glyphs2(std::string_view bytes, size_t offset, const FontMap& font) {
+    const uint8_t* fast = font.ascii.data();
+    const size_t size = font.ascii.size();
+    uint64_t h = h_;
+    bool in = in_;
+    for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
+      const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
+                            static_cast<unsigned char>(bytes[i + 1]);
+      const uint8_t v = code < size ? fast[code] : 0;
+      if (v == 0) {
+        if (in) {
+          in = false;
+          end_word(h);
+        }
+      } else if (v != 1) {
+        if (!in) {
+          in = true;
+          h = kFnvOffset;
+        }
+        h = (h ^ v) * kFnvPrime;
+      } else {
+        h_ = h;
+        in_ = in;
+        utf8(font.dense[code]);
+        h = h_;
+        in = in_;
+      }
+    }
+    h_ = h;
+    in_ = in;
   }
   void source(const Source& s) {
     auto piece = [&](std::string_view p) {
@@ -350,7 +410,7 @@ class WordMatcher {
   // The needles of one chain that end at the word just read.
   void check(uint32_t head) {
     for (uint32_t k = head; k != UINT32_MAX; k = next_[k]) {
-      if (reported_[k]) continue;
+      if ((channels_[k] & channel_bit_) == 0 || reported_[k]) continue;
       const uint32_t n = count_[k];
       if (n > index_ + 1) continue;
       bool match = true;
@@ -366,6 +426,8 @@ class WordMatcher {
 
   const NeedlePlan::Tables& table_;
   const std::vector<uint32_t>& next_;
+  const std::vector<uint8_t>& channels_;
+  uint8_t channel_bit_;
   const std::vector<uint64_t>& hashes_;
   const std::vector<uint32_t>& first_;
   const std::vector<uint32_t>& count_;
@@ -407,22 +469,41 @@ std::u32string code_points(std::string_view s) {
   return out;
 }
 
+// code_points(s).size() without the copy.
+size_t code_point_count(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++n) {
+    bool word = false;
+    i += char_at(s, i, &word);
+  }
+  return n;
+}
+
 // `word` in Windows-1252, if every character has a byte there that decodes
 // to it; false if the word can never be read from Windows-1252 bytes.
 bool to_cp1252(std::string_view word, std::string* out) {
-  static const std::map<char32_t, unsigned char> inverse = [] {
-    std::map<char32_t, unsigned char> m;
+  // Code point -> byte + 1 (0: none); every Windows-1252 character is below U+2200.
+  static const std::vector<uint16_t> inverse = [] {
+    std::vector<uint16_t> m(0x2200, 0);
     for (unsigned c = 0; c < 256; ++c) {
       const std::u32string u = code_points(cp1252_to_utf8(std::string(1, static_cast<char>(c))));
-      if (u.size() == 1 && u[0] != 0xFFFD) m.emplace(u[0], static_cast<unsigned char>(c));
+      if (u.size() == 1 && u[0] != 0xFFFD && u[0] < m.size() && m[u[0]] == 0)
+        m[u[0]] = static_cast<uint16_t>(c + 1);
     }
     return m;
   }();
   out->clear();
-  for (const char32_t cp : code_points(word)) {
-    auto it = inverse.find(cp);
-    if (it == inverse.end()) return false;
-    *out += static_cast<char>(it->second);
+  for (size_t i = 0; i < word.size();) {
+    bool w = false;
+    const size_t len = char_at(word, i, &w);
+    const auto c = static_cast<unsigned char>(word[i]);
+    char32_t cp =
+        len == 1 ? (c < 0x80 ? c : 0xFFFD) : static_cast<char32_t>(c & (0xFF >> (len + 1)));
+    for (size_t k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(word[i + k]) & 0x3F);
+    i += len;
+    if (cp >= inverse.size() || inverse[cp] == 0) return false;
+    *out += static_cast<char>(inverse[cp] - 1);
   }
   return true;
 }
@@ -479,15 +560,23 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
   size_t ring = 1;
   while (ring < longest) ring *= 2;
   ring_mask_ = ring - 1;
-  for (const Channel c : {Channel::kText, Channel::kBinary, Channel::kLog}) {
-    Tables& t = tables_[static_cast<size_t>(c)];
-    std::vector<uint32_t>& next = next_[static_cast<size_t>(c)];
+  // One table for all channels: a chain holds every needle of its key, each
+  // marked with the channels it is searched in (a third of the memory to
+  // clear per document than a table per channel).
+  channels_.assign(needles.size(), 0);
+  for (size_t k = 0; k < needles.size(); ++k)
+    if (!needles[k].tokens.empty())
+      for (const Channel c : {Channel::kText, Channel::kBinary, Channel::kLog})
+        if (searched_in(needles[k], c))
+          channels_[k] |= static_cast<uint8_t>(1u << static_cast<unsigned>(c));
+  {
+    Tables& t = tables_;
+    std::vector<uint32_t>& next = next_;
     next.assign(needles.size(), UINT32_MAX);
     size_t singles = 0;
     size_t multis = 0;
     for (size_t k = 0; k < needles.size(); ++k)
-      if (!needles[k].tokens.empty() && searched_in(needles[k], c))
-        ++(count_[k] == 1 ? singles : multis);
+      if (channels_[k] != 0) ++(count_[k] == 1 ? singles : multis);
     for (Table* table : {&t.single, &t.multi}) {
       // At most a quarter full: a probe for a word that is no needle (nearly
       // every word) mostly ends at the first, empty slot.
@@ -499,8 +588,7 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
       table->mask = cap - 1;
     }
     for (size_t k = 0; k < needles.size(); ++k) {
-      const WithheldMaterial::Needle& n = needles[k];
-      if (n.tokens.empty() || !searched_in(n, c)) continue;
+      if (channels_[k] == 0) continue;
       const uint64_t last = hashes_[first_[k] + count_[k] - 1];
       Table& table = count_[k] == 1 ? t.single : t.multi;
       uint64_t h = count_[k] == 1 ? last : pair_key(hashes_[first_[k] + count_[k] - 2], last);
@@ -520,7 +608,7 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
     const std::string* anchor = &n.tokens[0];
     size_t most = 0;
     for (const std::string& t : n.tokens)
-      if (const size_t c = code_points(t).size(); c > most) {
+      if (const size_t c = code_point_count(t); c > most) {
         most = c;
         anchor = &t;
       }
@@ -575,10 +663,21 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
     const NeedlePlan::Grams* grams = source.encoding == Encoding::kCp1252    ? &p.cp1252_grams_
                                      : source.encoding == Encoding::kUtf16be ? &p.utf16_grams_
                                                                              : nullptr;
-    if (grams != nullptr && grams->usable && !grams->any(source.bytes)) return;
+    if (grams != nullptr && grams->usable) {
+      // The same bytes come again at the other alignment (UTF-16BE): the
+      // grams do not depend on it, so the answer is reused.
+      if (source.bytes.data() != last_bytes_.data() || source.bytes.size() != last_bytes_.size() ||
+          grams != last_grams_) {
+        last_bytes_ = source.bytes;
+        last_grams_ = grams;
+        last_any_ = grams->any(source.bytes);
+      }
+      if (!last_any_) return;
+    }
   }
-  const auto c = static_cast<size_t>(channel);
-  WordMatcher wm(p.tables_[c], p.next_[c], p.hashes_, p.first_, p.count_, reported_, p.ring_mask_);
+  const auto bit = static_cast<uint8_t>(1u << static_cast<unsigned>(channel));
+  WordMatcher wm(p.tables_, p.next_, p.channels_, bit, p.hashes_, p.first_, p.count_, reported_,
+                 p.ring_mask_);
   wm.source(source);
   auto& hits = wm.hits();
   if (hits.empty()) return;
@@ -642,18 +741,90 @@ constexpr const char* kWriterWording =
     "glyf loca head hhea hmtx maxp cvt fpgm prep post cmap OS2 "
     "declass";
 
-struct Shingle {
-  std::string key;
-  uint32_t origin;
-  uint32_t chars;
-};
-
 uint32_t cps(std::string_view s) {
   uint32_t n = 0;
   for (const char c : s)
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
   return n;
 }
+
+// 3-word phrase key (allowed phrases and phrase needles).
+uint64_t phrase_hash(uint64_t a, uint64_t b, uint64_t c) {
+  uint64_t h = a * 0x9E3779B97F4A7C15ull;
+  h = (h ^ (h >> 29)) + b * 0xBF58476D1CE4E5B9ull;
+  h = (h ^ (h >> 31)) + c * 0x94D049BB133111EBull;
+  return h ^ (h >> 32);
+}
+
+// Calls f(hash) for each folded word of `s`, in order (no copies: a word's
+// folded hash is that of its fold()).
+template <class F>
+void for_each_word_hash(std::string_view s, F f) {
+  detail::for_each_word(s, [&](size_t a, size_t b) { f(detail::folded_hash(s.substr(a, b - a))); });
+}
+
+// Adds the words and 3-word phrases of `s` to `words` and `phrases` (and the
+// words to `own`, if given).
+void allow_words(std::string_view s, detail::HashSet64& words, detail::HashSet64& phrases,
+                 detail::HashSet64* own) {
+  uint64_t h0 = 0;
+  uint64_t h1 = 0;
+  size_t k = 0;
+  for_each_word_hash(s, [&](uint64_t h) {
+    words.insert(h);
+    if (own != nullptr) own->insert(h);
+    if (k >= 2) phrases.insert(phrase_hash(h0, h1, h));
+    h0 = h1;
+    h1 = h;
+    ++k;
+  });
+}
+
+// The wording every document shares (the writers' words, the log columns,
+// the fixed justifications, the placeholder label words), hashed once per
+// process instead of once per document.
+struct ConstWording {
+  detail::HashSet64 words{512};    // allowed words, and the writers' own words
+  detail::HashSet64 phrases{512};  // allowed phrases
+  detail::HashSet64 labels{64};    // fixed placeholder label words
+};
+
+const ConstWording& const_wording() {
+  static const ConstWording k = [] {
+    ConstWording c;
+    allow_words(kWriterWording, c.words, c.phrases, nullptr);
+    for (const std::string& col : log_columns()) allow_words(col, c.words, c.phrases, nullptr);
+    for (const char* j : {kNoDecisionJustification, kUncoveredJustification})
+      allow_words(j, c.words, c.phrases, nullptr);
+    for (const char* w : {"withheld", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9",
+                          "1",        "4",  "a",  "b",  "c",  "d",  "e",  "f",  "g",  "h"})
+      c.labels.insert(detail::word_hash(w));
+    return c;
+  }();
+  return k;
+}
+
+bool all_digits(std::string_view t) {
+  return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Per-thread scratch of collect_withheld(): the byte classes and owners of a
+// document and its word streams, kept between documents (no allocation per
+// document once warm).
+struct Tok {
+  std::string_view word;  // in the source text (not folded: compare folded)
+  uint64_t hash;          // folded
+  uint32_t origin;
+  bool brk;  // a break before this token
+};
+struct CollectScratch {
+  std::vector<uint8_t> cls;
+  std::vector<int32_t> owner;
+  std::vector<Tok> hidden;
+  std::vector<Tok> shown;
+  std::vector<std::pair<core::Span, size_t>> terms;
+  std::vector<std::pair<uint32_t, uint32_t>> order;
+};
 
 }  // namespace
 
@@ -664,8 +835,11 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   m.document_id_ = doc.id;
   const std::string_view text = doc.source.text();
   const auto n = static_cast<uint32_t>(text.size());
-  std::vector<uint8_t> cls(n, kNone);
-  std::vector<int32_t> owner(n, -1);
+  thread_local CollectScratch scratch;
+  std::vector<uint8_t>& cls = scratch.cls;
+  std::vector<int32_t>& owner = scratch.owner;
+  cls.assign(n, kNone);
+  owner.assign(n, -1);
 
   auto action = [&](size_t b) {
     if (b >= decisions.blocks.size()) return Action::kWithhold;
@@ -674,22 +848,29 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     if (decisions.disposition == core::DocumentDisposition::kDeniedInFull) return Action::kWithhold;
     return a == Action::kRelease || a == Action::kRedact ? a : Action::kWithhold;
   };
+  // Plain pointers in the byte loops: through the thread_local references
+  // the compiler reloads them on every byte.
+  uint8_t* const cls_at = cls.data();
+  int32_t* const owner_at = owner.data();
   for (size_t b = 0; b < doc.blocks.size(); ++b) {
     const Action a = action(b);
     const uint8_t c = a == Action::kOmit ? kGone : a == Action::kWithhold ? kHidden : kShown;
+    const auto bi = static_cast<int32_t>(b);
     for (const core::Span& p : doc.blocks[b].pieces)
-      for (uint32_t i = p.begin; i < p.end && i < n; ++i)
-        if (c > cls[i]) {
-          cls[i] = c;
-          owner[i] = static_cast<int32_t>(b);
-        }
+      for (uint32_t i = p.begin, e = std::min(p.end, n); i < e; ++i) {
+        const bool up = c > cls_at[i];
+        cls_at[i] = up ? c : cls_at[i];
+        owner_at[i] = up ? bi : owner_at[i];
+      }
   }
   // What a withheld block still shows: label, mark, a lead keyword such as "SUBJECT:".
   for (size_t b = 0; b < doc.blocks.size(); ++b) {
     if (action(b) != Action::kWithhold) continue;
     const Block& blk = doc.blocks[b];
-    std::vector<core::Span> shown = {blk.label_span};
-    if (blk.mark) shown.push_back(blk.mark->span);
+    std::array<core::Span, 3> shown_spans{};
+    size_t n_shown = 0;
+    shown_spans[n_shown++] = blk.label_span;
+    if (blk.mark) shown_spans[n_shown++] = blk.mark->span;
     const bool keyword_kind = blk.kind == BlockKind::kSubject || blk.kind == BlockKind::kRef ||
                               blk.kind == BlockKind::kTags || blk.kind == BlockKind::kClassifiedBy;
     if (keyword_kind && !blk.pieces.empty()) {
@@ -697,64 +878,65 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       for (uint32_t i = p.begin; i < p.end && i < n && i - p.begin < 16; ++i) {
         const char c = text[i];
         if (c == ':') {
-          shown.push_back({p.begin, i + 1});
+          shown_spans[n_shown++] = {p.begin, i + 1};
           break;
         }
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '.')) break;
       }
     }
-    for (const core::Span& s : shown)
-      for (uint32_t i = s.begin; i < s.end && i < n; ++i)
-        if (cls[i] == kHidden && owner[i] == static_cast<int32_t>(b)) cls[i] = kShown;
+    for (size_t k = 0; k < n_shown; ++k) {
+      const core::Span s = shown_spans[k];
+      for (uint32_t i = s.begin, e = std::min(s.end, n); i < e; ++i)
+        if (cls_at[i] == kHidden && owner_at[i] == static_cast<int32_t>(b)) cls_at[i] = kShown;
+    }
   }
-  std::vector<std::pair<core::Span, size_t>> terms;  // redaction spans and their block
+  auto& terms = scratch.terms;  // redaction spans and their block
+  terms.clear();
   for (size_t b = 0; b < decisions.blocks.size(); ++b)
     for (const core::Redaction& r : decisions.blocks[b].redactions) {
       const core::Span s{r.span.begin, std::min(r.span.end, n)};
       terms.emplace_back(s, b);
       for (uint32_t i = s.begin; i < s.end; ++i)
-        if (cls[i] != kGone) cls[i] = kHidden;
+        if (cls_at[i] != kGone) cls_at[i] = kHidden;
     }
-  for (uint32_t i = 0; i < n; ++i)
-    if (cls[i] == kNone && !blank(static_cast<unsigned char>(text[i])) &&
-        !(static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < n &&
-          static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
-        !(static_cast<unsigned char>(text[i]) == 0xA0 && i > 0 &&
-          static_cast<unsigned char>(text[i - 1]) == 0xC2))
-      cls[i] = kHidden;
-  for (uint32_t i = 0; i < n; ++i)
-    if (cls[i] == kHidden) ++m.withheld_bytes_;
+  // Uncovered bytes other than blanks (and no-break spaces) are withheld.
+  uint64_t withheld_bytes = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint8_t c = cls_at[i];
+    if (c == kNone) {
+      const auto ch = static_cast<unsigned char>(text[i]);
+      if (!blank(ch) &&
+          !(ch == 0xC2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
+          !(ch == 0xA0 && i > 0 && static_cast<unsigned char>(text[i - 1]) == 0xC2)) {
+        c = kHidden;
+        cls_at[i] = c;
+      }
+    }
+    withheld_bytes += c == kHidden ? 1 : 0;
+  }
+  m.withheld_bytes_ = withheld_bytes;
 
-  // Word streams in source order, as views of one folded copy. A word is
-  // split where its bytes change class; a stream breaks where the other
-  // visible class intervenes. Words and phrases are compared by 64-bit hash.
-  const std::string folded = detail::fold(text);
-  struct Tok {
-    std::string_view word;
-    uint64_t hash;
-    uint32_t origin;
-    bool brk;  // a break before this token
-  };
+  // Word streams in source order, as views of the source text (folding only
+  // changes ASCII letters, so the words are those of the folded text and
+  // their hashes are folded). A word is split where its bytes change class;
+  // a stream breaks where the other visible class intervenes. Words and
+  // phrases are compared by 64-bit hash.
   using detail::word_hash;
-  auto phrase_hash = [](uint64_t a, uint64_t b, uint64_t c) {
-    uint64_t h = a * 0x9E3779B97F4A7C15ull;
-    h = (h ^ (h >> 29)) + b * 0xBF58476D1CE4E5B9ull;
-    h = (h ^ (h >> 31)) + c * 0x94D049BB133111EBull;
-    return h ^ (h >> 32);
-  };
-  std::vector<Tok> hidden;
-  std::vector<Tok> shown;
+  std::vector<Tok>& hidden = scratch.hidden;
+  std::vector<Tok>& shown = scratch.shown;
+  hidden.clear();
+  shown.clear();
   uint8_t last_visible = kNone;
-  detail::for_each_word(folded, [&](size_t a, size_t b) {
+  detail::for_each_word(text, [&](size_t a, size_t b) {
     size_t i = a;
     while (i < b) {
       size_t j = i + 1;
-      while (j < b && cls[j] == cls[i]) ++j;
-      const uint8_t c = cls[i];
+      while (j < b && cls_at[j] == cls_at[i]) ++j;
+      const uint8_t c = cls_at[i];
       if (c == kHidden || c == kShown) {
         std::vector<Tok>& into = c == kHidden ? hidden : shown;
-        const std::string_view w = std::string_view(folded).substr(i, j - i);
-        into.push_back({w, word_hash(w), static_cast<uint32_t>(i), last_visible != c});
+        const std::string_view w = text.substr(i, j - i);
+        into.push_back({w, detail::folded_hash(w), static_cast<uint32_t>(i), last_visible != c});
         last_visible = c;
       }
       i = j;
@@ -762,136 +944,135 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   });
 
   // The allowed wording: released words and phrases, the writers' wording and
-  // the stamp and log values of this document.
-  detail::HashSet64 allowed_words(shown.size() + 1024);
-  detail::HashSet64 allowed_phrases(shown.size() + 1024);
-  auto allow_stream = [&](const std::vector<Tok>& toks) {
-    for (size_t i = 0; i < toks.size(); ++i) {
-      allowed_words.insert(toks[i].hash);
-      if (i + 2 < toks.size() && !toks[i + 1].brk && !toks[i + 2].brk)
-        allowed_phrases.insert(phrase_hash(toks[i].hash, toks[i + 1].hash, toks[i + 2].hash));
-    }
+  // the stamp and log values of this document. The wording every document
+  // shares is in const_wording(); the sets below hold this document's.
+  const ConstWording& cw = const_wording();
+  detail::HashSet64 allowed_words(shown.size() + 256);
+  detail::HashSet64 allowed_phrases(shown.size() + 256);
+  detail::HashSet64 wording_hashes(256);  // every word the writers print on their own
+  for (size_t i = 0; i < shown.size(); ++i) {
+    allowed_words.insert(shown[i].hash);
+    if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk)
+      allowed_phrases.insert(phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash));
+  }
+  // Rules and justifications repeat from block to block: each distinct
+  // string is read once (equal hashes of unequal strings, 2^-64, could only
+  // leave wording out, i.e. add a finding).
+  detail::HashSet64 wording_seen(64);
+  auto allow_wording = [&](std::string_view s) {
+    if (s.empty() ||
+        !wording_seen.insert(detail::folded_hash(s) ^ (s.size() * 0x9E3779B97F4A7C15ull)))
+      return;
+    allow_words(s, allowed_words, allowed_phrases, &wording_hashes);
   };
-  std::vector<std::string> wording_words;  // folded words of the stamp and log values
-  auto allow_text = [&](std::string_view s) {
-    std::vector<std::string> ws = detail::words(s);
-    std::vector<Tok> toks;
-    for (const std::string& w : ws) toks.push_back({w, word_hash(w), 0, false});
-    allow_stream(toks);
-    return ws;
+  for (const std::string& w : extra_wording) allow_wording(w);
+  allow_wording(doc.id);
+  allow_wording(decisions.review.case_id);
+  allow_wording(decisions.review.reviewer);
+  allow_wording(decisions.review.policy_name);
+  allow_wording(decisions.review.policy_version);
+  // Words of placeholder labels: "withheld", "b1", "1", "4", "d", "b3", statute words.
+  detail::HashSet64 label_words(64);
+  auto allow_labels = [&](const core::LabelSet& l) {
+    if (l.empty()) return;
+    const std::string t = l.text();
+    allow_wording(t);
+    for_each_word_hash(t, [&](uint64_t h) { label_words.insert(h); });
   };
-  allow_stream(shown);
-  detail::HashSet64 wording_hashes;  // every word the writers print on their own
-  for (const std::string& t : allow_text(kWriterWording)) wording_hashes.insert(word_hash(t));
-  for (const std::string& c : log_columns())
-    for (const std::string& t : allow_text(c)) wording_hashes.insert(word_hash(t));
-  for (const char* j : {kNoDecisionJustification, kUncoveredJustification})
-    for (const std::string& t : allow_text(j)) wording_hashes.insert(word_hash(t));
-  std::vector<std::string> wording = extra_wording;
-  wording.push_back(doc.id);
-  wording.push_back(decisions.review.case_id);
-  wording.push_back(decisions.review.reviewer);
-  wording.push_back(decisions.review.policy_name);
-  wording.push_back(decisions.review.policy_version);
-  wording.push_back(decisions.exemptions.text());
+  allow_labels(decisions.exemptions);
   std::string state_date = "(none)";
   if (!decisions.review.review_date.is_special()) {
     const std::string iso = core::format_iso_date(decisions.review.review_date);
-    wording.push_back(iso);
+    allow_wording(iso);
     state_date = iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + iso.substr(0, 4);
-    wording.push_back(state_date);
+    allow_wording(state_date);
   }
   // The id printed next to other fields: the stamp line and the PDF title.
-  wording.push_back("Case No. " + decisions.review.case_id + "  Doc No. " + doc.id +
-                    "  Date: " + state_date);
-  for (const char* d : {"RELEASED IN FULL", "RELEASED IN PART", "DENIED IN FULL"})
-    wording.push_back(doc.id + " " + d);
+  allow_wording("Case No. " + decisions.review.case_id + "  Doc No. " + doc.id +
+                "  Date: " + state_date);
+  for (const char* d : {" RELEASED IN FULL", " RELEASED IN PART", " DENIED IN FULL"})
+    allow_wording(doc.id + d);
   for (const core::BlockDecision& d : decisions.blocks) {
-    if (!d.rule.empty()) wording.push_back(d.rule);
-    if (!d.justification.empty()) wording.push_back(d.justification);
-    if (!d.labels.empty()) wording.push_back(d.labels.text());
+    allow_wording(d.rule);
+    allow_wording(d.justification);
+    allow_labels(d.labels);
     for (const core::Redaction& r : d.redactions) {
-      wording.push_back(r.rule);
-      wording.push_back(r.match);
-      wording.push_back(r.labels.text());
+      allow_wording(r.rule);
+      allow_wording(r.match);
+      allow_labels(r.labels);
     }
   }
-  std::sort(wording.begin(), wording.end());
-  wording.erase(std::unique(wording.begin(), wording.end()), wording.end());
-  for (const std::string& w : wording)
-    for (const std::string& t : allow_text(w)) wording_hashes.insert(word_hash(t));
   // The document's own name and path are printed in messages and stamps.
-  allow_text(doc.source.path());
+  allow_words(doc.source.path(), allowed_words, allowed_phrases, nullptr);
 
-  // Words of placeholder labels: "withheld", "b1", "1", "4", "d", "b3", statute words.
-  detail::HashSet64 label_words;
-  label_words.insert(word_hash("withheld"));
-  auto add_label_words = [&](const core::LabelSet& l) {
-    for (const std::string& w : detail::words(l.text())) label_words.insert(word_hash(w));
+  auto allowed_word = [&](uint64_t h) { return allowed_words.contains(h) || cw.words.contains(h); };
+  auto own_word = [&](uint64_t h) {
+    return wording_hashes.contains(h) || cw.words.contains(h) || label_words.contains(h) ||
+           cw.labels.contains(h);
   };
-  add_label_words(decisions.exemptions);
-  for (const core::BlockDecision& bd : decisions.blocks) {
-    add_label_words(bd.labels);
-    for (const core::Redaction& r : bd.redactions) add_label_words(r.labels);
-  }
-  for (const char* w : {"b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "1", "4", "a", "b",
-                        "c", "d", "e", "f", "g", "h"})
-    label_words.insert(word_hash(w));
+  auto label_word = [&](uint64_t h) { return label_words.contains(h) || cw.labels.contains(h); };
 
   // Needles. Terms first: they are searched whatever else is allowed, except
   // where they are the writers' own wording (a reviewer named like a term).
-  detail::HashSet64 seen(hidden.size() + terms.size());
-  auto add = [&](WithheldMaterial::Needle needle, uint64_t key) {
+  detail::HashSet64 seen(hidden.size() * 2 + terms.size());
+  m.needles_.reserve(hidden.size() * 2 + terms.size());
+  auto add = [&](WithheldMaterial::Needle&& needle, uint64_t key) {
     if (!seen.insert(key)) return;
     for (const std::string& t : needle.tokens) {
       needle.word_chars += cps(t);
-      const bool digits =
-          std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (needle.tokens.size() > 1 &&
-          (digits || wording_hashes.contains(word_hash(t)) || label_words.contains(word_hash(t))))
+      if (needle.tokens.size() > 1 && (all_digits(t) || own_word(word_hash(t))))
         needle.own_words = true;
     }
     m.needles_.push_back(std::move(needle));
   };
+  std::vector<std::string_view> term_words;
   for (const auto& [span, block] : terms) {
     (void)block;
-    WithheldMaterial::Needle needle;
-    needle.kind = WithheldMaterial::Needle::kTerm;
-    needle.tokens = detail::words(text.substr(span.begin, span.size()));
-    if (needle.tokens.empty()) continue;
-    needle.origin = span.begin;
-    needle.chars = cps(text.substr(span.begin, span.size()));
+    const std::string_view term = text.substr(span.begin, span.size());
+    term_words.clear();
+    detail::for_each_word(term,
+                          [&](size_t a, size_t b) { term_words.push_back(term.substr(a, b - a)); });
     // The writers' own words ("sub", a case id, a label's "d") can stand next
     // to anything, so they are trimmed from both ends of a term; a term made
     // only of them is printed by design, and one of fewer than 3 letters or
     // digits is no more distinctive than a short word.
-    auto own = [&](const std::string& t) {
-      return wording_hashes.contains(word_hash(t)) || label_words.contains(word_hash(t));
-    };
-    while (!needle.tokens.empty() && own(needle.tokens.front()))
-      needle.tokens.erase(needle.tokens.begin());
-    while (!needle.tokens.empty() && own(needle.tokens.back())) needle.tokens.pop_back();
+    size_t lo = 0;
+    size_t hi = term_words.size();
+    while (lo < hi && own_word(detail::folded_hash(term_words[lo]))) ++lo;
+    while (hi > lo && own_word(detail::folded_hash(term_words[hi - 1]))) --hi;
+    if (lo == hi) continue;
     size_t letters = 0;
-    for (const std::string& t : needle.tokens) letters += cps(t);
-    if (needle.tokens.empty() || letters < 3) continue;
+    for (size_t k = lo; k < hi; ++k) letters += cps(term_words[k]);
+    if (letters < 3) continue;
     // A short number ("10", "2024") is no more distinctive as a term than as a
     // word: page numbers, dates and paragraph labels print such numbers.
     size_t digits = 0;
-    needle.numeric = true;
-    for (const std::string& t : needle.tokens) {
-      needle.numeric &=
-          std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-      digits += t.size();
+    bool numeric = true;
+    for (size_t k = lo; k < hi; ++k) {
+      numeric &= all_digits(term_words[k]);
+      digits += term_words[k].size();
     }
-    if (needle.numeric && digits < 6) continue;
-    // Does the term also stand in released text?
-    for (size_t i = 0; i + needle.tokens.size() <= shown.size() && !needle.released_elsewhere;
-         ++i) {
-      bool match = true;
-      for (size_t t = 0; t < needle.tokens.size() && match; ++t)
-        match = shown[i + t].word == needle.tokens[t] && (t == 0 || !shown[i + t].brk);
-      needle.released_elsewhere = match;
-    }
+    if (numeric && digits < 6) continue;
+    WithheldMaterial::Needle needle;
+    needle.kind = WithheldMaterial::Needle::kTerm;
+    needle.numeric = numeric;
+    needle.origin = span.begin;
+    needle.chars = cps(term);
+    needle.tokens.reserve(hi - lo);
+    for (size_t k = lo; k < hi; ++k) needle.tokens.push_back(detail::fold(term_words[k]));
+    // Does the term also stand in released text? (Only if its first word is
+    // an allowed word at all, which most withheld terms are not.)
+    const uint64_t first_hash = word_hash(needle.tokens[0]);
+    if (allowed_words.contains(first_hash))
+      for (size_t i = 0; i + needle.tokens.size() <= shown.size() && !needle.released_elsewhere;
+           ++i) {
+        if (shown[i].hash != first_hash) continue;
+        bool match = true;
+        for (size_t t = 0; t < needle.tokens.size() && match; ++t)
+          match = detail::folded_equal(shown[i + t].word, needle.tokens[t]) &&
+                  (t == 0 || !shown[i + t].brk);
+        needle.released_elsewhere = match;
+      }
     uint64_t key = 0x7465726dull;  // "term"
     for (const std::string& t : needle.tokens)
       key = phrase_hash(key, word_hash(t), needle.tokens.size());
@@ -900,14 +1081,13 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   for (size_t i = 0; i < hidden.size(); ++i) {
     const Tok& t = hidden[i];
     const uint32_t len = cps(t.word);
-    const bool digits =
-        std::all_of(t.word.begin(), t.word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits = all_digits(t.word);
     const bool long_enough = digits ? len >= 6 : len >= 3;
-    if (long_enough && !allowed_words.contains(t.hash)) {
+    if (long_enough && !allowed_word(t.hash)) {
       WithheldMaterial::Needle needle;
       needle.kind = WithheldMaterial::Needle::kWord;
       needle.numeric = digits;
-      needle.tokens = {std::string(t.word)};
+      needle.tokens.push_back(detail::fold(t.word));
       needle.origin = t.origin;
       needle.chars = len;
       add(std::move(needle), t.hash);
@@ -917,14 +1097,16 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       const uint32_t chars = len + 2 + cps(hidden[i + 1].word) + cps(hidden[i + 2].word);
       // A placeholder label can sit next to any shown word, so a phrase with a
       // label word in it ("d classified by" after "[B1 1.4(D)]") is no proof.
-      const bool label_word = label_words.contains(t.hash) ||
-                              label_words.contains(hidden[i + 1].hash) ||
-                              label_words.contains(hidden[i + 2].hash);
-      if (chars >= 10 && !label_word && !allowed_phrases.contains(key)) {
+      const bool has_label =
+          label_word(t.hash) || label_word(hidden[i + 1].hash) || label_word(hidden[i + 2].hash);
+      if (chars >= 10 && !has_label && !allowed_phrases.contains(key) &&
+          !cw.phrases.contains(key)) {
         WithheldMaterial::Needle needle;
         needle.kind = WithheldMaterial::Needle::kPhrase;
-        needle.tokens = {std::string(t.word), std::string(hidden[i + 1].word),
-                         std::string(hidden[i + 2].word)};
+        needle.tokens.reserve(3);
+        needle.tokens.push_back(detail::fold(t.word));
+        needle.tokens.push_back(detail::fold(hidden[i + 1].word));
+        needle.tokens.push_back(detail::fold(hidden[i + 2].word));
         needle.origin = t.origin;
         needle.chars = chars;
         add(std::move(needle), ~key);
@@ -932,8 +1114,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     }
   }
   // Line:column of every needle in one sweep over the text.
-  std::vector<std::pair<uint32_t, uint32_t>> order;  // origin, needle
-  order.reserve(m.needles_.size());
+  auto& order = scratch.order;  // origin, needle
+  order.clear();
   for (uint32_t k = 0; k < m.needles_.size(); ++k) order.emplace_back(m.needles_[k].origin, k);
   std::sort(order.begin(), order.end());
   core::Position pos;

@@ -95,11 +95,27 @@ struct FontMap {
   double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
   std::map<uint32_t, std::string> to_text;  // UTF-8
   std::vector<std::string> dense;           // to_text as a table when the codes are small
+  /// Per code of `dense`, for the matcher's fast path: the folded byte of a
+  /// one-character ASCII word text, 0 for a blank (no text, or one ASCII
+  /// character that is no word), 1 for anything else (read the text).
+  std::vector<uint8_t> ascii;
 
   void finish() {
     if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
     dense.assign(to_text.rbegin()->first + 1, std::string());
     for (const auto& [code, text] : to_text) dense[code] = text;
+    ascii.assign(dense.size(), 0);
+    for (size_t code = 0; code < dense.size(); ++code) {
+      const std::string& t = dense[code];
+      if (t.empty()) continue;
+      const auto c = static_cast<unsigned char>(t[0]);
+      if (t.size() != 1 || c >= 0x80)
+        ascii[code] = 1;
+      else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+        ascii[code] = c;
+      else if (c >= 'A' && c <= 'Z')
+        ascii[code] = static_cast<uint8_t>(c - 'A' + 'a');
+    }
   }
   /// The text of one code: nullptr for "no mapping" (a blank).
   const std::string* lookup(uint32_t code) const {
@@ -193,8 +209,10 @@ struct NeedlePlan {
   std::vector<uint64_t> hashes_;  // token hashes of every needle, concatenated
   std::vector<uint32_t> first_;   // per needle: its first token in hashes_
   std::vector<uint32_t> count_;   // per needle: its number of tokens
-  Tables tables_[3];              // per Channel: the needles searched there
-  std::vector<uint32_t> next_[3];
+  Tables tables_;                 // every needle searched in some channel
+  std::vector<uint32_t> next_;
+  std::vector<uint8_t>
+      channels_;  // per needle: bit 1 << Channel for each channel it is searched in
   Grams cp1252_grams_;
   Grams utf16_grams_;
   size_t ring_mask_ = 0;
@@ -217,6 +235,11 @@ class NeedleIndex {
   const WithheldMaterial& m_;
   std::shared_ptr<const NeedlePlan> plan_;
   std::vector<bool> reported_;
+  // The last gram test of a binary channel (bytes, grams, result): binary
+  // channels must not change while the index lives (the scan owns them).
+  std::string_view last_bytes_;
+  const NeedlePlan::Grams* last_grams_ = nullptr;
+  bool last_any_ = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -252,14 +275,27 @@ inline size_t char_at(std::string_view text, size_t i, bool* word) {
 inline bool next_word(std::string_view text, size_t from, size_t* a, size_t* b) {
   size_t i = from;
   bool word = false;
-  while (i < text.size()) {
+  const size_t n = text.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {  // the common case, without the call
+      if (word_byte_ascii(c)) break;
+      ++i;
+      continue;
+    }
     const size_t len = char_at(text, i, &word);
     if (word) break;
     i += len;
   }
-  if (i >= text.size()) return false;
+  if (i >= n) return false;
   *a = i;
-  while (i < text.size()) {
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (!word_byte_ascii(c)) break;
+      ++i;
+      continue;
+    }
     const size_t len = char_at(text, i, &word);
     if (!word) break;
     i += len;

@@ -1,0 +1,211 @@
+// The PDF lexer shared by the verifier's content-stream and CMap reading
+// (pdf_inspect.cpp) and its strict file reader (pdf_reader.cpp): literal
+// strings with every escape (nested parentheses, \ddd octal, line
+// continuations), hex strings, names with #xx, arrays, "<<" ">>" and
+// everything else as one "other" token. It never throws and never reads past
+// its view; an unterminated string or hex string sets truncated().
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace declass::render::detail {
+
+// Byte classes of PDF syntax, by table: the lexer asks for every byte.
+enum : uint8_t { kPdfSpace = 1, kDelim = 2 };
+constexpr std::array<uint8_t, 256> kPdfClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (const char c : {' ', '\n', '\r', '\t', '\f', '\0'})
+    t[static_cast<unsigned char>(c)] = kPdfSpace;
+  for (const char c : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'})
+    t[static_cast<unsigned char>(c)] = kDelim;
+  return t;
+}();
+inline bool pdf_space(char c) {
+  return kPdfClass[static_cast<unsigned char>(c)] == kPdfSpace;
+}
+inline bool pdf_delim(char c) {
+  return kPdfClass[static_cast<unsigned char>(c)] == kDelim;
+}
+// Neither: part of a name, number or operator.
+inline bool pdf_regular(char c) {
+  return kPdfClass[static_cast<unsigned char>(c)] == 0;
+}
+inline int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A minimal PDF lexer, enough for content streams and CMaps.
+struct Token {
+  enum Kind : uint8_t { kString, kName, kOther, kArrayOpen, kArrayClose, kEnd } kind = kEnd;
+  std::string value;  // decoded string bytes, name (decoded #xx), or operator/number text
+};
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view s) : s_(s) {}
+  Token next() {
+    Token t;
+    next(t);
+    return t;
+  }
+  /// Into `t`, reusing its buffer (no allocation per token once warm).
+  void next(Token& t) {
+    t.kind = Token::kEnd;
+    t.value.clear();
+    while (i_ < s_.size()) {
+      if (pdf_space(s_[i_])) {
+        ++i_;
+      } else if (s_[i_] == '%') {
+        while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
+      } else {
+        break;
+      }
+    }
+    if (i_ >= s_.size()) return;
+    const char c = s_[i_];
+    if (c == '(') {
+      t.kind = Token::kString;
+      ++i_;
+      int depth = 1;
+      while (i_ < s_.size()) {
+        // Copy the run up to the next special byte in one go.
+        size_t j = i_;
+        while (j < s_.size() && s_[j] != '\\' && s_[j] != '(' && s_[j] != ')') ++j;
+        t.value.append(s_.data() + i_, j - i_);
+        i_ = j;
+        if (i_ >= s_.size()) break;
+        const char d = s_[i_++];
+        if (d == '\\' && i_ < s_.size()) {
+          const char e = s_[i_++];
+          switch (e) {
+            case 'n':
+              t.value += '\n';
+              break;
+            case 'r':
+              t.value += '\r';
+              break;
+            case 't':
+              t.value += '\t';
+              break;
+            case 'b':
+              t.value += '\b';
+              break;
+            case 'f':
+              t.value += '\f';
+              break;
+            case '\r':
+              if (i_ < s_.size() && s_[i_] == '\n') ++i_;
+              break;
+            case '\n':
+              break;
+            default:
+              if (e >= '0' && e <= '7') {
+                int v = e - '0';
+                for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++k)
+                  v = v * 8 + (s_[i_++] - '0');
+                t.value += static_cast<char>(v & 0xFF);
+              } else {
+                t.value += e;
+              }
+          }
+          continue;
+        }
+        if (d == '(') ++depth;
+        if (d == ')' && --depth == 0) return;
+        t.value += d;
+      }
+      truncated_ = true;  // the end came before the closing parenthesis
+      return;
+    }
+    if (c == '<' && i_ + 1 < s_.size() && s_[i_ + 1] == '<') {
+      i_ += 2;
+      t.kind = Token::kOther;
+      t.value = "<<";
+      return;
+    }
+    if (c == '>' && i_ + 1 < s_.size() && s_[i_ + 1] == '>') {
+      i_ += 2;
+      t.kind = Token::kOther;
+      t.value = ">>";
+      return;
+    }
+    if (c == '<') {
+      t.kind = Token::kString;
+      ++i_;
+      const size_t end = std::min(s_.find('>', i_), s_.size());
+      if (end == s_.size()) truncated_ = true;
+      t.value.resize((end - i_) / 2 + 1);
+      size_t o = 0;
+      int hi = -1;
+      for (; i_ < end; ++i_) {
+        const int v = hexval(s_[i_]);
+        if (v < 0) continue;
+        if (hi < 0) {
+          hi = v;
+        } else {
+          t.value[o++] = static_cast<char>(hi * 16 + v);
+          hi = -1;
+        }
+      }
+      if (hi >= 0) t.value[o++] = static_cast<char>(hi * 16);
+      t.value.resize(o);
+      ++i_;
+      return;
+    }
+    if (c == '[' || c == ']') {
+      ++i_;
+      t.kind = c == '[' ? Token::kArrayOpen : Token::kArrayClose;
+      return;
+    }
+    if (c == '/') {
+      ++i_;
+      t.kind = Token::kName;
+      size_t j = i_;
+      while (j < s_.size() && pdf_regular(s_[j])) ++j;
+      const std::string_view raw = s_.substr(i_, j - i_);
+      i_ = j;
+      if (raw.find('#') == std::string_view::npos) {
+        t.value.assign(raw);
+        return;
+      }
+      for (size_t k = 0; k < raw.size(); ++k) {
+        if (raw[k] == '#' && k + 2 < raw.size() && hexval(raw[k + 1]) >= 0 &&
+            hexval(raw[k + 2]) >= 0) {
+          t.value += static_cast<char>(hexval(raw[k + 1]) * 16 + hexval(raw[k + 2]));
+          k += 2;
+        } else {
+          t.value += raw[k];
+        }
+      }
+      return;
+    }
+    t.kind = Token::kOther;
+    if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
+      t.value.assign(1, c);
+      ++i_;
+      return;
+    }
+    size_t j = i_;
+    while (j < s_.size() && pdf_regular(s_[j])) ++j;
+    t.value.assign(s_.data() + i_, j - i_);
+    i_ = j;
+  }
+  size_t pos() const { return i_; }
+  /// A string or hex string ran to the end of the input.
+  bool truncated() const { return truncated_; }
+  void skip_to(size_t i) { i_ = i; }
+
+ private:
+  std::string_view s_;
+  bool truncated_ = false;
+  size_t i_ = 0;
+};
+
+}  // namespace declass::render::detail

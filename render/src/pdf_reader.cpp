@@ -1,0 +1,419 @@
+#include "pdf_reader.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <numeric>
+
+#include "pdf_lexer.h"
+
+namespace declass::render::detail::pdf {
+
+namespace {
+
+// A decoded stream larger than this is refused (PoDoFo then decides).
+constexpr size_t kMaxDecoded = size_t{1} << 30;
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// [+-]?(digits[.digits] | .digits): a PDF number, nothing else.
+bool parse_number(const std::string& s, Object* out) {
+  size_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
+  size_t digits = 0;
+  size_t dots = 0;
+  for (size_t k = i; k < s.size(); ++k) {
+    if (is_digit(s[k]))
+      ++digits;
+    else if (s[k] == '.')
+      ++dots;
+    else
+      return false;
+  }
+  if (digits == 0 || dots > 1) return false;
+  out->type = Object::kNumber;
+  out->number = std::strtod(s.c_str(), nullptr);
+  if (dots == 0 && digits <= 18) {
+    int64_t v = 0;
+    for (size_t k = i; k < s.size(); ++k) v = v * 10 + (s[k] - '0');
+    out->integer = true;
+    out->int_value = s[0] == '-' ? -v : v;
+  }
+  return true;
+}
+
+bool is_uint(const Token& t, uint64_t limit, uint64_t* v) {
+  if (t.kind != Token::kOther || t.value.empty() || t.value.size() > 10) return false;
+  uint64_t x = 0;
+  for (const char c : t.value) {
+    if (!is_digit(c)) return false;
+    x = x * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (x > limit) return false;
+  *v = x;
+  return true;
+}
+
+// A value read with the lexer; false on anything but clean syntax.
+class ValueParser {
+ public:
+  explicit ValueParser(Lexer& lx) : lx_(lx) {}
+
+  bool value(Object* out, int depth) {
+    if (depth > Reader::kMaxDepth) return false;
+    Token t;
+    lx_.next(t);
+    if (lx_.truncated()) return false;
+    switch (t.kind) {
+      case Token::kEnd:
+      case Token::kArrayClose:
+        return false;
+      case Token::kString:
+        out->type = Object::kString;
+        out->text = std::move(t.value);
+        return true;
+      case Token::kName:
+        out->type = Object::kName;
+        out->text = std::move(t.value);
+        return true;
+      case Token::kArrayOpen:
+        out->type = Object::kArray;
+        for (;;) {
+          const size_t at = lx_.pos();
+          lx_.next(t);
+          if (t.kind == Token::kArrayClose) return true;
+          if (t.kind == Token::kEnd) return false;
+          lx_.skip_to(at);
+          out->items.emplace_back();
+          if (!value(&out->items.back(), depth + 1)) return false;
+        }
+      case Token::kOther:
+        break;
+    }
+    if (t.value == "<<") return dict(out, depth);
+    if (t.value == "true" || t.value == "false") {
+      out->type = Object::kBool;
+      out->boolean = t.value == "true";
+      return true;
+    }
+    if (t.value == "null") return true;
+    if (!parse_number(t.value, out)) return false;
+    // "N G R": a reference (look ahead two tokens, else step back).
+    if (out->integer && out->int_value >= 0 && out->int_value <= 0x7FFFFFFF && t.value[0] != '+') {
+      const size_t at = lx_.pos();
+      Token g;
+      Token r;
+      lx_.next(g);
+      uint64_t gen = 0;
+      if (is_uint(g, 65535, &gen)) {
+        lx_.next(r);
+        if (r.kind == Token::kOther && r.value == "R") {
+          out->type = Object::kRef;
+          out->num = static_cast<uint32_t>(out->int_value);
+          out->gen = static_cast<uint16_t>(gen);
+          return true;
+        }
+      }
+      lx_.skip_to(at);
+    }
+    return true;
+  }
+
+ private:
+  bool dict(Object* out, int depth) {
+    out->type = Object::kDict;
+    std::vector<std::string> keys;
+    std::vector<Object> values;
+    Token t;
+    for (;;) {
+      lx_.next(t);
+      if (t.kind == Token::kOther && t.value == ">>") break;
+      if (t.kind != Token::kName) return false;
+      keys.push_back(std::move(t.value));
+      values.emplace_back();
+      if (!value(&values.back(), depth + 1)) return false;
+    }
+    std::vector<size_t> order(keys.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    out->keys.reserve(keys.size());
+    out->items.reserve(keys.size());
+    for (const size_t k : order) {
+      if (!out->keys.empty() && out->keys.back() == keys[k]) return false;  // a repeated key
+      out->keys.push_back(std::move(keys[k]));
+      out->items.push_back(std::move(values[k]));
+    }
+    return true;
+  }
+
+  Lexer& lx_;
+};
+
+// Blanks and comments only, in [from, to).
+bool only_blanks(std::string_view b, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i) {
+    if (pdf_space(b[i])) continue;
+    if (b[i] != '%') return false;
+    while (i < to && b[i] != '\n' && b[i] != '\r') ++i;
+  }
+  return true;
+}
+
+}  // namespace
+
+const Object* Object::get(std::string_view key) const {
+  if (type != kDict) return nullptr;
+  auto it = std::lower_bound(keys.begin(), keys.end(), key,
+                             [](const std::string& k, std::string_view v) { return k < v; });
+  if (it == keys.end() || *it != key) return nullptr;
+  return &items[static_cast<size_t>(it - keys.begin())];
+}
+
+bool Reader::fail(size_t offset, const std::string& what) {
+  if (why_ != nullptr) *why_ = "offset " + std::to_string(offset) + ": " + what;
+  return false;
+}
+
+const Indirect* Reader::find(uint32_t num) const {
+  if (num >= index_.size() || index_[num] == 0) return nullptr;
+  return &objects_[index_[num] - 1];
+}
+
+const Object* Reader::resolve(const Object* o) const {
+  if (o == nullptr || o->type != Object::kRef) return o;
+  const Indirect* i = find(o->num);
+  return i != nullptr && i->gen == o->gen ? &i->value : nullptr;
+}
+
+bool Reader::parse(std::string_view bytes, std::string* why) {
+  bytes_ = bytes;
+  why_ = why;
+  if (bytes.substr(0, 5) != "%PDF-") return fail(0, "no %PDF- header");
+  // The end: startxref, its offset, %%EOF, at most a line break.
+  size_t end = bytes.size();
+  while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) --end;
+  if (bytes.size() - end > 2 || end < 5 || bytes.substr(end - 5, 5) != "%%EOF")
+    return fail(end, "the file does not end with %%EOF");
+  const size_t sx = bytes.rfind("startxref", end);
+  if (sx == std::string_view::npos) return fail(end, "no startxref");
+  size_t i = sx + 9;
+  while (i < end && pdf_space(bytes[i])) ++i;
+  uint64_t xref = 0;
+  size_t digits = 0;
+  for (; i < end && is_digit(bytes[i]) && digits < 12; ++i, ++digits)
+    xref = xref * 10 + static_cast<uint64_t>(bytes[i] - '0');
+  if (digits == 0 || !only_blanks(bytes, i, end - 5) || xref >= sx)
+    return fail(sx, "a bad startxref");
+  if (!parse_xref(static_cast<size_t>(xref))) return false;
+  if (!only_blanks(bytes, trailer_end_, sx))
+    return fail(trailer_end_, "bytes between the trailer and startxref");
+  return check_gaps();
+}
+
+bool Reader::parse_xref(size_t at) {
+  std::string_view b = bytes_;
+  if (b.substr(at, 4) != "xref") return fail(at, "startxref does not point to an xref table");
+  xref_at_ = at;
+  size_t i = at + 4;
+  struct Entry {
+    uint32_t num;
+    uint16_t gen;
+    size_t offset;
+  };
+  std::vector<Entry> entries;
+  for (;;) {
+    while (i < b.size() && pdf_space(b[i])) ++i;
+    if (b.substr(i, 7) == "trailer") break;
+    // A subsection header: first number and count.
+    uint64_t first = 0;
+    uint64_t count = 0;
+    size_t d = 0;
+    for (; i < b.size() && is_digit(b[i]) && d < 10; ++i, ++d)
+      first = first * 10 + static_cast<uint64_t>(b[i] - '0');
+    if (d == 0 || i >= b.size() || b[i] != ' ') return fail(i, "a bad xref subsection header");
+    ++i;
+    d = 0;
+    for (; i < b.size() && is_digit(b[i]) && d < 10; ++i, ++d)
+      count = count * 10 + static_cast<uint64_t>(b[i] - '0');
+    if (d == 0) return fail(i, "a bad xref subsection header");
+    if (i < b.size() && b[i] == ' ') ++i;
+    if (i + 1 < b.size() && b[i] == '\r' && b[i + 1] == '\n')
+      i += 2;
+    else if (i < b.size() && (b[i] == '\n' || b[i] == '\r'))
+      ++i;
+    else
+      return fail(i, "a bad xref subsection header");
+    if (count > (b.size() - i) / 20 || first + count > (uint64_t{1} << 23))
+      return fail(i, "an xref subsection larger than the file");
+    for (uint64_t k = 0; k < count; ++k, i += 20) {
+      const std::string_view e = b.substr(i, 20);
+      bool ok =
+          e[10] == ' ' && e[16] == ' ' && (e[17] == 'n' || e[17] == 'f') &&
+          ((e[18] == ' ' && (e[19] == '\n' || e[19] == '\r')) || (e[18] == '\r' && e[19] == '\n'));
+      uint64_t off = 0;
+      uint64_t gen = 0;
+      for (size_t c = 0; c < 10 && ok; ++c) {
+        ok = is_digit(e[c]);
+        off = off * 10 + static_cast<uint64_t>(e[c] - '0');
+      }
+      for (size_t c = 11; c < 16 && ok; ++c) {
+        ok = is_digit(e[c]);
+        gen = gen * 10 + static_cast<uint64_t>(e[c] - '0');
+      }
+      if (!ok) return fail(i, "a bad xref entry");
+      if (e[17] == 'f') continue;
+      const uint64_t num = first + k;
+      if (num == 0 || gen > 65535 || off >= at) return fail(i, "a bad in-use xref entry");
+      entries.push_back(
+          {static_cast<uint32_t>(num), static_cast<uint16_t>(gen), static_cast<size_t>(off)});
+    }
+  }
+  // The trailer dictionary.
+  const size_t t0 = i + 7;
+  Lexer lx(b.substr(t0));
+  ValueParser vp(lx);
+  if (!vp.value(&trailer_, 0) || !trailer_.is_dict())
+    return fail(t0, "the trailer is not a dictionary");
+  trailer_end_ = t0 + lx.pos();
+  for (const char* k : {"Prev", "XRefStm", "Encrypt"})
+    if (trailer_.get(k) != nullptr) return fail(t0, std::string("a trailer with /") + k);
+
+  // The objects, by number.
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& x, const Entry& y) { return x.num < y.num; });
+  index_.assign(entries.empty() ? 0 : entries.back().num + 1, 0);
+  objects_.resize(entries.size());
+  for (size_t k = 0; k < entries.size(); ++k) {
+    if (index_[entries[k].num] != 0) return fail(xref_at_, "an object listed twice");
+    index_[entries[k].num] = static_cast<uint32_t>(k + 1);
+  }
+  for (size_t k = 0; k < entries.size(); ++k)
+    if (!parse_object(entries[k].num, entries[k].gen, entries[k].offset, &objects_[k]))
+      return false;
+  // Stream lengths given as references, now that every object is read.
+  for (Indirect& o : objects_) {
+    if (!o.has_stream) continue;
+    const Object* len = resolve(o.value.get("Length"));
+    const size_t data = static_cast<size_t>(o.raw.data() - b.data());
+    if (len == nullptr || len->type != Object::kNumber || !len->integer || len->int_value < 0 ||
+        static_cast<uint64_t>(len->int_value) > b.size() - data)
+      return fail(o.offset, "a stream without a usable /Length");
+    const auto n = static_cast<size_t>(len->int_value);
+    // After the data: an optional line break, then endstream, then endobj.
+    size_t e = data + n;
+    if (b.substr(e, 2) == "\r\n")
+      e += 2;
+    else if (e < b.size() && (b[e] == '\n' || b[e] == '\r'))
+      ++e;
+    if (b.substr(e, 9) != "endstream")
+      return fail(e, "the stream's /Length does not end at endstream");
+    Lexer after(b.substr(e + 9));
+    Token t;
+    after.next(t);
+    if (t.kind != Token::kOther || t.value != "endobj")
+      return fail(e + 9, "endstream without endobj");
+    o.raw = b.substr(data, n);
+    spans_.emplace_back(o.offset, e + 9 + after.pos());
+  }
+  return true;
+}
+
+bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* out) {
+  std::string_view b = bytes_;
+  Lexer lx(b.substr(offset));
+  Token t;
+  uint64_t v = 0;
+  lx.next(t);
+  if (!is_uint(t, UINT32_MAX, &v) || v != num) return fail(offset, "the xref points elsewhere");
+  lx.next(t);
+  if (!is_uint(t, 65535, &v) || v != gen) return fail(offset, "the xref points elsewhere");
+  lx.next(t);
+  if (t.kind != Token::kOther || t.value != "obj") return fail(offset, "no obj keyword");
+  out->num = num;
+  out->gen = gen;
+  out->offset = offset;
+  ValueParser vp(lx);
+  if (!vp.value(&out->value, 0)) return fail(offset, "an object that cannot be read");
+  // Object and cross-reference streams hold objects this reader does not
+  // read: leave them to PoDoFo.
+  if (const Object* type = out->value.get("Type"); type != nullptr && type->type == Object::kName &&
+                                                   (type->text == "ObjStm" || type->text == "XRef"))
+    return fail(offset, "an object or xref stream");
+  lx.next(t);
+  if (t.kind == Token::kOther && t.value == "endobj") {
+    spans_.emplace_back(offset, offset + lx.pos());
+    return true;
+  }
+  if (t.kind != Token::kOther || t.value != "stream" || !out->value.is_dict())
+    return fail(offset, "an object without endobj");
+  size_t data = offset + lx.pos();
+  if (b.substr(data, 2) == "\r\n")
+    data += 2;
+  else if (data < b.size() && b[data] == '\n')
+    ++data;
+  else
+    return fail(data, "stream not followed by a line break");
+  out->has_stream = true;
+  out->raw = b.substr(data, 0);  // the length is checked once every object is read
+  return true;
+}
+
+bool Reader::check_gaps() {
+  // Every byte before the xref table belongs to the header, an object, or
+  // blanks and comments between them: nothing is left unread.
+  std::sort(spans_.begin(), spans_.end());
+  size_t at = 0;
+  for (const auto& [from, to] : spans_) {
+    if (from < at) return fail(from, "objects overlap");
+    if (!only_blanks(bytes_, at, from)) return fail(at, "bytes outside any object");
+    at = to;
+  }
+  if (at > xref_at_) return fail(xref_at_, "an object runs into the xref table");
+  if (!only_blanks(bytes_, at, xref_at_)) return fail(at, "bytes outside any object");
+  return true;
+}
+
+bool Reader::decode(const Indirect& o, std::string* out) {
+  out->clear();
+  const Object* filter = o.value.get("Filter");
+  if (filter != nullptr && filter->type == Object::kArray && filter->items.size() == 1)
+    filter = &filter->items[0];
+  if (filter == nullptr) {
+    out->assign(o.raw);
+    return true;
+  }
+  if (filter->type != Object::kName || filter->text != "FlateDecode" ||
+      o.value.get("DecodeParms") != nullptr)
+    return false;
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return false;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(o.raw.data()));
+  z.avail_in = static_cast<uInt>(std::min<size_t>(o.raw.size(), UINT32_MAX));
+  if (z.avail_in != o.raw.size()) {
+    inflateEnd(&z);
+    return false;
+  }
+  out->resize(std::max<size_t>(o.raw.size() * 4, 256));
+  int rc = Z_OK;
+  size_t produced = 0;
+  while (rc == Z_OK) {
+    if (produced == out->size()) {
+      if (out->size() >= kMaxDecoded) break;
+      out->resize(out->size() * 2);
+    }
+    z.next_out = reinterpret_cast<Bytef*>(out->data() + produced);
+    z.avail_out = static_cast<uInt>(std::min<size_t>(out->size() - produced, UINT32_MAX));
+    const uInt before = z.avail_out;
+    rc = inflate(&z, Z_NO_FLUSH);
+    produced += before - z.avail_out;
+  }
+  // Only a clean end of the deflate data, with at most a line break after it.
+  const bool ok = rc == Z_STREAM_END && z.avail_in <= 2;
+  inflateEnd(&z);
+  out->resize(produced);
+  return ok;
+}
+
+}  // namespace declass::render::detail::pdf

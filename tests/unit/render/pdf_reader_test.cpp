@@ -1,0 +1,443 @@
+// The verifier's strict PDF reader (render/src/pdf_reader.cpp): it reads our
+// writer's output and hand-made files of the same shape, gives up on anything
+// else (the scan then falls back to PoDoFo), never crashes or hangs on
+// hostile input, and its scan is the PoDoFo scan, channel for channel.
+#include "pdf_reader.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
+
+#include "declass/render/pdf_writer.h"
+#include "declass/render/release_builder.h"
+#include "declass/render/verify.h"
+#include "pdf_inspect.h"
+#include "pdf_lexer.h"
+#include "test_support.h"
+#include "verify_text.h"
+
+namespace declass::render {
+namespace {
+
+using core::BlockKind;
+using detail::PdfReaderChoice;
+using detail::PdfScan;
+using detail::scan_pdf;
+using testing::b1;
+using testing::b6;
+using testing::labels;
+using testing::make_document;
+using testing::release_all;
+using testing::span_of;
+
+constexpr const char* kCable =
+    "SUBJECT: MEETING WITH THE MINISTER\n"
+    "\n"
+    "1. (C) The minister and the ambassador met in Tokyo.\n"
+    "Kathleen Stephens attended.\n"
+    "\n"
+    "2. (C) The source QUILLFEATHER said the minister\n"
+    "would resign, and Stephen Nagamine agreed with the plan.\n"
+    "\n"
+    "3. (U) A released closing paragraph.\n";
+
+core::Document cable() {
+  return make_document("v.txt", kCable,
+                       {{BlockKind::kSubject, 1, 1, ""},
+                        {BlockKind::kParagraph, 3, 4, "1"},
+                        {BlockKind::kParagraph, 6, 7, "2"},
+                        {BlockKind::kParagraph, 9, 9, "3"}});
+}
+
+core::Decisions decide(const core::Document& doc) {
+  core::Decisions d = release_all(doc);
+  testing::withhold(d, 2, labels({b1("bd")}));
+  testing::redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}));
+  return d;
+}
+
+std::string deflate(const std::string& s) {
+  uLongf len = compressBound(static_cast<uLong>(s.size()));
+  std::string out(len, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &len, reinterpret_cast<const Bytef*>(s.data()),
+            static_cast<uLong>(s.size()), 6);
+  out.resize(len);
+  return out;
+}
+
+// A PDF from object bodies, numbered from 1, with a correct xref; object 1
+// is the catalog.
+std::string make_pdf(const std::vector<std::string>& objects,
+                     const std::string& trailer_extra = "") {
+  std::string out = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (const size_t o : offsets) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
+    out += buf;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
+         trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+std::string stream(const std::string& data, bool flate = false, const std::string& extra = "") {
+  const std::string body = flate ? deflate(data) : data;
+  return "<< /Length " + std::to_string(body.size()) + (flate ? " /Filter /FlateDecode" : "") +
+         extra + " >>\nstream\n" + body + "\nendstream";
+}
+
+std::string hex(const std::string& bytes) {
+  static const char* k = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : bytes) {
+    out += k[static_cast<unsigned char>(c) >> 4];
+    out += k[static_cast<unsigned char>(c) & 15];
+  }
+  return out;
+}
+
+std::string utf16(const std::string& ascii) {
+  std::string out;
+  for (const char c : ascii) {
+    out += '\0';
+    out += c;
+  }
+  return out;
+}
+
+const std::string kCmap =
+    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange "
+    "<0000> <FFFF> endcodespacerange 3 beginbfrange <0001> <001A> <0041> <0021> <003A> <0061> "
+    "<0040> <0049> <0030> endbfrange endcmap end end";
+const std::string kType0 =
+    "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /ToUnicode 6 0 R >>";
+
+std::string glyphs(const std::string& ascii) {
+  std::string out;
+  for (const char c : ascii) {
+    const int code = c >= 'A' && c <= 'Z'   ? c - 'A' + 1
+                     : c >= 'a' && c <= 'z' ? c - 'a' + 33
+                                            : 0x40;
+    out += static_cast<char>(code >> 8);
+    out += static_cast<char>(code & 0xFF);
+  }
+  return out;
+}
+
+// One page; objects: 1 catalog, 2 pages, 3 page, 4 content, 5 font, 6 CMap,
+// 7 extra stream, 8 info (if any).
+std::string page_pdf(const std::string& content, bool flate = false, const std::string& info = "",
+                     const std::string& font = "", const std::string& extra_stream = "x",
+                     const std::string& page_extra = "") {
+  std::vector<std::string> objs = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+      "/Resources << /Font << /F1 5 0 R >> >>" +
+          page_extra + " >>",
+      stream(content, flate),
+      font.empty() ? "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>" : font,
+      stream(kCmap, true),
+      stream(extra_stream, true)};
+  std::string extra;
+  if (!info.empty()) {
+    objs.push_back(info);
+    extra = " /Info 8 0 R";
+  }
+  return make_pdf(objs, extra);
+}
+
+bool reads(const std::string& pdf, std::string* why = nullptr) {
+  detail::pdf::Reader r;
+  std::string w;
+  const bool ok = r.parse(pdf, &w);
+  if (why != nullptr) *why = w;
+  return ok;
+}
+
+// Both scans hold the same problems and channels (names, kinds, bytes).
+// PoDoFo stamps the Info dictionary as it loads a file (a fresh ModDate, a
+// Producer if there was none), so it searched its own strings there instead
+// of the file's: date and PoDoFo strings are left out of the comparison.
+void expect_same_scan(const std::string& pdf) {
+  const PdfScan a = scan_pdf(pdf, PdfReaderChoice::kStrictFirst);
+  const PdfScan b = scan_pdf(pdf, PdfReaderChoice::kPodofo);
+  EXPECT_EQ(a.reader, PdfReaderChoice::kStrict) << a.fallback_reason;
+  EXPECT_EQ(a.loaded, b.loaded);
+  EXPECT_EQ(a.pages, b.pages);
+  EXPECT_EQ(a.problems, b.problems);
+  auto kept = [](const PdfScan& s) {
+    std::vector<const detail::PdfChannel*> out;
+    for (const auto& c : s.channels)
+      if (c.source.bytes.rfind("D:", 0) != 0 && c.source.bytes.find("PoDoFo") == std::string::npos)
+        out.push_back(&c);
+    return out;
+  };
+  const auto ka = kept(a);
+  const auto kb = kept(b);
+  ASSERT_EQ(ka.size(), kb.size());
+  for (size_t i = 0; i < ka.size(); ++i) {
+    const auto& x = *ka[i];
+    const auto& y = *kb[i];
+    EXPECT_EQ(x.name(a.streams), y.name(b.streams)) << i;
+    EXPECT_EQ(x.binary, y.binary) << i;
+    EXPECT_EQ(x.source.encoding, y.source.encoding) << i;
+    EXPECT_EQ(x.source.offset, y.source.offset) << i;
+    EXPECT_EQ(x.source.bytes, y.source.bytes) << x.name(a.streams);
+    EXPECT_EQ(x.source.font == nullptr, y.source.font == nullptr) << i;
+    EXPECT_EQ(x.source.breaks == nullptr, y.source.breaks == nullptr) << i;
+    if (x.source.breaks != nullptr && y.source.breaks != nullptr) {
+      EXPECT_EQ(*x.source.breaks, *y.source.breaks) << i;
+    }
+  }
+}
+
+TEST(PdfLexer, LiteralStringsWithEveryEscape) {
+  auto str = [](const std::string& s) {
+    detail::Lexer lx(s);
+    detail::Token t;
+    lx.next(t);
+    EXPECT_EQ(t.kind, detail::Token::kString) << s;
+    EXPECT_FALSE(lx.truncated()) << s;
+    return t.value;
+  };
+  EXPECT_EQ(str("(a (nested (twice)) b)"), "a (nested (twice)) b");
+  EXPECT_EQ(str("(\\(\\)\\\\)"), "()\\");
+  EXPECT_EQ(str("(\\121UILL\\106EATHER)"), "QUILLFEATHER");
+  EXPECT_EQ(str("(\\0\\07\\1234)"), std::string("\0\a", 2) + "S4");  // 1-3 octal digits
+  EXPECT_EQ(str("(QUILL\\\nFEATHER)"), "QUILLFEATHER");              // line continuations
+  EXPECT_EQ(str("(QUILL\\\r\nFEATHER)"), "QUILLFEATHER");
+  EXPECT_EQ(str("(QUILL\\\rFEATHER)"), "QUILLFEATHER");
+  EXPECT_EQ(str("(\\n\\r\\t\\b\\f\\q)"), "\n\r\t\b\fq");
+  EXPECT_EQ(str(std::string("(\xFF\x00\x01)", 5)), std::string("\xFF\x00\x01", 3));
+  EXPECT_EQ(str("<51 55 494C4C4>"), "QUILL@");  // blanks skipped, odd digit padded
+  for (const char* bad : {"(never closed", "(a (b)", "<4142", "(ends in \\"}) {
+    detail::Lexer lx(bad);
+    detail::Token t;
+    lx.next(t);
+    EXPECT_TRUE(lx.truncated()) << bad;
+  }
+}
+
+TEST(PdfReader, ReadsOurWritersOutputLikePodofo) {
+  const auto doc = cable();
+  auto w = PdfWriter::create({});
+  ASSERT_TRUE(w.value);
+  for (const auto& d : {decide(doc), release_all(doc)}) {
+    auto pdf = (*w.value)->write(make_release_view(doc, d));
+    ASSERT_TRUE(pdf.value);
+    std::string why;
+    EXPECT_TRUE(reads(pdf.value->bytes, &why)) << why;
+    expect_same_scan(pdf.value->bytes);
+  }
+}
+
+TEST(PdfReader, ReadsHandMadeFilesLikePodofo) {
+  expect_same_scan(page_pdf("BT /F1 10 Tf 72 700 Td (A (nested) str\\151ng) Tj ET"));
+  expect_same_scan(page_pdf("BT /F1 10 Tf 72 700 Td <" + hex(glyphs("Hello")) + "> Tj ET", true,
+                            "<< /Title (T) /Producer <FEFF" + hex(utf16("p")) + "> >>", kType0));
+  expect_same_scan(
+      page_pdf("BT /F1 10 Tf [(a) -20 (b)] TJ ET", false, "", "", utf16("binary") + "\x01\x02"));
+  // Arrays of content streams, a reference as /Length, #-escaped names, \r\n.
+  std::string pdf = make_pdf(
+      {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 6 0 R] "
+       "/Resources << /Font << /F#31 5 0 R >> >> >>",
+       "<< /Length 7 0 R >>\r\nstream\r\nBT /F1 10 Tf (a) Tj\r\nendstream",
+       "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>", stream("(b) Tj ET", true), "19"});
+  expect_same_scan(pdf);
+}
+
+TEST(PdfReader, EveryPlantedChannelIsFoundThroughTheStrictReader) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  auto leak = [&](const std::string& pdf) {
+    EXPECT_EQ(scan_pdf(pdf).reader, PdfReaderChoice::kStrict) << scan_pdf(pdf).fallback_reason;
+    for (const auto& f : verify_output(m, OutputKind::kPdf, pdf, "x.pdf").findings)
+      if (f.code == "leak") return true;
+    return false;
+  };
+  const std::string td = "BT /F1 10 Tf 72 700 Td ";
+  EXPECT_FALSE(leak(page_pdf(td + "(A released closing paragraph.) Tj ET")));
+  // Content streams: literal strings (plain, escaped, nested, continued), hex, deflated.
+  EXPECT_TRUE(leak(page_pdf(td + "(the source QUILLFEATHER) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf(td + "(\\121UILL\\106EATHER) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf(td + "(QUILL\\\nFEATHER) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf(td + "(a \\(QUILLFEATHER\\) b) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf(td + "(a (QUILLFEATHER) b) Tj ET")));
+  EXPECT_TRUE(leak(page_pdf(td + "<" + hex("QUILLFEATHER") + "> Tj ET", true)));
+  EXPECT_TRUE(leak(page_pdf(td + "[(QUILLF) -20 (EATHER)] TJ ET", true)));
+  // Binary literal strings of glyph codes (with the bytes a writer must escape).
+  std::string lit;
+  for (const char c : glyphs("QUILLFEATHER")) {
+    if (c == '(' || c == ')' || c == '\\') lit += '\\';
+    lit += c;
+  }
+  EXPECT_TRUE(leak(page_pdf(td + "(" + lit + ") Tj ET", true, "", kType0)));
+  EXPECT_TRUE(
+      leak(page_pdf(td + "<" + hex(glyphs("Quillfeather")) + "> Tj ET", false, "", kType0)));
+  EXPECT_TRUE(leak(page_pdf(td + "<FEFF" + hex(utf16("QUILLFEATHER")) + "> Tj ET")));
+  // Info dictionary, in Windows-1252 and UTF-16BE; a string in a page dictionary.
+  EXPECT_TRUE(leak(page_pdf("BT ET", false, "<< /Title (About QUILLFEATHER) >>")));
+  EXPECT_TRUE(
+      leak(page_pdf("BT ET", false, "<< /Title <FEFF" + hex(utf16("QUILLFEATHER")) + "> >>")));
+  EXPECT_TRUE(leak(page_pdf("BT ET", false, "", "", "x", " /PieceInfo (QUILLFEATHER)")));
+  // Another stream: Windows-1252, UTF-16BE at either alignment, glyph codes.
+  EXPECT_TRUE(leak(page_pdf("BT ET", false, "", "", "\x01 QUILLFEATHER \x02")));
+  EXPECT_TRUE(leak(page_pdf("BT ET", false, "", "", "\x7f" + utf16("QUILLFEATHER"))));
+  EXPECT_TRUE(leak(page_pdf("BT ET", false, "", kType0, "\x7f" + glyphs("QUILLFEATHER"))));
+  // A name in the file's syntax (the raw bytes).
+  EXPECT_TRUE(leak(page_pdf("BT ET", false, "", "", "x", " /QUILLFEATHER 1")));
+}
+
+// The matcher's fast path for 2-byte glyph codes (FontMap::ascii) reads
+// exactly as the general one (through FontMap::lookup).
+TEST(GlyphChannels, FastPathFindsWhatTheGeneralPathFinds) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  detail::FontMap fast;
+  for (uint32_t c = 0; c < 26; ++c) {
+    fast.to_text[1 + c] = std::string(1, static_cast<char>('A' + c));
+    fast.to_text[33 + c] = std::string(1, static_cast<char>('a' + c));
+  }
+  fast.to_text[0x40] = " ";
+  fast.to_text[0x41] = "fi";        // a ligature: read as text
+  fast.to_text[0x42] = "\xC3\xA9";  // é
+  fast.to_text[0x43] = "";          // mapped to nothing: a blank
+  fast.to_text[0x44] = "-";
+  fast.finish();
+  ASSERT_FALSE(fast.ascii.empty());
+  detail::FontMap general = fast;
+  general.ascii.clear();
+  const std::string g = glyphs("QUILLFEATHER");
+  const std::string words[] = {glyphs("the source "),
+                               g,
+                               glyphs("QUILL") + "\x00\x43" + glyphs("FEATHER"),
+                               glyphs("QUILL") + "\x00\x44" + glyphs("FEATHER"),
+                               glyphs("x") + "\x00\x41" + glyphs("QUILLFEATHER"),
+                               "\x00\x42" + g,
+                               "\x7F\x7F" + g,
+                               std::string("\x00\x00", 2) + g};
+  for (uint32_t seed = 1; seed < 200; ++seed) {
+    std::string bytes;
+    uint32_t r = seed;
+    for (int k = 0; k < 12; ++k) {
+      r = r * 1103515245u + 12345u;
+      bytes += words[(r >> 16) % (sizeof words / sizeof words[0])];
+      bytes += "\x00\x40";
+    }
+    for (const uint8_t offset : {uint8_t{0}, uint8_t{1}}) {
+      std::vector<std::string> found[2];
+      for (int which = 0; which < 2; ++which) {
+        detail::Source src;
+        src.encoding = detail::Encoding::kGlyphs;
+        src.bytes = bytes;
+        src.offset = offset;
+        src.font = which == 0 ? &fast : &general;
+        detail::NeedleIndex index(m);
+        VerifyReport rep;
+        index.search(
+            src, detail::Channel::kText, "x", [] { return std::string("w"); }, rep);
+        for (const auto& f : rep.findings) found[which].push_back(f.message);
+      }
+      EXPECT_EQ(found[0], found[1]) << seed;
+      if (seed == 1 && offset == 0) {
+        EXPECT_FALSE(found[0].empty());  // its first piece holds g at an even offset
+      }
+    }
+  }
+}
+
+// Hostile files: the reader refuses (no crash, no hang), and the whole scan
+// then still reports something or reads the file with PoDoFo.
+TEST(PdfReader, RefusesWhatItCannotReadWithConfidence) {
+  const std::string good = page_pdf("BT /F1 10 Tf (QUILLFEATHER) Tj ET", true);
+  ASSERT_TRUE(reads(good));
+  // Truncated anywhere.
+  for (size_t n = 0; n < good.size(); n += 7) EXPECT_FALSE(reads(good.substr(0, n))) << n;
+  // A bad xref offset.
+  {
+    std::string bad = good;
+    const size_t at = bad.find(" 00000 n", bad.find("xref"));
+    bad[at - 1] = static_cast<char>(bad[at - 1] == '9' ? '0' : bad[at - 1] + 1);
+    EXPECT_FALSE(reads(bad));
+  }
+  // Stream lengths that lie, either way.
+  for (const char* len : {"/Length 3 ", "/Length 9999 ", "/Length -1 ", "/Length 1.5 ",
+                          "/Length 99999999999999999999999 ", "/Length 8 0 R "}) {
+    std::string bad = page_pdf("BT ET");
+    const size_t at = bad.find("/Length 5 ");
+    ASSERT_NE(at, std::string::npos);
+    bad.replace(at, 10, len);
+    EXPECT_FALSE(reads(bad)) << len;
+  }
+  // Object and xref streams, encryption, incremental updates, other filters.
+  EXPECT_FALSE(
+      reads(make_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>",
+                      stream("4 0 << /Type /Catalog >>", false, " /Type /ObjStm /N 1 /First 4")})));
+  EXPECT_FALSE(reads(make_pdf({"<< /Type /Catalog >>"}, " /Encrypt << /V 1 >>")));
+  EXPECT_FALSE(reads(good + good.substr(good.find("xref"))));
+  // A filter it does not decode: the file parses, the scan goes to PoDoFo.
+  const std::string hex_filter =
+      make_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>",
+                stream("51554C4C>", false, " /Filter /ASCIIHexDecode")});
+  EXPECT_TRUE(reads(hex_filter));
+  EXPECT_EQ(scan_pdf(hex_filter).reader, PdfReaderChoice::kPodofo);
+  // Deflate data that is corrupt: the same.
+  std::string corrupt = page_pdf("BT ET", true);
+  corrupt[corrupt.find("stream\n") + 9] ^= 0x55;
+  EXPECT_EQ(scan_pdf(corrupt).reader, PdfReaderChoice::kPodofo);
+  // An object hidden between the listed ones, or garbage there.
+  {
+    std::string bad = good;
+    bad.replace(bad.find('\n') + 1, 6, "(QUI)\n");  // the same size: offsets still right
+    std::string why;
+    EXPECT_FALSE(reads(bad, &why));
+    EXPECT_NE(why.find("outside any object"), std::string::npos) << why;
+    bad = good;
+    bad.insert(bad.find("1 0 obj"), "9 0 obj (QUILLFEATHER) endobj\n");
+    EXPECT_FALSE(reads(bad));
+  }
+  // Huge numbers and deep nesting.
+  EXPECT_FALSE(reads(make_pdf({"<< /Type /Catalog /Pages 99999999999999999999 0 R >>"})));
+  EXPECT_FALSE(reads(make_pdf({"<< /Type /Catalog /Pages 4294967296 0 R >>"})));
+  EXPECT_FALSE(reads(make_pdf(
+      {"<< /Type /Catalog /X " + std::string(100000, '[') + std::string(100000, ']') + " >>"})));
+  EXPECT_FALSE(reads(make_pdf({"<< /Type /Catalog /X " + std::string(2000, '<') + " >>"})));
+  EXPECT_FALSE(reads("%PDF-1.4\nxref\n0 99999999999\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n"));
+  EXPECT_FALSE(reads("%PDF-1.4\nstartxref\n999999999999999999999\n%%EOF\n"));
+  EXPECT_FALSE(reads("not a pdf"));
+  EXPECT_FALSE(reads(""));
+}
+
+TEST(PdfReader, AFallbackStillReportsOrReadsTheFile) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  const std::string good = page_pdf("BT /F1 10 Tf (QUILLFEATHER) Tj ET", true);
+  // Truncated: never a silent pass.
+  for (size_t n = 0; n + 6 < good.size(); n += 37) {
+    const std::string cut = good.substr(0, n);
+    EXPECT_FALSE(verify_output(m, OutputKind::kPdf, cut, "x.pdf").ok()) << n;
+  }
+  // A planted string in a file the strict reader refuses (nesting beyond
+  // its limit) is still found, through PoDoFo.
+  const std::string deep =
+      page_pdf("BT /F1 10 Tf (QUILLFEATHER) Tj ET", true,
+               "<< /Title [" + std::string(100, '[') + "(x)" + std::string(100, ']') + "] >>");
+  EXPECT_EQ(scan_pdf(deep).reader, PdfReaderChoice::kPodofo);
+  bool found = false;
+  for (const auto& f : verify_output(m, OutputKind::kPdf, deep, "x.pdf").findings)
+    found |= f.code == "leak";
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace declass::render
