@@ -67,6 +67,14 @@ const std::vector<Case>& corpus() {
   return cases;
 }
 
+// DECLASS_BENCH_LITERAL=1: page text as binary literal strings (PdfOptions).
+render::PdfOptions pdf_options() {
+  render::PdfOptions o;
+  const char* lit = std::getenv("DECLASS_BENCH_LITERAL");
+  o.literal_strings = lit != nullptr && std::string(lit) == "1";
+  return o;
+}
+
 int64_t corpus_bytes() {
   int64_t n = 0;
   for (const Case& c : corpus()) n += static_cast<int64_t>(c.doc.source.text().size());
@@ -107,7 +115,7 @@ BENCHMARK(BM_ReleaseView)->Unit(benchmark::kMillisecond);
 
 void BM_PdfRelease(benchmark::State& state) {
   const auto& cases = corpus();
-  auto w = render::PdfWriter::create({});
+  auto w = render::PdfWriter::create(pdf_options());
   if (cases.empty() || !w.value) return state.SkipWithError("no corpus, policy or font");
   int64_t bytes_out = 0;
   for (auto _ : state)
@@ -128,9 +136,11 @@ void BM_VaughnIndex(benchmark::State& state) {
   for (auto _ : state)
     for (const Case& c : cases) {
       const render::ReleaseView v = render::make_release_view(c.doc, c.decisions);
-      const render::PageLayout l = render::layout_pages(v);
-      std::string csv = render::write_log_csv(v, l, {});
-      std::string jsonl = render::write_log_jsonl(v, l, {});
+      // As release_document() does without a PDF: page numbers only.
+      const render::PageNumbers n = render::page_numbers(v);
+      std::string csv;
+      std::string jsonl;
+      render::write_logs(v, n, {}, &csv, &jsonl);
       benchmark::DoNotOptimize(csv.data());
       benchmark::DoNotOptimize(jsonl.data());
     }
@@ -141,7 +151,7 @@ BENCHMARK(BM_VaughnIndex)->Unit(benchmark::kMillisecond);
 // Verification alone, on outputs made once.
 void BM_VerifyPdf(benchmark::State& state) {
   const auto& cases = corpus();
-  auto w = render::PdfWriter::create({});
+  auto w = render::PdfWriter::create(pdf_options());
   if (cases.empty() || !w.value) return state.SkipWithError("no corpus, policy or font");
   std::vector<std::string> pdfs;
   for (const Case& c : cases)
@@ -179,7 +189,7 @@ BENCHMARK(BM_VerifyText)->Unit(benchmark::kMillisecond);
 // and the verification of each.
 void BM_ReleaseDocumentVerified(benchmark::State& state) {
   const auto& cases = corpus();
-  auto w = render::PdfWriter::create({});
+  auto w = render::PdfWriter::create(pdf_options());
   if (cases.empty() || !w.value) return state.SkipWithError("no corpus, policy or font");
   render::ReleaseOptions o;
   o.verify = state.range(0) != 0;
@@ -193,10 +203,28 @@ void BM_ReleaseDocumentVerified(benchmark::State& state) {
 }
 BENCHMARK(BM_ReleaseDocumentVerified)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// What `declass batch --format text,log` does per cable after deciding: text
+// and logs (no PDF, so page numbers without a layout), verified with /1.
+void BM_ReleaseDocumentTextLog(benchmark::State& state) {
+  const auto& cases = corpus();
+  if (cases.empty()) return state.SkipWithError("no corpus or policy");
+  render::ReleaseOptions o;
+  o.pdf = false;
+  o.verify = state.range(0) != 0;
+  for (auto _ : state)
+    for (const Case& c : cases) {
+      render::ReleasedDocument r = render::release_document(c.doc, c.decisions, o, nullptr);
+      if (!r.ok()) state.SkipWithError("unexpected finding");
+      benchmark::DoNotOptimize(r.log_jsonl.data());
+    }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(cases.size()));
+}
+BENCHMARK(BM_ReleaseDocumentTextLog)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 // Memory: the same writer over 1, 4 and 16 passes of the corpus.
 void BM_PdfReleaseManyDocuments(benchmark::State& state) {
   const auto& cases = corpus();
-  auto w = render::PdfWriter::create({});
+  auto w = render::PdfWriter::create(pdf_options());
   if (cases.empty() || !w.value) return state.SkipWithError("no corpus, policy or font");
   for (auto _ : state)
     for (int64_t pass = 0; pass < state.range(0); ++pass)

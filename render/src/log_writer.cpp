@@ -119,12 +119,13 @@ Field page_list(const std::vector<uint32_t>& pages) {
   return f;
 }
 
-std::vector<std::vector<Field>> rows_of(const ReleaseView& view, const PageLayout& layout,
+std::vector<std::vector<Field>> rows_of(const ReleaseView& view, uint32_t page_count,
+                                        const std::vector<std::vector<uint32_t>>& placeholder_pages,
                                         const LogOptions& o) {
   const Stamp& st = view.stamp();
   std::vector<std::vector<Field>> rows;
   std::vector<uint32_t> all_pages;
-  for (uint32_t p = 1; p <= layout.pages.size(); ++p) all_pages.push_back(p);
+  for (uint32_t p = 1; p <= page_count; ++p) all_pages.push_back(p);
   const std::string disposition(core::to_string(st.disposition));
   rows.push_back({str(st.document_id),
                   str(st.case_id),
@@ -149,7 +150,7 @@ std::vector<std::vector<Field>> rows_of(const ReleaseView& view, const PageLayou
   for (size_t k = 0; k < phs.size(); ++k) {
     const Placeholder& p = phs[k];
     const std::vector<uint32_t>& pages =
-        k < layout.placeholder_pages.size() ? layout.placeholder_pages[k] : std::vector<uint32_t>{};
+        k < placeholder_pages.size() ? placeholder_pages[k] : std::vector<uint32_t>{};
     std::string lines = std::to_string(p.first_source_line);
     if (p.last_source_line != p.first_source_line)
       lines += "-" + std::to_string(p.last_source_line);
@@ -197,10 +198,9 @@ std::string log_csv_header() {
   return out + "\n";
 }
 
-std::string write_log_csv(const ReleaseView& view, const PageLayout& layout,
-                          const LogOptions& options) {
+static std::string csv_of(const std::vector<std::vector<Field>>& rows) {
   std::string out;
-  for (const auto& row : rows_of(view, layout, options)) {
+  for (const auto& row : rows) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i > 0) out += ',';
       out += csv_field(row[i].text);
@@ -210,11 +210,10 @@ std::string write_log_csv(const ReleaseView& view, const PageLayout& layout,
   return out;
 }
 
-std::string write_log_jsonl(const ReleaseView& view, const PageLayout& layout,
-                            const LogOptions& options) {
+static std::string jsonl_of(const std::vector<std::vector<Field>>& rows) {
   const auto& cols = log_columns();
   std::string out;
-  for (const auto& row : rows_of(view, layout, options)) {
+  for (const auto& row : rows) {
     out += '{';
     for (size_t i = 0; i < row.size(); ++i) {
       if (i > 0) out += ',';
@@ -243,6 +242,35 @@ std::string write_log_jsonl(const ReleaseView& view, const PageLayout& layout,
     out += "}\n";
   }
   return out;
+}
+
+std::string write_log_csv(const ReleaseView& view, const PageLayout& layout,
+                          const LogOptions& options) {
+  return csv_of(
+      rows_of(view, static_cast<uint32_t>(layout.pages.size()), layout.placeholder_pages, options));
+}
+
+std::string write_log_jsonl(const ReleaseView& view, const PageLayout& layout,
+                            const LogOptions& options) {
+  return jsonl_of(
+      rows_of(view, static_cast<uint32_t>(layout.pages.size()), layout.placeholder_pages, options));
+}
+
+std::string write_log_csv(const ReleaseView& view, const PageNumbers& numbers,
+                          const LogOptions& options) {
+  return csv_of(rows_of(view, numbers.pages, numbers.placeholder_pages, options));
+}
+
+std::string write_log_jsonl(const ReleaseView& view, const PageNumbers& numbers,
+                            const LogOptions& options) {
+  return jsonl_of(rows_of(view, numbers.pages, numbers.placeholder_pages, options));
+}
+
+void write_logs(const ReleaseView& view, const PageNumbers& numbers, const LogOptions& options,
+                std::string* csv, std::string* jsonl) {
+  const auto rows = rows_of(view, numbers.pages, numbers.placeholder_pages, options);
+  *csv = csv_of(rows);
+  *jsonl = jsonl_of(rows);
 }
 
 }  // namespace declass::render

@@ -10,56 +10,83 @@ bool is_continuation(unsigned char c) {
   return (c & 0xC0) == 0x80;
 }
 
-// Splits UTF-8 `s` into code points (as byte strings).
-std::vector<std::string_view> code_points(std::string_view s) {
-  std::vector<std::string_view> out;
-  for (size_t i = 0; i < s.size();) {
-    size_t j = i + 1;
-    while (j < s.size() && is_continuation(static_cast<unsigned char>(s[j]))) ++j;
-    out.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
+// End of the code point starting at byte `i` of UTF-8 `s`: the byte and its
+// continuation bytes (a stray continuation byte starts a code point of its own).
+size_t cp_end(std::string_view s, size_t i) {
+  size_t j = i + 1;
+  while (j < s.size() && is_continuation(static_cast<unsigned char>(s[j]))) ++j;
+  return j;
 }
 
-class Wrapper {
+bool blank_at(std::string_view s, size_t i) {
+  return s[i] == ' ' &&
+         (i + 1 == s.size() || !is_continuation(static_cast<unsigned char>(s[i + 1])));
+}
+
+// Lays out the rows of every view line, in order, onto pages of `per_page`
+// rows. With kFull it builds the rows and their items (what the PDF draws);
+// without, it only counts rows and notes the pages of placeholder boxes (what
+// the Vaughn index cites). One code path for both, so the page numbers cannot
+// differ (pinned by a test over the corpus).
+template <bool kFull>
+class Paginator {
  public:
-  Wrapper(uint32_t columns, uint32_t view_line) : columns_(columns), view_line_(view_line) {
-    rows_.emplace_back();
-    rows_.back().view_line = view_line;
+  Paginator(uint32_t columns, uint32_t per_page, size_t placeholders)
+      : columns_(columns), per_page_(per_page) {
+    placeholder_pages_.resize(placeholders);
+    if constexpr (kFull) pages_.emplace_back();
+  }
+
+  void begin_line(uint32_t view_line) {
+    view_line_ = view_line;
+    new_row();
   }
 
   void text(ItemKind kind, std::string_view s) {
-    const std::vector<std::string_view> cps = code_points(s);
-    for (size_t i = 0; i < cps.size();) {
-      const bool blank = cps[i] == " ";
+    // Most runs fit on the row: then no blank run can wrap and the run is one
+    // item, so the code points need only counting.
+    const uint32_t n = count_cps(s);
+    if (col_ + n <= columns_) {
+      if (n > 0) put(kind, s, n);
+      return;
+    }
+    for (size_t i = 0; i < s.size();) {
+      const bool blank = blank_at(s, i);
       size_t j = i;
-      while (j < cps.size() && (cps[j] == " ") == blank) ++j;
-      const auto len = static_cast<uint32_t>(j - i);
+      uint32_t len = 0;
+      while (j < s.size() && blank_at(s, j) == blank) {
+        j = blank ? j + 1 : cp_end(s, j);
+        ++len;
+      }
       if (blank) {
         // Blanks that do not fit end the row and are not carried over.
         if (col_ + len > columns_) {
           new_row();
         } else {
-          put(kind, cps, i, j);
+          put(kind, s.substr(i, j - i), len);
         }
       } else {
         if (col_ + len > columns_ && col_ > 0) new_row();
         size_t k = i;
-        while (k < j) {
-          const size_t take = std::min<size_t>(j - k, columns_ - col_);
-          put(kind, cps, k, k + take);
-          k += take;
-          if (k < j) new_row();
+        uint32_t left = len;
+        while (left > 0) {
+          const uint32_t take = std::min(left, columns_ - col_);
+          size_t e = k;
+          if constexpr (kFull) {
+            for (uint32_t c = 0; c < take; ++c) e = cp_end(s, e);
+          }
+          put(kind, s.substr(k, e - k), take);
+          k = e;
+          left -= take;
+          if (left > 0) new_row();
         }
       }
       i = j;
     }
   }
 
-  void box(const std::string& label, uint32_t width, bool to_margin, int32_t placeholder) {
-    const std::vector<std::string_view> cps = code_points(label);
-    const auto label_cols = static_cast<uint32_t>(cps.size());
+  void box(std::string_view label, uint32_t width, bool to_margin, int32_t placeholder) {
+    const uint32_t label_cols = count_cps(label);
     if (to_margin) {
       if (col_ >= columns_ || columns_ - col_ < std::min(label_cols, columns_)) new_row();
       width = std::max(columns_ - col_, label_cols);
@@ -69,92 +96,141 @@ class Wrapper {
     }
     // A box wider than the row continues on the next rows; its label is drawn
     // from its start (a label longer than a row continues too).
-    size_t placed = 0;
+    size_t at = 0;  // byte offset of the label not yet drawn
     while (width > 0) {
       const uint32_t take = std::min(width, columns_ - col_);
-      RowItem item;
-      item.kind = ItemKind::kBox;
-      item.column = col_;
-      item.columns = take;
-      item.placeholder = placeholder;
-      const size_t n = std::min<size_t>(take, cps.size() - placed);
-      for (size_t k = placed; k < placed + n; ++k) item.text += cps[k];
-      placed += n;
-      rows_.back().items.push_back(std::move(item));
+      if constexpr (kFull) {
+        RowItem item;
+        item.kind = ItemKind::kBox;
+        item.column = col_;
+        item.columns = take;
+        item.placeholder = placeholder;
+        size_t e = at;
+        for (uint32_t n = 0; n < take && e < label.size(); ++n) e = cp_end(label, e);
+        item.text.assign(label.substr(at, e - at));
+        at = e;
+        pages_.back().rows.back().items.push_back(std::move(item));
+      }
+      if (placeholder >= 0) {
+        auto& pages = placeholder_pages_[static_cast<size_t>(placeholder)];
+        if (pages.empty() || pages.back() != page_) pages.push_back(page_);
+      }
       col_ += take;
       width -= take;
       if (width > 0) new_row();
     }
   }
 
-  std::vector<Row> take() { return std::move(rows_); }
+  uint32_t page_count() const { return std::max<uint32_t>(page_, 1); }
+  std::vector<Page> take_pages() { return std::move(pages_); }
+  std::vector<std::vector<uint32_t>> take_placeholder_pages() {
+    return std::move(placeholder_pages_);
+  }
 
  private:
+  // The label's code points, counted as code_points() splits them.
+  static uint32_t count_cps(std::string_view s) {
+    if (s.empty()) return 0;
+    uint32_t n = is_continuation(static_cast<unsigned char>(s[0])) ? 1u : 0u;
+    for (const char c : s) n += is_continuation(static_cast<unsigned char>(c)) ? 0u : 1u;
+    return n;
+  }
+
   void new_row() {
-    rows_.emplace_back();
-    rows_.back().view_line = view_line_;
+    if (rows_on_page_ == per_page_ || page_ == 0) {
+      rows_on_page_ = 0;
+      ++page_;
+      if constexpr (kFull) {
+        if (page_ > 1) pages_.emplace_back();
+      }
+    }
+    ++rows_on_page_;
+    if constexpr (kFull) {
+      pages_.back().rows.emplace_back();
+      pages_.back().rows.back().view_line = view_line_;
+    }
     col_ = 0;
   }
-  void put(ItemKind kind, const std::vector<std::string_view>& cps, size_t a, size_t b) {
-    std::vector<RowItem>& items = rows_.back().items;
-    if (items.empty() || items.back().kind != kind ||
-        items.back().column + items.back().columns != col_) {
-      RowItem item;
-      item.kind = kind;
-      item.column = col_;
-      items.push_back(std::move(item));
+
+  void put(ItemKind kind, std::string_view bytes, uint32_t cols) {
+    if constexpr (kFull) {
+      std::vector<RowItem>& items = pages_.back().rows.back().items;
+      if (items.empty() || items.back().kind != kind ||
+          items.back().column + items.back().columns != col_) {
+        RowItem item;
+        item.kind = kind;
+        item.column = col_;
+        items.push_back(std::move(item));
+      }
+      items.back().text.append(bytes);
+      items.back().columns += cols;
+    } else {
+      (void)kind;
+      (void)bytes;
     }
-    for (size_t k = a; k < b; ++k) items.back().text += cps[k];
-    items.back().columns += static_cast<uint32_t>(b - a);
-    col_ += static_cast<uint32_t>(b - a);
+    col_ += cols;
   }
 
   uint32_t columns_;
-  uint32_t view_line_;
+  uint32_t per_page_;
+  uint32_t view_line_ = 0;
   uint32_t col_ = 0;
-  std::vector<Row> rows_;
+  uint32_t page_ = 0;  // 1-based page of the current row; 0 before the first row
+  uint32_t rows_on_page_ = 0;
+  std::vector<Page> pages_;
+  std::vector<std::vector<uint32_t>> placeholder_pages_;
 };
 
-}  // namespace
-
-PageLayout layout_pages(const ReleaseView& view, const PageGeometry& geometry) {
-  const uint32_t columns = std::max<uint32_t>(geometry.columns, 1);
-  const uint32_t per_page = std::max<uint32_t>(geometry.rows_per_page, 1);
-  PageLayout layout;
-  layout.placeholder_pages.resize(view.placeholders().size());
-  layout.pages.emplace_back();
+template <bool kFull>
+void paginate(const ReleaseView& view, Paginator<kFull>& p) {
   const auto& lines = view.lines();
   for (uint32_t li = 0; li < lines.size(); ++li) {
     const ViewLine& line = lines[li];
-    Wrapper w(columns, li);
+    p.begin_line(li);
     for (size_t si = 0; si < line.segments.size(); ++si) {
       const Segment& s = line.segments[si];
       switch (s.kind) {
         case SegmentKind::kText:
-          w.text(ItemKind::kText, s.text);
+          p.text(ItemKind::kText, s.text);
           break;
         case SegmentKind::kStruck:
-          w.text(ItemKind::kStruck, s.text);
+          p.text(ItemKind::kStruck, s.text);
           break;
         case SegmentKind::kPlaceholder: {
           const bool to_margin = line.placeholder >= 0 && si + 1 == line.segments.size();
-          w.box(s.text, std::max(s.columns, count_code_points(s.text)), to_margin, s.placeholder);
+          p.box(s.text, std::max(s.columns, count_code_points(s.text)), to_margin, s.placeholder);
           break;
         }
       }
     }
-    for (Row& r : w.take()) {
-      if (layout.pages.back().rows.size() == per_page) layout.pages.emplace_back();
-      const auto page = static_cast<uint32_t>(layout.pages.size());
-      for (const RowItem& item : r.items) {
-        if (item.placeholder < 0) continue;
-        auto& pages = layout.placeholder_pages[static_cast<size_t>(item.placeholder)];
-        if (pages.empty() || pages.back() != page) pages.push_back(page);
-      }
-      layout.pages.back().rows.push_back(std::move(r));
-    }
   }
+}
+
+uint32_t columns_of(const PageGeometry& g) {
+  return std::max<uint32_t>(g.columns, 1);
+}
+uint32_t rows_of(const PageGeometry& g) {
+  return std::max<uint32_t>(g.rows_per_page, 1);
+}
+
+}  // namespace
+
+PageLayout layout_pages(const ReleaseView& view, const PageGeometry& geometry) {
+  Paginator<true> p(columns_of(geometry), rows_of(geometry), view.placeholders().size());
+  paginate(view, p);
+  PageLayout layout;
+  layout.pages = p.take_pages();
+  layout.placeholder_pages = p.take_placeholder_pages();
   return layout;
+}
+
+PageNumbers page_numbers(const ReleaseView& view, const PageGeometry& geometry) {
+  Paginator<false> p(columns_of(geometry), rows_of(geometry), view.placeholders().size());
+  paginate(view, p);
+  PageNumbers numbers;
+  numbers.pages = p.page_count();
+  numbers.placeholder_pages = p.take_placeholder_pages();
+  return numbers;
 }
 
 std::string format_bates(const BatesOptions& options, uint64_t number) {

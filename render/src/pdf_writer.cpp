@@ -14,6 +14,7 @@
 #include <fstream>
 #include <list>
 #include <map>
+#include <new>
 #include <sstream>
 
 #include "font_subset.h"
@@ -101,6 +102,38 @@ PdfObject integer(long long v) {
   return PdfObject(static_cast<PoDoFo::pdf_int64>(v));
 }
 
+// One zlib stream reused for every content stream of a writer: compress2()
+// allocates and clears its ~300 KB of state each call, and zero-filled a
+// compressBound()-sized string. deflateReset() gives the same bytes as a
+// fresh stream with the same parameters.
+class Deflater {
+ public:
+  explicit Deflater(int level) {
+    if (deflateInit(&z_, level) != Z_OK) throw std::bad_alloc();
+  }
+  ~Deflater() { deflateEnd(&z_); }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+
+  /// Deflates `data` into the writer's buffer; the view is valid until the
+  /// next call. Empty if zlib fails (the caller fails the document).
+  std::string_view operator()(std::string_view data) {
+    if (deflateReset(&z_) != Z_OK) return {};
+    const uLong bound = deflateBound(&z_, static_cast<uLong>(data.size()));
+    if (buffer_.size() < bound) buffer_.resize(bound);
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z_.avail_in = static_cast<uInt>(data.size());
+    z_.next_out = buffer_.data();
+    z_.avail_out = static_cast<uInt>(buffer_.size());
+    if (deflate(&z_, Z_FINISH) != Z_STREAM_END) return {};
+    return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size() - z_.avail_out};
+  }
+
+ private:
+  z_stream z_{};
+  std::vector<Bytef> buffer_;
+};
+
 std::string deflate(std::string_view data, int level) {
   uLongf len = compressBound(static_cast<uLong>(data.size()));
   std::string out(len, '\0');
@@ -117,6 +150,25 @@ void hex4(std::string& out, uint32_t v) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 15];
 }
 
+// Appends glyph code `v` as 2 bytes of a literal string, escaping what a
+// reader would not take as itself: parentheses and backslash, and CR and LF
+// (an end of line inside a literal string reads as LF).
+void literal2(std::string& out, uint32_t v) {
+  for (const unsigned b : {(v >> 8) & 0xFFu, v & 0xFFu}) {
+    const auto c = static_cast<char>(b);
+    if (c == '(' || c == ')' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+}
+
 // Everything embedded for one character set: built once, shared by every
 // document with that exact set.
 struct FontResources {
@@ -129,6 +181,8 @@ struct FontResources {
   int dw = 600;
   std::vector<std::pair<uint16_t, int>> widths;      // CIDs whose width differs from dw
   std::array<std::array<char, 4>, 128> ascii_hex{};  // hex code of each ASCII character
+  std::array<std::array<char, 4>, 128> ascii_lit{};  // escaped binary code of each, and
+  std::array<uint8_t, 128> ascii_lit_size{};         // its length in bytes
   uint16_t cid(char32_t c) const {
     auto it = std::lower_bound(chars.begin(), chars.end(), c);
     return it != chars.end() && *it == c ? static_cast<uint16_t>(it - chars.begin() + 1) : 0;
@@ -186,6 +240,10 @@ std::shared_ptr<const FontResources> build_font(const detail::TrueTypeFont& font
     std::string h;
     hex4(h, r->cid(c));
     std::copy(h.begin(), h.end(), r->ascii_hex[c].begin());
+    std::string l;
+    literal2(l, r->cid(c));
+    std::copy(l.begin(), l.end(), r->ascii_lit[c].begin());
+    r->ascii_lit_size[c] = static_cast<uint8_t>(l.size());
   }
   // Subset tag from the character set (FNV-1a): the same set, the same tag.
   uint64_t h = 1469598103934665603ull;
@@ -229,14 +287,15 @@ struct PdfWriter::Impl {
   uint32_t columns = 80;
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
+  Deflater content_deflater{kContentZlibLevel};
+  std::string content;  // reused page content buffer
 
   std::shared_ptr<const FontResources> resources(std::u32string chars);
-  std::string page_content(const Page& page, const FontResources& f,
-                           const std::vector<std::string>& stamp, uint32_t number, uint32_t total,
-                           const std::string& bates) const;
+  void page_content(std::string& out, const Page& page, const FontResources& f,
+                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total) const;
   std::string bates_content(const FontResources& f, const std::string& bates) const;
   void text(std::string& out, const FontResources& f, double size, double x, double y,
-            std::string_view utf8) const;
+            std::string_view utf8, bool literal) const;
 };
 
 std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string chars) {
@@ -255,16 +314,29 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
 }
 
 void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size, double x,
-                           double y, std::string_view utf8) const {
+                           double y, std::string_view utf8, bool literal) const {
   out += "/F1 ";
   num(out, size);
   out += " Tf 1 0 0 1 ";
   num(out, x);
   out += ' ';
   num(out, y);
-  out += " Tm <";
   bool ascii = true;
   for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (literal) {
+    out += " Tm (";
+    if (ascii) {
+      for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        out.append(f.ascii_lit[u].data(), f.ascii_lit_size[u]);
+      }
+    } else {
+      for (const char32_t c : decode_utf8(utf8)) literal2(out, f.cid(c));
+    }
+    out += ") Tj\n";
+    return;
+  }
+  out += " Tm <";
   if (ascii) {
     for (const char c : utf8) out.append(f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
   } else {
@@ -273,9 +345,10 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
   out += "> Tj\n";
 }
 
-std::string PdfWriter::Impl::page_content(const Page& page, const FontResources& f,
-                                          const std::vector<std::string>& stamp, uint32_t number,
-                                          uint32_t total, const std::string& bates) const {
+void PdfWriter::Impl::page_content(std::string& out, const Page& page, const FontResources& f,
+                                   const std::vector<std::string>& stamp, uint32_t number,
+                                   uint32_t total) const {
+  const bool lit = options.literal_strings;
   const double mono = char_width / kBodySize;  // advance per point of font size
   const double right = left + columns * char_width;
   std::string g;  // graphics: boxes and rules
@@ -285,7 +358,7 @@ std::string PdfWriter::Impl::page_content(const Page& page, const FontResources&
   t += "BT\n";
   auto centered = [&](double size, double y, const std::string& str) {
     const double w = static_cast<double>(count_code_points(str)) * size * mono;
-    text(t, f, size, (kPageWidth - w) / 2, y, str);
+    text(t, f, size, (kPageWidth - w) / 2, y, str, lit);
   };
   // Top: UNCLASSIFIED and the stamp; the disposition line is boxed.
   centered(kMarkSize, kTopMark, detail::kUnclassified);
@@ -293,7 +366,7 @@ std::string PdfWriter::Impl::page_content(const Page& page, const FontResources&
     const double y = kStampTop - static_cast<double>(i) * kStampLeading;
     const double n = static_cast<double>(count_code_points(stamp[i]));
     const double size = std::min(kStampSize, (right - left) / std::max(1.0, n * mono));
-    text(t, f, size, left, y, stamp[i]);
+    text(t, f, size, left, y, stamp[i], lit);
     if (i == 1) {
       g += "0.8 w ";
       num(g, left - 2);
@@ -338,13 +411,13 @@ std::string PdfWriter::Impl::page_content(const Page& page, const FontResources&
         if (!item.text.empty()) {
           if (!white) t += "1 g\n";
           white = true;
-          text(t, f, kBodySize, x, y, item.text);
+          text(t, f, kBodySize, x, y, item.text, lit);
         }
         continue;
       }
       if (white) t += "0 g\n";
       white = false;
-      text(t, f, kBodySize, x, y, item.text);
+      text(t, f, kBodySize, x, y, item.text, lit);
       if (item.kind == ItemKind::kStruck) {
         s += "0.8 w ";
         num(s, x);
@@ -362,10 +435,13 @@ std::string PdfWriter::Impl::page_content(const Page& page, const FontResources&
   // Footer: UNCLASSIFIED, page x of y, Bates number.
   centered(kMarkSize, kBottomMark, detail::kUnclassified);
   const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
-  text(t, f, kStampSize, left, kFooterLine, page_no);
-  (void)bates;  // drawn by bates_content(), in a stream of its own
+  text(t, f, kStampSize, left, kFooterLine, page_no, lit);
   t += "ET\n";
-  return g + t + s;
+  out.clear();
+  out.reserve(g.size() + t.size() + s.size());
+  out += g;
+  out += t;
+  out += s;
 }
 
 // The Bates label sits in a small uncompressed stream of its own, at a fixed
@@ -376,7 +452,7 @@ std::string PdfWriter::Impl::bates_content(const FontResources& f, const std::st
   const double right = left + columns * char_width;
   const double bw = static_cast<double>(count_code_points(bates)) * kStampSize * mono;
   std::string t = "BT\n0 g\n";
-  text(t, f, kStampSize, right - bw, kFooterLine, bates);
+  text(t, f, kStampSize, right - bw, kFooterLine, bates, false);
   t += "ET\n";
   return t;
 }
@@ -457,7 +533,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   try {
     PoDoFo::PdfMemDocument doc;
     auto& objects = doc.GetObjects();
-    auto raw_stream = [&](PdfObject* o, const std::string& deflated) {
+    auto raw_stream = [&](PdfObject* o, std::string_view deflated) {
       o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
       PoDoFo::PdfMemoryInputStream in(deflated.data(),
                                       static_cast<PoDoFo::pdf_long>(deflated.size()));
@@ -530,10 +606,11 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       if (page == nullptr) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidHandle);
       page->GetResources()->GetDictionary().AddKey("Font", fonts);
       const std::string label = format_bates(m.options.bates, m.next_bates + p);
-      const std::string content =
-          m.page_content(out.layout.pages[p], *f, stamp, p + 1, total, label);
+      m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
       PdfObject* main = page->GetContents();
-      raw_stream(main, deflate(content, kContentZlibLevel));
+      const std::string_view deflated = m.content_deflater(m.content);
+      if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
+      raw_stream(main, deflated);
       PdfObject* footer = objects.CreateObject();
       const std::string bates = m.bates_content(*f, label);
       PoDoFo::PdfMemoryInputStream in(bates.data(), static_cast<PoDoFo::pdf_long>(bates.size()));

@@ -441,9 +441,14 @@ void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>
   group_ = Group{};
 }
 
-// Appends released bytes to the last text segment of `segs` (or a new one).
+// Room beyond the line's bytes for tab expansion before a new segment regrows.
+constexpr size_t kRoomSlack = 8;
+
+// Appends released bytes to the last text segment of `segs` (or a new one,
+// with room for `room` bytes: the rest of the line, so that a line's words
+// are appended without regrowing the string).
 void append_text(std::vector<Segment>& segs, SegmentKind kind, std::string_view bytes,
-                 uint32_t cols) {
+                 uint32_t cols, size_t room = 0) {
   if (!segs.empty() && segs.back().kind == kind) {
     segs.back().text.append(bytes);
     segs.back().columns += cols;
@@ -451,7 +456,8 @@ void append_text(std::vector<Segment>& segs, SegmentKind kind, std::string_view 
   }
   Segment s;
   s.kind = kind;
-  s.text = std::string(bytes);
+  s.text.reserve(std::max(room, bytes.size()));
+  s.text.append(bytes);
   s.columns = cols;
   segs.push_back(std::move(s));
 }
@@ -459,6 +465,7 @@ void append_text(std::vector<Segment>& segs, SegmentKind kind, std::string_view 
 void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders) {
   const core::Source& src = doc_.source;
   const uint32_t line_count = src.line_count();
+  lines.reserve(line_count);  // at most one view line per source line, plus placeholder rows
   // Blank and dropped lines seen since the last content line: emitted or
   // swallowed once the next content line shows whether a unit continues.
   uint32_t pending_blank = 0;
@@ -659,14 +666,14 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         const bool struck = st == kStruck && !line.segments.empty() &&
                             line.segments.back().kind == SegmentKind::kStruck;
         append_text(line.segments, struck ? SegmentKind::kStruck : SegmentKind::kText,
-                    std::string(adv, ' '), adv);
+                    std::string(adv, ' '), adv, adv + (le - i) + kRoomSlack);
         col += adv;
       }
       pending_space = false;
       pending_cols = 0;
       gap = false;
       append_text(line.segments, st == kStruck ? SegmentKind::kStruck : SegmentKind::kText,
-                  text_.substr(i, j - i), cols);
+                  text_.substr(i, j - i), cols, (le - i) + kRoomSlack);
       col += cols;
       last_block = owner_[i];
       i = j;

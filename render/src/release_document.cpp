@@ -15,8 +15,10 @@ ReleasedDocument release_document(const core::Document& doc, const core::Decisio
   out.disposition = view.stamp().disposition;
   out.exemptions = view.stamp().exemptions;
 
-  PageLayout layout;
-  bool have_layout = false;
+  // The log cites page numbers: the PDF's layout when one is drawn, else only
+  // the numbers (counting rows is far cheaper than building them).
+  PageNumbers numbers;
+  bool have_numbers = false;
   const uint64_t bates_before = pdf_writer != nullptr ? pdf_writer->next_bates() : 0;
   if (options.pdf) {
     if (pdf_writer == nullptr) {
@@ -35,19 +37,19 @@ ReleasedDocument release_document(const core::Document& doc, const core::Decisio
         out.pdf = std::move(r.value->bytes);
         out.pages = r.value->pages;
         out.first_bates = r.value->first_bates;
-        layout = std::move(r.value->layout);
-        have_layout = true;
+        numbers.pages = static_cast<uint32_t>(r.value->layout.pages.size());
+        numbers.placeholder_pages = std::move(r.value->layout.placeholder_pages);
+        have_numbers = true;
       }
     }
   }
-  if (!have_layout) layout = layout_pages(view);
+  if (!have_numbers && options.log) numbers = page_numbers(view);
   if (options.text) out.text = write_text(view);
   if (options.log) {
     LogOptions lo;
     lo.bates = options.bates;
     if (options.pdf && out.first_bates != 0) lo.first_bates = out.first_bates;
-    out.log_csv = write_log_csv(view, layout, lo);
-    out.log_jsonl = write_log_jsonl(view, layout, lo);
+    write_logs(view, numbers, lo, &out.log_csv, &out.log_jsonl);
   }
 
   if (options.verify) {

@@ -309,5 +309,60 @@ TEST(PdfWriter, FontSubsetHoldsOnlyTheFixedRepertoireAndReleasedCharacters) {
   EXPECT_EQ(font_part(with), font_part(without));
 }
 
+// Binary literal strings (PdfOptions::literal_strings): the same page text as
+// the hex form for qpdf, pdftotext and the verifier, on text whose glyph codes
+// hit every escape. In the fixed repertoire ")" is code 0x0A (LF), "," 0x0D
+// (CR), "G" 0x28 "(", "H" 0x29 ")" and "{" 0x5C "\".
+TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
+  PdfOptions lit;
+  lit.literal_strings = true;
+  const auto escapes = make_document(
+      "e.txt",
+      "1. (U) GHOST (HIGH) {GH}, a\\b; (x),\n\n2. (U) Se\xC3\xB1or \xE2\x80\x9CG\xE2\x80\x9D "
+      "\xD0\xA5 \xE2\x80\x93 ok.\n",
+      {{BlockKind::kParagraph, 1, 1, "1"}, {BlockKind::kParagraph, 3, 3, "2"}});
+  const auto doc = cable();
+  const ReleaseView views[] = {make_release_view(doc, decide(doc)),
+                               make_release_view(escapes, release_all(escapes))};
+  testing::TempDir dir;
+  for (const ReleaseView& view : views) {
+    const std::string hex = pdf_of(view);
+    const std::string bin = pdf_of(view, lit);
+    ASSERT_FALSE(bin.empty());
+    EXPECT_EQ(pdf_of(view, lit), bin);  // deterministic
+    EXPECT_LT(bin.size(), hex.size());
+    ASSERT_TRUE(testing::write_file(dir.file("h.pdf"), hex));
+    ASSERT_TRUE(testing::write_file(dir.file("l.pdf"), bin));
+    int status = -1;
+    const std::string check = testing::run("qpdf --check " + dir.file("l.pdf") + " 2>&1", &status);
+    EXPECT_EQ(status, 0) << check;
+    EXPECT_NE(check.find("No syntax or stream encoding errors"), std::string::npos) << check;
+    const std::string want =
+        testing::run("pdftotext -raw -enc UTF-8 " + dir.file("h.pdf") + " - 2>&1");
+    EXPECT_EQ(testing::run("pdftotext -raw -enc UTF-8 " + dir.file("l.pdf") + " - 2>&1"), want);
+    if (&view == &views[1]) {
+      EXPECT_NE(want.find("GHOST (HIGH) {GH},"), std::string::npos) << want;
+    }
+  }
+  // The verifier reads the escaped codes: clean when nothing is withheld, and a
+  // withheld word drawn in literal strings is found.
+  const core::Decisions all = release_all(escapes);
+  EXPECT_TRUE(verify_output(collect_withheld(escapes, all), OutputKind::kPdf, pdf_of(views[1], lit),
+                            "e.pdf")
+                  .ok());
+  core::Decisions hide = release_all(escapes);
+  testing::withhold(hide, 0, labels({b6()}));
+  const VerifyReport leak = verify_output(collect_withheld(escapes, hide), OutputKind::kPdf,
+                                          pdf_of(views[1], lit), "e.pdf");
+  EXPECT_FALSE(leak.ok());
+  const VerifyReport clean = verify_output(collect_withheld(doc, decide(doc)), OutputKind::kPdf,
+                                           pdf_of(views[0], lit), "t.pdf");
+  for (const auto& f : clean.findings) ADD_FAILURE() << f.code << ": " << f.message;
+  const VerifyReport caught =
+      verify_output(collect_withheld(doc, decide(doc)), OutputKind::kPdf,
+                    pdf_of(make_release_view(doc, release_all(doc)), lit), "t.pdf");
+  EXPECT_FALSE(caught.ok());
+}
+
 }  // namespace
 }  // namespace declass::render

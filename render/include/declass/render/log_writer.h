@@ -30,6 +30,16 @@ std::string write_log_csv(const ReleaseView& view, const PageLayout& layout,
 std::string write_log_jsonl(const ReleaseView& view, const PageLayout& layout,
                             const LogOptions& options);
 
+/// The same, from page numbers alone (page_numbers(view) when no PDF is drawn).
+std::string write_log_csv(const ReleaseView& view, const PageNumbers& numbers,
+                          const LogOptions& options);
+std::string write_log_jsonl(const ReleaseView& view, const PageNumbers& numbers,
+                            const LogOptions& options);
+
+/// Both logs at once (their rows are built once): what release_document() writes.
+void write_logs(const ReleaseView& view, const PageNumbers& numbers, const LogOptions& options,
+                std::string* csv, std::string* jsonl);
+
 /// Column names, in order (also the JSON keys).
 const std::vector<std::string>& log_columns();
 

@@ -50,6 +50,17 @@ struct PageLayout {
 /// box wider than a row continues on the next. Geometry values of 0 are taken as 1.
 PageLayout layout_pages(const ReleaseView& view, const PageGeometry& geometry = {});
 
+/// The page numbers of a layout without the layout: what the Vaughn index
+/// cites when no PDF is drawn. Always equal to the page count and
+/// `placeholder_pages` of layout_pages(view, geometry), at a fraction of the
+/// cost (rows are counted, not built).
+struct PageNumbers {
+  uint32_t pages = 1;  ///< at least one page, even for an empty view
+  /// For each placeholder of the view: the 1-based pages it appears on, ascending.
+  std::vector<std::vector<uint32_t>> placeholder_pages;
+};
+PageNumbers page_numbers(const ReleaseView& view, const PageGeometry& geometry = {});
+
 /// Bates numbering: PREFIX + zero-padded number, continuous across a run.
 struct BatesOptions {
   std::string prefix = "DECL";
