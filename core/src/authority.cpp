@@ -334,11 +334,12 @@ bool is_title_word(std::string_view w) {
     if (iequals(c, t)) return true;
   // "D'AFFAIRES", "d,Affaires", "Minister-Counselor", "AMBASSADOR-AT-LARGE".
   if (grammar::ifind(c, "AFFAIR") != std::string_view::npos) return true;
-  for (std::string_view long_title :
-       {"AMBASSADOR", "COUNSELOR", "COUNSELLOR", "COUNCILOR", "DIRECTOR", "REPRESENTATIVE",
-        "SECRETARY", "AFFAIRS", "MINISTER", "COORDINATOR", "POLITICAL", "ECONOMIC"}) {
-    if (c.size() >= 7 && within_two_edits(c, long_title)) return true;
-  }
+  static constexpr std::string_view kLongTitles[] = {
+      "AMBASSADOR", "COUNSELOR", "COUNSELLOR", "COUNCILOR",   "DIRECTOR",  "REPRESENTATIVE",
+      "SECRETARY",  "AFFAIRS",   "MINISTER",   "COORDINATOR", "POLITICAL", "ECONOMIC"};
+  if (c.size() >= 7)
+    for (std::string_view long_title : kLongTitles)
+      if (within_two_edits(c, long_title)) return true;
   // Hyphenated titles: any part a title.
   if (c.find('-') != std::string_view::npos) {
     size_t i = 0;
