@@ -273,25 +273,35 @@ std::string parse_letters(std::string_view s, std::string* order) {
 
 // ---- the name, read backwards from the end of the classifier text ----------
 
-size_t edit_distance(std::string_view a, std::string_view b) {
+// Whether the edit distance of a and b is at most two (OCR'd zeros count as
+// 'O'). Row minima never decrease, so once a row's minimum exceeds two the
+// answer is known: most words leave after a row or two instead of filling the
+// whole table (this runs for every word of every Classified By line).
+bool within_two_edits(std::string_view a, std::string_view b) {
   constexpr size_t kMax = 24;
-  if (a.size() > kMax || b.size() > kMax) return kMax;
+  constexpr size_t kLimit = 2;
+  if (a.size() > kMax || b.size() > kMax) return false;
+  // The distance is at least the length difference.
+  if (a.size() > b.size() + kLimit || b.size() > a.size() + kLimit) return false;
   std::array<size_t, kMax + 1> row{};
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t diag = row[0];
     row[0] = i;
+    size_t row_min = row[0];
+    // OCR'd zeros: "AMBASSAD0R", "COUNSEL0R".
+    char x = to_upper(a[i - 1]);
+    if (x == '0') x = 'O';
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t up = row[j];
-      // OCR'd zeros: "AMBASSAD0R", "COUNSEL0R".
-      char x = to_upper(a[i - 1]);
-      if (x == '0') x = 'O';
       const size_t cost = x == to_upper(b[j - 1]) ? 0 : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
+      row_min = std::min(row_min, row[j]);
       diag = up;
     }
+    if (row_min > kLimit) return false;
   }
-  return row[b.size()];
+  return row[b.size()] <= kLimit;
 }
 
 // Titles, ranks, offices and bureau acronyms that precede a classifier's name.
@@ -324,11 +334,12 @@ bool is_title_word(std::string_view w) {
     if (iequals(c, t)) return true;
   // "D'AFFAIRES", "d,Affaires", "Minister-Counselor", "AMBASSADOR-AT-LARGE".
   if (grammar::ifind(c, "AFFAIR") != std::string_view::npos) return true;
-  for (std::string_view long_title :
-       {"AMBASSADOR", "COUNSELOR", "COUNSELLOR", "COUNCILOR", "DIRECTOR", "REPRESENTATIVE",
-        "SECRETARY", "AFFAIRS", "MINISTER", "COORDINATOR", "POLITICAL", "ECONOMIC"}) {
-    if (c.size() >= 7 && edit_distance(c, long_title) <= 2) return true;
-  }
+  static constexpr std::string_view kLongTitles[] = {
+      "AMBASSADOR", "COUNSELOR", "COUNSELLOR", "COUNCILOR",   "DIRECTOR",  "REPRESENTATIVE",
+      "SECRETARY",  "AFFAIRS",   "MINISTER",   "COORDINATOR", "POLITICAL", "ECONOMIC"};
+  if (c.size() >= 7)
+    for (std::string_view long_title : kLongTitles)
+      if (within_two_edits(c, long_title)) return true;
   // Hyphenated titles: any part a title.
   if (c.find('-') != std::string_view::npos) {
     size_t i = 0;
@@ -339,7 +350,7 @@ bool is_title_word(std::string_view w) {
       if (part.size() >= 3) {
         for (auto t : kTitles)
           if (iequals(part, t)) return true;
-        if (part.size() >= 7 && edit_distance(part, "COUNSELOR") <= 2) return true;
+        if (part.size() >= 7 && within_two_edits(part, "COUNSELOR")) return true;
       }
       i = e + 1;
     }

@@ -133,10 +133,9 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     if (i + 16 <= n) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
       // Signed compare: bytes >= 0x80 are negative, so they count as "below 0x20" too.
-      const __m128i odd = _mm_or_si128(
-          _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                           _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))),
-          _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+      const __m128i odd = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
       if (_mm_movemask_epi8(odd) == 0) {
         i += 16;
         continue;
@@ -150,10 +149,10 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     }
     if (c < 0x20 || c == 0x7F) {
       if (!is_text_control(c)) {
-        result.diagnostics.push_back(make(
-            Severity::kError, "binary-input", path, bytes, i,
-            c == 0 ? std::string("NUL byte: this is a binary file, not a cable")
-                   : "control byte " + hex_byte(c) + ": this is a binary file, not a cable"));
+        result.diagnostics.push_back(
+            make(Severity::kError, "binary-input", path, bytes, i,
+                 c == 0 ? std::string("NUL byte: this is a binary file, not a cable")
+                        : "control byte " + hex_byte(c) + ": this is a binary file, not a cable"));
         return result;
       }
       if (c == '\r') has_cr = true;
@@ -176,11 +175,11 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     // Both valid UTF-8 sequences and invalid bytes: a mixed or damaged file.
     // Guessing either way could corrupt text that a reviewer must see exactly.
     const Position v = raw_position(bytes, first_valid_multibyte);
-    result.diagnostics.push_back(make(
-        Severity::kError, "invalid-utf8", path, bytes, first_invalid,
-        "invalid UTF-8 byte " + hex_byte(data[first_invalid]) +
-            " in a file that is otherwise UTF-8 (valid sequence at " + std::to_string(v.line) +
-            ":" + std::to_string(v.column) + "); re-encode the file"));
+    result.diagnostics.push_back(make(Severity::kError, "invalid-utf8", path, bytes, first_invalid,
+                                      "invalid UTF-8 byte " + hex_byte(data[first_invalid]) +
+                                          " in a file that is otherwise UTF-8 (valid sequence at " +
+                                          std::to_string(v.line) + ":" + std::to_string(v.column) +
+                                          "); re-encode the file"));
     return result;
   }
 
@@ -194,6 +193,14 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     text.reserve(n + n / 16);
     map.emplace_back(0, start);
     for (size_t i = start; i < n; ++i) {
+      // Copy the run of bytes kept as they are in one append, not byte by byte.
+      size_t run = i;
+      while (run < n && data[run] != '\r' && (data[run] < 0x80 || is_utf8)) ++run;
+      if (run > i) {
+        text.append(bytes.data() + i, run - i);
+        if (run == n) break;
+        i = run;
+      }
       const unsigned char c = data[i];
       if (c == '\r') {
         text += '\n';
@@ -221,8 +228,8 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     d.message = "CR or CRLF line ends read as LF";
     result.diagnostics.push_back(std::move(d));
   }
-  result.value = SourceBuilder::build(std::move(path), std::move(text), encoding, has_cr, n,
-                                      std::move(map));
+  result.value =
+      SourceBuilder::build(std::move(path), std::move(text), encoding, has_cr, n, std::move(map));
   return result;
 }
 

@@ -146,6 +146,7 @@ struct Line {
   uint32_t begin = 0;      // first non-blank byte
   uint32_t end = 0;        // end of the content recognisers see (no trailing blanks or "\")
   uint32_t piece_end = 0;  // end of the last non-blank byte
+  uint32_t newline = 0;    // the line's '\n', or the text's size on the last line
   bool after_blank = false;
 };
 
@@ -276,8 +277,7 @@ class Reader {
   bool early_body() const { return para_number_ == 0 && !labelled_seen_ && body_blocks_ <= 3; }
   bool ref_item(const Line& ln, size_t p, char* letter) const;
   bool next_line_is_rule(const Line& ln) const {
-    size_t next = ln.piece_end;
-    while (next < t_.size() && t_[next] != '\n') ++next;
+    const size_t next = ln.newline;
     const size_t nb = next < t_.size() ? skip_blanks(t_, next + 1, t_.size()) : t_.size();
     return nb < t_.size() && (t_[nb] == '-' || t_[nb] == '=' || t_[nb] == '_' || t_[nb] == '*');
   }
@@ -372,6 +372,7 @@ Line Reader::make_line(size_t off, size_t* next) const {
   ln.begin = static_cast<uint32_t>(b);
   ln.end = static_cast<uint32_t>(e);
   ln.piece_end = static_cast<uint32_t>(pe);
+  ln.newline = static_cast<uint32_t>(full_end);
   return ln;
 }
 
@@ -646,8 +647,7 @@ void Reader::compute_line_extras(const Line& ln) {
   // "...--ESSENTIALLY, A  CONFIDENTIAL" followed by a "PAGE 04 ..." line: the page
   // marking of an old telegram glued to the text.
   if (ln.piece_end < t_.size()) {
-    size_t next = ln.piece_end;
-    while (next < t_.size() && t_[next] != '\n') ++next;
+    const size_t next = ln.newline;
     if (next < t_.size()) {
       const size_t nb = skip_blanks(t_, next + 1, t_.size());
       if (match_cs(t_, nb, "PAGE ")) {
@@ -1855,10 +1855,12 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
   }
 
   // Paragraph labels.
-  {
+  // A letter is a label only before '.' or ')' (parse_label): test that
+  // before building a Label, as most lines start with a letter.
+  if (is_digit(c) || (is_alpha(c) && p + 1 < end && (t_[p + 1] == '.' || t_[p + 1] == ')')) ||
+      c == '(' || c == '-' || is_pilcrow(t_, p)) {
     Label lb;
-    if ((is_digit(c) || is_alpha(c) || c == '(' || c == '-' || is_pilcrow(t_, p)) &&
-        parse_label(p, end, &lb) && accept_label(lb, first, after_blank)) {
+    if (parse_label(p, end, &lb) && accept_label(lb, first, after_blank)) {
       // In the header, lettered lines after REF are its references.
       if (phase_ != Phase::kBody && !repeating_ && open_ >= 0 && cont_ == Cont::kRef &&
           lb.rank == 1) {
@@ -2021,8 +2023,7 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
     const size_t tr = reader::trailing_rule(t_, p, e);
     bool over_rule = false;
     if (ln.end - p <= 100) {
-      size_t next = ln.piece_end;
-      while (next < t_.size() && t_[next] != '\n') ++next;
+      const size_t next = ln.newline;
       const size_t nb = next < t_.size() ? skip_blanks(t_, next + 1, t_.size()) : t_.size();
       if (nb < t_.size() && (t_[nb] == '-' || t_[nb] == '=' || t_[nb] == '_' || t_[nb] == '*')) {
         size_t n2 = 0;
