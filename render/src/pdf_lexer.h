@@ -77,11 +77,19 @@ class Lexer {
       while (i_ < s_.size()) {
         // Copy the run up to the next special byte in one go.
         size_t j = i_;
-        while (j < s_.size() && s_[j] != '\\' && s_[j] != '(' && s_[j] != ')') ++j;
+        while (j < s_.size() && s_[j] != '\\' && s_[j] != '(' && s_[j] != ')' && s_[j] != '\r') ++j;
         t.value.append(s_.data() + i_, j - i_);
         i_ = j;
         if (i_ >= s_.size()) break;
         const char d = s_[i_++];
+        if (d == '\r') {
+          // An unescaped end of line (CR, LF or CR LF) in a literal string is
+          // one LF byte (ISO 32000-1 7.3.4.2): read it as a viewer does, so
+          // that glyph codes cannot differ between the viewer and this check.
+          if (i_ < s_.size() && s_[i_] == '\n') ++i_;
+          t.value += '\n';
+          continue;
+        }
         if (d == '\\' && i_ < s_.size()) {
           const char e = s_[i_++];
           switch (e) {

@@ -217,6 +217,10 @@ TEST(PdfLexer, LiteralStringsWithEveryEscape) {
   EXPECT_EQ(str("(QUILL\\\r\nFEATHER)"), "QUILLFEATHER");
   EXPECT_EQ(str("(QUILL\\\rFEATHER)"), "QUILLFEATHER");
   EXPECT_EQ(str("(\\n\\r\\t\\b\\f\\q)"), "\n\r\t\b\fq");
+  // An unescaped end of line is one LF, whatever its bytes (ISO 32000-1
+  // 7.3.4.2): a raw CR must not give the check other glyph codes than a viewer.
+  EXPECT_EQ(str("(a\rb\r\nc\nd\n\re)"), "a\nb\nc\nd\n\ne");
+  EXPECT_EQ(str(std::string("(\x00\r\x00\r\n)", 7)), std::string("\x00\n\x00\n", 4));
   EXPECT_EQ(str(std::string("(\xFF\x00\x01)", 5)), std::string("\xFF\x00\x01", 3));
   EXPECT_EQ(str("<51 55 494C4C4>"), "QUILL@");  // blanks skipped, odd digit padded
   for (const char* bad : {"(never closed", "(a (b)", "<4142", "(ends in \\"}) {

@@ -316,6 +316,8 @@ TEST(PdfWriter, FontSubsetHoldsOnlyTheFixedRepertoireAndReleasedCharacters) {
 TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
   PdfOptions lit;
   lit.literal_strings = true;
+  PdfOptions hex_form;
+  hex_form.literal_strings = false;
   const auto escapes = make_document(
       "e.txt",
       "1. (U) GHOST (HIGH) {GH}, a\\b; (x),\n\n2. (U) Se\xC3\xB1or \xE2\x80\x9CG\xE2\x80\x9D "
@@ -326,7 +328,7 @@ TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
                                make_release_view(escapes, release_all(escapes))};
   testing::TempDir dir;
   for (const ReleaseView& view : views) {
-    const std::string hex = pdf_of(view);
+    const std::string hex = pdf_of(view, hex_form);
     const std::string bin = pdf_of(view, lit);
     ASSERT_FALSE(bin.empty());
     EXPECT_EQ(pdf_of(view, lit), bin);  // deterministic

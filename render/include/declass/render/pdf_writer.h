@@ -26,10 +26,9 @@ struct PdfOptions {
   std::string producer = "declass 0.1.0";
   /// Page text as binary literal strings of glyph codes, `(..)` with `(`, `)`,
   /// `\`, CR and LF escaped (2 bytes a glyph), instead of hex `<..>` (4 bytes
-  /// a glyph): a third less to deflate, inflate and lex. Off until the canary
-  /// test also searches that form (it looks for the hex codes); the Bates label
+  /// a glyph): a third less to deflate, inflate and lex. The Bates label
   /// stays hex either way (rebase_pdf_bates() rewrites it in place).
-  bool literal_strings = false;
+  bool literal_strings = true;
 };
 
 struct PdfOutput {
