@@ -12,6 +12,8 @@ using Chain = ByteChain;
 
 // Longest chain kept while analysing (prefixes, suffixes, whole strings).
 constexpr size_t kKeep = 16;
+// Chain bits per text pass are 64; at most this many passes.
+constexpr size_t kMaxWords = 4;
 
 // What every match of a sub-expression looks like. When `exact`, every match
 // is a string of `whole` (one byte per class); otherwise every match starts
@@ -485,6 +487,13 @@ void PatternPrefilter::build(const std::vector<std::pair<std::string, bool>>& pa
       continue;
     }
     const auto len = static_cast<uint32_t>(c->size());
+    if (used + len > 64 && words_.size() == kMaxWords) {
+      // Each word is one more pass over every text: beyond a few, patterns
+      // just run (bounded cost for policies with very many patterns).
+      chains_.back().reset();
+      always_[i] = 1;
+      continue;
+    }
     if (used + len > 64) {
       words_.emplace_back();
       used = 0;

@@ -49,6 +49,20 @@ TEST(PatternPrefilter, GivesNoChainForWhatItDoesNotModel) {
     EXPECT_EQ(chain(re), "(none)") << re;
 }
 
+TEST(PatternPrefilter, ManyPatternsKeepABoundedNumberOfPasses) {
+  std::vector<std::pair<std::string, bool>> specs;
+  for (int i = 0; i < 100; ++i) specs.emplace_back(std::to_string(i) + "abcdefg", true);
+  PatternPrefilter pf;
+  pf.build(specs);
+  size_t with_chain = 0;
+  for (size_t i = 0; i < pf.size(); ++i)
+    if (pf.chain(i)) ++with_chain;
+  EXPECT_EQ(with_chain, 32u);  // 4 passes of 64 bits, 8 classes each
+  std::vector<uint8_t> may;
+  EXPECT_EQ(pf.candidates("nothing here", may), 68u);
+  EXPECT_EQ(pf.candidates("xx 7abcdefg yy", may), 69u);
+}
+
 // Random patterns over the modelled syntax (and some that is not) against
 // random texts: whenever RE2 finds a match, the prefilter lets it through.
 TEST(PatternPrefilter, NeverSkipsAPatternThatMatchesRandomTexts) {
