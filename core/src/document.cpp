@@ -171,6 +171,21 @@ std::vector<Span> body_pieces(const Block& block) {
   return out;
 }
 
+void body_pieces(const Block& block, std::vector<Span>& out) {
+  out.clear();
+  uint32_t skip_to = block.label_span.end;
+  if (block.mark) skip_to = std::max(skip_to, block.mark->span.end);
+  if (skip_to == 0) {
+    out.assign(block.pieces.begin(), block.pieces.end());
+    return;
+  }
+  for (Span p : block.pieces) {
+    if (p.end <= skip_to) continue;
+    if (p.begin < skip_to) p.begin = skip_to;
+    out.push_back(p);
+  }
+}
+
 std::string block_text(const Document& doc, const Block& block) {
   return normalize(doc.source, body_pieces(block)).text;
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "fast_normalize.h"
+#include "pattern_scan.h"
 #include "policy_model.h"
 #include "xml_util.h"
 
@@ -43,9 +44,10 @@ struct Scratch {
   std::vector<uint8_t> list_hit;
   std::vector<std::string> unknowns;
   std::vector<TermMatcher::Hit> hits;
-  std::vector<int> set_hits;
-  std::vector<re2::StringPiece> sub;
+  PatternScratch patterns;
+  std::vector<PatternHit> pattern_hits;
   core::NormalizedText kept, dropped;
+  std::vector<core::Span> pieces;
 };
 
 void note_unknown(BlockState& st, const char* what) {
@@ -64,41 +66,9 @@ void scan_text(BlockState& st, const core::NormalizedText& nt, Scratch& scratch)
   scratch.hits.clear();
   p.terms.scan(nt.text, scratch.hits);
   for (const auto& h : scratch.hits) add(p.terms.spec(h.term).list, h.begin, h.end);
-  if (!p.pattern_set) return;
-  scratch.set_hits.clear();
-  RE2::Set::ErrorInfo info{};
-  if (!p.pattern_set->Match(nt.text, &scratch.set_hits, &info)) {
-    scratch.set_hits.clear();
-    // The set's DFA ran out of memory: try every pattern (fail closed, slower).
-    if (info.kind == RE2::Set::kOutOfMemory)
-      for (size_t i = 0; i < p.set_to_list.size(); ++i)
-        scratch.set_hits.push_back(static_cast<int>(i));
-  }
-  const std::string_view text = nt.text;
-  for (int idx : scratch.set_hits) {
-    const uint32_t li = p.set_to_list[static_cast<size_t>(idx)];
-    const ListDef& l = p.lists[li];
-    const int n = l.group + 1;
-    std::vector<re2::StringPiece>& sub = scratch.sub;
-    sub.assign(static_cast<size_t>(n), re2::StringPiece());
-    size_t pos = 0;
-    while (pos <= text.size() && l.re->Match(re2::StringPiece(text.data(), text.size()), pos,
-                                             text.size(), RE2::UNANCHORED, sub.data(), n)) {
-      const re2::StringPiece whole = sub[0];
-      const re2::StringPiece part = sub[static_cast<size_t>(l.group)];
-      if (part.data() != nullptr && !part.empty()) {
-        const auto b = static_cast<uint32_t>(part.data() - text.data());
-        add(li, b, b + static_cast<uint32_t>(part.size()));
-      }
-      size_t next = static_cast<size_t>(whole.data() - text.data()) + whole.size();
-      if (whole.empty()) {
-        ++next;
-        while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80)
-          ++next;
-      }
-      pos = next;
-    }
-  }
+  scratch.pattern_hits.clear();
+  find_patterns(p, nt.text, true, scratch.patterns, scratch.pattern_hits);
+  for (const PatternHit& h : scratch.pattern_hits) add(h.list, h.begin, h.end);
 }
 
 void scan_block(BlockState& st, Scratch& scratch) {
@@ -106,7 +76,8 @@ void scan_block(BlockState& st, Scratch& scratch) {
   st.scanned = true;
   st.list_hit.assign(st.policy.lists.size(), 0);
   if (st.policy.lists.empty()) return;
-  const std::vector<core::Span> pieces = core::body_pieces(st.block);
+  std::vector<core::Span>& pieces = scratch.pieces;
+  core::body_pieces(st.block, pieces);
   // Both readings of a line-end hyphen: "Six-\nParty" is "Six-Party", and
   // "gov-\nernment" is "government". The second pass runs only if some
   // hyphen joined two lines.

@@ -1043,6 +1043,10 @@ void Loader::compile() {
       return;
     }
     p.pattern_set = std::move(set);
+    std::vector<std::pair<std::string, bool>> specs;
+    for (uint32_t li : p.set_to_list)
+      specs.emplace_back(p.lists[li].regex, p.lists[li].case_sensitive);
+    p.prefilter.build(specs);
   }
 }
 

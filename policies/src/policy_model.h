@@ -13,6 +13,7 @@
 #include "declass/core/decisions.h"
 #include "declass/core/document.h"
 #include "declass/policies/engine.h"
+#include "pattern_prefilter.h"
 #include "term_matcher.h"
 
 namespace declass::policies {
@@ -125,6 +126,7 @@ class CompiledPolicy {
   TermMatcher terms;
   std::unique_ptr<RE2::Set> pattern_set;  ///< every pattern; null if none
   std::vector<uint32_t> set_to_list;      ///< pattern set index -> list index
+  PatternPrefilter prefilter;             ///< by set index: which patterns may match a text
   bool needs_text = false;                ///< some rule reads the text of blocks
 };
 

@@ -139,6 +139,9 @@ NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
 /// The block's pieces after its label and portion mark (paragraphs), or all of
 /// them (other blocks).
 std::vector<Span> body_pieces(const Block& block);
+/// The same into `out` (cleared first), reusing its capacity: no allocation
+/// per block once `out` has grown (the policy engine calls it for every block).
+void body_pieces(const Block& block, std::vector<Span>& out);
 
 /// The words of a block after its label and mark, normalized (the JSON `text`).
 std::string block_text(const Document& doc, const Block& block);
