@@ -8,20 +8,28 @@ namespace declass::core {
 
 std::string_view abbrev(Level l) {
   switch (l) {
-    case Level::kUnclassified: return "U";
-    case Level::kConfidential: return "C";
-    case Level::kSecret: return "S";
-    case Level::kTopSecret: return "TS";
+    case Level::kUnclassified:
+      return "U";
+    case Level::kConfidential:
+      return "C";
+    case Level::kSecret:
+      return "S";
+    case Level::kTopSecret:
+      return "TS";
   }
   return "TS";
 }
 
 std::string_view name(Level l) {
   switch (l) {
-    case Level::kUnclassified: return "UNCLASSIFIED";
-    case Level::kConfidential: return "CONFIDENTIAL";
-    case Level::kSecret: return "SECRET";
-    case Level::kTopSecret: return "TOP SECRET";
+    case Level::kUnclassified:
+      return "UNCLASSIFIED";
+    case Level::kConfidential:
+      return "CONFIDENTIAL";
+    case Level::kSecret:
+      return "SECRET";
+    case Level::kTopSecret:
+      return "TOP SECRET";
   }
   return "TOP SECRET";
 }
@@ -133,15 +141,23 @@ bool Classification::dominates(const Classification& other) const {
   return true;
 }
 
-std::string Classification::text() const { return render(*this, false); }
-std::string Classification::portion_text() const { return render(*this, true); }
+std::string Classification::text() const {
+  return render(*this, false);
+}
+std::string Classification::portion_text() const {
+  return render(*this, true);
+}
 
 std::string_view to_string(MarkingStatus s) {
   switch (s) {
-    case MarkingStatus::kMarked: return "marked";
-    case MarkingStatus::kGarbled: return "garbled";
-    case MarkingStatus::kInherited: return "inherited";
-    case MarkingStatus::kNotPortion: return "not-portion";
+    case MarkingStatus::kMarked:
+      return "marked";
+    case MarkingStatus::kGarbled:
+      return "garbled";
+    case MarkingStatus::kInherited:
+      return "inherited";
+    case MarkingStatus::kNotPortion:
+      return "not-portion";
   }
   return "garbled";
 }

@@ -9,11 +9,13 @@ namespace declass::core {
 
 namespace {
 constexpr std::array<std::string_view, 14> kExemptionNames = {
-    "B1", "B2", "B3", "B4", "B5", "B6", "B7(A)", "B7(B)", "B7(C)", "B7(D)", "B7(E)", "B7(F)",
-    "B8", "B9"};
+    "B1",    "B2",    "B3",    "B4",    "B5",    "B6", "B7(A)",
+    "B7(B)", "B7(C)", "B7(D)", "B7(E)", "B7(F)", "B8", "B9"};
 }  // namespace
 
-std::string_view to_string(Exemption e) { return kExemptionNames[static_cast<size_t>(e)]; }
+std::string_view to_string(Exemption e) {
+  return kExemptionNames[static_cast<size_t>(e)];
+}
 
 std::optional<Exemption> exemption_from_string(std::string_view s) {
   for (size_t i = 0; i < kExemptionNames.size(); ++i) {
@@ -59,10 +61,11 @@ void LabelSet::add(const ExemptionLabel& label) {
     std::sort(copy.reasons.begin(), copy.reasons.end());
     copy.reasons.erase(std::unique(copy.reasons.begin(), copy.reasons.end()), copy.reasons.end());
   }
-  auto pos = std::upper_bound(labels_.begin(), labels_.end(), copy, [](const auto& a, const auto& b) {
-    if (a.code != b.code) return a.code < b.code;
-    return a.statute < b.statute;
-  });
+  auto pos =
+      std::upper_bound(labels_.begin(), labels_.end(), copy, [](const auto& a, const auto& b) {
+        if (a.code != b.code) return a.code < b.code;
+        return a.statute < b.statute;
+      });
   labels_.insert(pos, std::move(copy));
 }
 
@@ -81,28 +84,38 @@ std::string LabelSet::text() const {
 
 std::string_view to_string(Action a) {
   switch (a) {
-    case Action::kRelease: return "release";
-    case Action::kRedact: return "redact";
-    case Action::kWithhold: return "withhold";
-    case Action::kOmit: return "omit";
+    case Action::kRelease:
+      return "release";
+    case Action::kRedact:
+      return "redact";
+    case Action::kWithhold:
+      return "withhold";
+    case Action::kOmit:
+      return "omit";
   }
   return "withhold";
 }
 
 std::string_view to_string(DocumentDisposition d) {
   switch (d) {
-    case DocumentDisposition::kReleasedInFull: return "RELEASED IN FULL";
-    case DocumentDisposition::kReleasedInPart: return "RELEASED IN PART";
-    case DocumentDisposition::kDeniedInFull: return "DENIED IN FULL";
+    case DocumentDisposition::kReleasedInFull:
+      return "RELEASED IN FULL";
+    case DocumentDisposition::kReleasedInPart:
+      return "RELEASED IN PART";
+    case DocumentDisposition::kDeniedInFull:
+      return "DENIED IN FULL";
   }
   return "DENIED IN FULL";
 }
 
 std::string_view to_string(PlaceholderStyle s) {
   switch (s) {
-    case PlaceholderStyle::kProportional: return "proportional";
-    case PlaceholderStyle::kQuantized: return "quantized";
-    case PlaceholderStyle::kFixed: return "fixed";
+    case PlaceholderStyle::kProportional:
+      return "proportional";
+    case PlaceholderStyle::kQuantized:
+      return "quantized";
+    case PlaceholderStyle::kFixed:
+      return "fixed";
   }
   return "proportional";
 }

@@ -842,7 +842,8 @@ DeclassEvaluation evaluate(const DeclassInstruction& instr, std::optional<Date> 
       break;
   }
   ev.effective_date = automatic;
-  if (instr.kind == DeclassKind::kDowngrade && instr.date && automatic && *instr.date > *automatic) {
+  if (instr.kind == DeclassKind::kDowngrade && instr.date && automatic &&
+      *instr.date > *automatic) {
     // Never declassified before the date it was only to be downgraded on.
     ev.effective_date = instr.date;
   }

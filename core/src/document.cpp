@@ -1,22 +1,25 @@
 #include "declass/core/document.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <sys/stat.h>
 
 namespace declass::core {
 
 namespace {
 
 constexpr std::array<std::string_view, 15> kBlockKindNames = {
-    "preamble", "notice",  "routing",       "banner",    "caption",
-    "addressee", "eo-line", "tags",         "subject",   "ref",
+    "preamble",      "notice",    "routing",       "banner",    "caption",
+    "addressee",     "eo-line",   "tags",          "subject",   "ref",
     "classified-by", "paragraph", "sub-paragraph", "signature", "page-break"};
 
-bool is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_blank(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v';
+}
 
 // Width of a blank at text[i]: 1 for ASCII blanks, 2 for U+00A0 (NBSP, common in
 // the HTML-derived files), 0 if not a blank.
@@ -33,7 +36,9 @@ bool is_word_byte(unsigned char c) {
 
 }  // namespace
 
-std::string_view to_string(BlockKind k) { return kBlockKindNames[static_cast<size_t>(k)]; }
+std::string_view to_string(BlockKind k) {
+  return kBlockKindNames[static_cast<size_t>(k)];
+}
 
 std::optional<BlockKind> block_kind_from_string(std::string_view s) {
   for (size_t i = 0; i < kBlockKindNames.size(); ++i)
@@ -43,9 +48,12 @@ std::optional<BlockKind> block_kind_from_string(std::string_view s) {
 
 std::string_view to_string(Layout l) {
   switch (l) {
-    case Layout::kPageTable: return "page-table";
-    case Layout::kPreamble: return "preamble";
-    case Layout::kBare: return "bare";
+    case Layout::kPageTable:
+      return "page-table";
+    case Layout::kPreamble:
+      return "preamble";
+    case Layout::kBare:
+      return "bare";
   }
   return "bare";
 }
@@ -103,7 +111,8 @@ NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
         // -> "government".
         const size_t n = out.text.size();
         const bool hyphen_join =
-            n >= 2 && out.text[n - 1] == '-' && is_word_byte(static_cast<unsigned char>(out.text[n - 2])) &&
+            n >= 2 && out.text[n - 1] == '-' &&
+            is_word_byte(static_cast<unsigned char>(out.text[n - 2])) &&
             is_word_byte(static_cast<unsigned char>(text[i])) &&
             text.substr(space_origin, i - space_origin).find('\n') != std::string_view::npos;
         if (hyphen_join) {
@@ -201,7 +210,8 @@ Result<Document> read_file(const std::string& path, const ReadOptions& options) 
     return result;
   };
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return io_error(std::string("cannot read: ") + std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0)
+    return io_error(std::string("cannot read: ") + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return io_error("is a directory, not a cable");
   if (static_cast<uint64_t>(st.st_size) > options.max_bytes) {
     Diagnostic d;
@@ -240,7 +250,8 @@ Result<Document> read_file(const std::string& path, const ReadOptions& options) 
   if (!src.value) return result;
   Document doc = read_document(std::move(*src.value));
   // Decoding notes come first, then the reader's own findings.
-  result.diagnostics.insert(result.diagnostics.end(), doc.diagnostics.begin(), doc.diagnostics.end());
+  result.diagnostics.insert(result.diagnostics.end(), doc.diagnostics.begin(),
+                            doc.diagnostics.end());
   doc.diagnostics = result.diagnostics;
   result.value = std::move(doc);
   return result;

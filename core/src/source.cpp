@@ -48,7 +48,8 @@ Source Source::from_utf8(std::string path, std::string text) {
 
 std::string_view Source::line_text(uint32_t line) const {
   const uint32_t begin = line_starts_[line - 1];
-  uint32_t end = line < line_starts_.size() ? line_starts_[line] : static_cast<uint32_t>(text_.size());
+  uint32_t end =
+      line < line_starts_.size() ? line_starts_[line] : static_cast<uint32_t>(text_.size());
   if (end > begin && text_[end - 1] == '\n') --end;
   return std::string_view(text_).substr(begin, end - begin);
 }

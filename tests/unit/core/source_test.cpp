@@ -1,7 +1,8 @@
+#include "declass/core/source.h"
+
 #include <gtest/gtest.h>
 
 #include "declass/core/document.h"
-#include "declass/core/source.h"
 
 namespace declass::core {
 namespace {
@@ -19,9 +20,13 @@ const Diagnostic* find(const std::vector<Diagnostic>& ds, std::string_view code)
 }
 
 TEST(Decode, Utf8PassesThroughUnchanged) {
-  Source s = decoded("\xC2\xB6" "1. (C) caf\xC3\xA9\n");
+  Source s = decoded(
+      "\xC2\xB6"
+      "1. (C) caf\xC3\xA9\n");
   EXPECT_EQ(s.encoding(), Encoding::kUtf8);
-  EXPECT_EQ(s.text(), "\xC2\xB6" "1. (C) caf\xC3\xA9\n");
+  EXPECT_EQ(s.text(),
+            "\xC2\xB6"
+            "1. (C) caf\xC3\xA9\n");
   EXPECT_FALSE(s.had_cr());
 }
 
@@ -33,11 +38,15 @@ TEST(Decode, BomIsDroppedAndOffsetsMapBack) {
 }
 
 TEST(Decode, Latin1PilcrowAndCrlfAreNormalisedWithDiagnostics) {
-  Result<Source> r = decode("raw.txt", "\r\nLINE\r\n\xB6" "1. (C) X\r\n");
+  Result<Source> r = decode("raw.txt",
+                            "\r\nLINE\r\n\xB6"
+                            "1. (C) X\r\n");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value->encoding(), Encoding::kWindows1252);
   EXPECT_TRUE(r.value->had_cr());
-  EXPECT_EQ(r.value->text(), "\nLINE\n\xC2\xB6" "1. (C) X\n");
+  EXPECT_EQ(r.value->text(),
+            "\nLINE\n\xC2\xB6"
+            "1. (C) X\n");
   const Diagnostic* w = find(r.diagnostics, "decoded-windows-1252");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->severity, Severity::kWarning);
@@ -106,12 +115,16 @@ TEST(Decode, TooLargeIsAnError) {
 }
 
 TEST(Source, PositionsCountCodePoints) {
-  Source s = Source::from_utf8("p", "ab\n\xC2\xB6" "1. x\nlast");
+  Source s = Source::from_utf8("p",
+                               "ab\n\xC2\xB6"
+                               "1. x\nlast");
   EXPECT_EQ(s.line_count(), 3u);
   EXPECT_EQ(s.position(0), (Position{1, 1}));
   EXPECT_EQ(s.position(3), (Position{2, 1}));
   EXPECT_EQ(s.position(5), (Position{2, 2}));  // after the 2-byte pilcrow
-  EXPECT_EQ(s.line_text(2), "\xC2\xB6" "1. x");
+  EXPECT_EQ(s.line_text(2),
+            "\xC2\xB6"
+            "1. x");
   EXPECT_EQ(s.line_text(3), "last");
   EXPECT_EQ(s.line_of(static_cast<uint32_t>(s.text().size())), 3u);
 }
@@ -153,7 +166,9 @@ TEST(Normalize, LineEndHyphens) {
 }
 
 TEST(Normalize, NonBreakingSpaceIsABlank) {
-  Source s = Source::from_utf8("n", "A\xC2\xA0\xC2\xA0" "B");
+  Source s = Source::from_utf8("n",
+                               "A\xC2\xA0\xC2\xA0"
+                               "B");
   EXPECT_EQ(normalize(s, {{0, 6}}).text, "A B");
 }
 

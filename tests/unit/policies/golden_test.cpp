@@ -28,8 +28,8 @@ std::string read_all(const std::string& path) {
 // Runs `declass ARGS` in the source root so that paths in the output are relative.
 CliRun run(const std::string& args) {
   // Per process: ctest runs the tests of this binary in parallel processes.
-  const std::string err_file = ::testing::TempDir() + "/declass-golden-stderr." +
-                               std::to_string(::getpid()) + ".txt";
+  const std::string err_file =
+      ::testing::TempDir() + "/declass-golden-stderr." + std::to_string(::getpid()) + ".txt";
   const std::string cmd = std::string("cd '") + DECLASS_SOURCE_ROOT + "' && '" + DECLASS_BINARY +
                           "' " + args + " 2>'" + err_file + "'";
   CliRun r;

@@ -184,11 +184,15 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
         glyphs += code.count(ch) ? code[ch] : "????";
         utf16 += "00" + hex(std::string(1, ch));
         const unsigned long g = code.count(ch) ? std::stoul(code[ch], nullptr, 16) : 0xFFFFu;
-        for (const auto b : {static_cast<unsigned char>(g >> 8), static_cast<unsigned char>(g & 0xFF)}) {
+        for (const auto b :
+             {static_cast<unsigned char>(g >> 8), static_cast<unsigned char>(g & 0xFF)}) {
           if (b == '(' || b == ')' || b == '\\') glyph_bytes += '\\';
-          if (b == '\r') glyph_bytes += "\\r";
-          else if (b == '\n') glyph_bytes += "\\n";
-          else glyph_bytes += static_cast<char>(b);
+          if (b == '\r')
+            glyph_bytes += "\\r";
+          else if (b == '\n')
+            glyph_bytes += "\\n";
+          else
+            glyph_bytes += static_cast<char>(b);
         }
       }
       const std::string w = lower(c.word);
@@ -197,8 +201,8 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
       const bool in_qdf = lower(qdf).find(w) != std::string::npos;
       const bool in_hex = qdf_upper.find(hex(c.word)) != std::string::npos;
       const bool in_utf16 = qdf_upper.find(utf16) != std::string::npos;
-      const bool in_glyphs = qdf_upper.find(glyphs) != std::string::npos ||
-                             qdf.find(glyph_bytes) != std::string::npos;
+      const bool in_glyphs =
+          qdf_upper.find(glyphs) != std::string::npos || qdf.find(glyph_bytes) != std::string::npos;
       const bool in_extracted = extracted.find(w) != std::string::npos;
       const bool in_logs = all_logs.find(w) != std::string::npos;
       if (c.withheld) {

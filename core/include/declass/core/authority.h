@@ -12,13 +12,15 @@
 namespace declass::core {
 
 struct ClassificationAuthority {
-  Span span;              ///< the whole block (may be several lines)
-  std::string name;       ///< the classifier's name as written, without title or office: "J. Thomas Schieffer"
-  std::string classifier; ///< the whole classifier text as written, trimmed: "Ambassador J. Thomas Schieffer"
-  bool derived = false;   ///< "Derived From:" rather than "Classified By:"
-  std::string order;      ///< "1.4" or "1.5" as written ("1,4" is read as "1.4")
-  std::string reasons;    ///< category letters, lower case, sorted, unique: "bd"
-  bool truncated = false; ///< the reason is cut off ("for reasons" with no letters)
+  Span span;  ///< the whole block (may be several lines)
+  std::string
+      name;  ///< the classifier's name as written, without title or office: "J. Thomas Schieffer"
+  std::string classifier;  ///< the whole classifier text as written, trimmed: "Ambassador J. Thomas
+                           ///< Schieffer"
+  bool derived = false;    ///< "Derived From:" rather than "Classified By:"
+  std::string order;       ///< "1.4" or "1.5" as written ("1,4" is read as "1.4")
+  std::string reasons;     ///< category letters, lower case, sorted, unique: "bd"
+  bool truncated = false;  ///< the reason is cut off ("for reasons" with no letters)
 };
 
 /// Parses the text of a Classified By / Derived From block (starting at the

@@ -22,19 +22,19 @@ std::string_view name(Level l);
 
 /// Control and dissemination markings. A bit set, so combining is a union.
 enum class Control : uint32_t {
-  kSbu = 1u << 0,     ///< SENSITIVE BUT UNCLASSIFIED (State); also LIMITED OFFICIAL USE
-  kFouo = 1u << 1,    ///< FOR OFFICIAL USE ONLY (DoD equivalent of SBU)
-  kNoforn = 1u << 2,  ///< NF, NOFORN, SBU-N
-  kOrcon = 1u << 3,   ///< OC, ORCON
-  kPropin = 1u << 4,  ///< PR, PROPIN
-  kRelido = 1u << 5,  ///< RELIDO
-  kFgi = 1u << 6,     ///< foreign government information (countries in Classification::fgi)
-  kRelTo = 1u << 7,   ///< REL TO (countries in Classification::rel_to)
-  kExdis = 1u << 8,   ///< State caption EXDIS
-  kNodis = 1u << 9,   ///< State caption NODIS
-  kLimdis = 1u << 10, ///< State caption LIMDIS
-  kStadis = 1u << 11, ///< State caption STADIS
-  kEfto = 1u << 12,   ///< UNCLAS E F T O (encrypt for transmission only)
+  kSbu = 1u << 0,      ///< SENSITIVE BUT UNCLASSIFIED (State); also LIMITED OFFICIAL USE
+  kFouo = 1u << 1,     ///< FOR OFFICIAL USE ONLY (DoD equivalent of SBU)
+  kNoforn = 1u << 2,   ///< NF, NOFORN, SBU-N
+  kOrcon = 1u << 3,    ///< OC, ORCON
+  kPropin = 1u << 4,   ///< PR, PROPIN
+  kRelido = 1u << 5,   ///< RELIDO
+  kFgi = 1u << 6,      ///< foreign government information (countries in Classification::fgi)
+  kRelTo = 1u << 7,    ///< REL TO (countries in Classification::rel_to)
+  kExdis = 1u << 8,    ///< State caption EXDIS
+  kNodis = 1u << 9,    ///< State caption NODIS
+  kLimdis = 1u << 10,  ///< State caption LIMDIS
+  kStadis = 1u << 11,  ///< State caption STADIS
+  kEfto = 1u << 12,    ///< UNCLAS E F T O (encrypt for transmission only)
 };
 
 /// Canonical abbreviation used in markings: "SBU", "FOUO", "NF", "OC", "PR",
@@ -47,9 +47,9 @@ std::string_view name(Control c);
 /// with no controls.
 struct Classification {
   Level level = Level::kUnclassified;
-  uint32_t controls = 0;             ///< bit set of Control
-  std::vector<std::string> rel_to;   ///< REL TO countries, canonical upper case, sorted, unique
-  std::vector<std::string> fgi;      ///< FGI countries, sorted, unique
+  uint32_t controls = 0;            ///< bit set of Control
+  std::vector<std::string> rel_to;  ///< REL TO countries, canonical upper case, sorted, unique
+  std::vector<std::string> fgi;     ///< FGI countries, sorted, unique
 
   bool has(Control c) const { return (controls & static_cast<uint32_t>(c)) != 0; }
   void add(Control c) { controls |= static_cast<uint32_t>(c); }
@@ -70,28 +70,30 @@ struct Classification {
 
 /// How a portion's classification was established.
 enum class MarkingStatus : uint8_t {
-  kMarked,      ///< its own, well-formed portion mark
-  kGarbled,     ///< a mark that looks like one but does not parse; most restrictive plausible reading
+  kMarked,   ///< its own, well-formed portion mark
+  kGarbled,  ///< a mark that looks like one but does not parse; most restrictive plausible reading
   kInherited,   ///< no mark of its own: inherited from parent / banner (fail closed)
-  kNotPortion,  ///< the block is not a portion (routing, banner, ...): classification is the banner's
+  kNotPortion,  ///< the block is not a portion (routing, banner, ...): classification is the
+                ///< banner's
 };
 
 std::string_view to_string(MarkingStatus s);
 
 /// A parsed portion mark such as "(S//NF)" or "(C - ENTIRE TEXT)".
 struct PortionMark {
-  Span span;                   ///< the parenthesised mark, parentheses included
-  std::string text;            ///< the raw text inside the parentheses
+  Span span;         ///< the parenthesised mark, parentheses included
+  std::string text;  ///< the raw text inside the parentheses
   Classification classification;
-  bool garbled = false;        ///< true: did not parse; classification is the most restrictive plausible reading
-  bool entire_text = false;    ///< "(C - ENTIRE TEXT)": the mark covers the whole telegram
+  bool garbled =
+      false;  ///< true: did not parse; classification is the most restrictive plausible reading
+  bool entire_text = false;  ///< "(C - ENTIRE TEXT)": the mark covers the whole telegram
 };
 
 /// Result of parsing the inside of a parenthesised mark.
 struct MarkingParse {
   enum class Kind : uint8_t {
-    kMarking,     ///< a valid portion marking
-    kGarbled,     ///< looks like a marking (short, upper case, level-like letters) but does not parse
+    kMarking,  ///< a valid portion marking
+    kGarbled,  ///< looks like a marking (short, upper case, level-like letters) but does not parse
     kNotMarking,  ///< ordinary text in parentheses, e.g. "(1)", "(U.S.)", "(Afghanistan)"
   };
   Kind kind = Kind::kNotMarking;

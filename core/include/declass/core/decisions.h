@@ -15,7 +15,20 @@ namespace declass::core {
 
 /// FOIA exemptions, 5 U.S.C. 552(b)(1)-(9), with (b)(7)(A)-(F) split out.
 enum class Exemption : uint8_t {
-  kB1, kB2, kB3, kB4, kB5, kB6, kB7A, kB7B, kB7C, kB7D, kB7E, kB7F, kB8, kB9,
+  kB1,
+  kB2,
+  kB3,
+  kB4,
+  kB5,
+  kB6,
+  kB7A,
+  kB7B,
+  kB7C,
+  kB7D,
+  kB7E,
+  kB7F,
+  kB8,
+  kB9,
 };
 
 /// "B1", "B2", "B3", "B4", "B5", "B6", "B7(A)" ... "B7(F)", "B8", "B9".
@@ -60,7 +73,7 @@ std::string_view to_string(Action a);
 
 /// A withheld span inside a released block.
 struct Redaction {
-  Span span;          ///< into Source::text(); never crosses an interruption
+  Span span;  ///< into Source::text(); never crosses an interruption
   LabelSet labels;
   std::string rule;   ///< deciding rule id
   std::string match;  ///< term list or pattern id that matched ("" for reviewer spans)
@@ -70,7 +83,8 @@ struct BlockDecision {
   Action action = Action::kWithhold;  ///< fail closed by default
   LabelSet labels;                    ///< kWithhold: the labels on the placeholder
   std::string rule;                   ///< deciding rule id ("default" when no rule matched)
-  std::vector<std::string> also_matched;  ///< every other rule whose condition held, in policy order
+  std::vector<std::string>
+      also_matched;  ///< every other rule whose condition held, in policy order
   std::string justification;
   std::vector<Redaction> redactions;  ///< kRedact: sorted by span, non-overlapping (merged)
   bool by_reviewer = false;           ///< a reviewer override decided
@@ -100,9 +114,9 @@ struct ReviewInfo {
 struct Decisions {
   std::vector<BlockDecision> blocks;  ///< parallel to Document::blocks
   DocumentDisposition disposition = DocumentDisposition::kDeniedInFull;
-  LabelSet exemptions;                ///< every label used in this document
+  LabelSet exemptions;  ///< every label used in this document
   PlaceholderStyle placeholder = PlaceholderStyle::kProportional;
-  uint32_t placeholder_step = 5;      ///< kQuantized: lines per step
+  uint32_t placeholder_step = 5;  ///< kQuantized: lines per step
   ReviewInfo review;
 };
 

@@ -16,18 +16,18 @@ namespace declass::core {
 using Date = boost::gregorian::date;
 
 enum class DeclassKind : uint8_t {
-  kDate,          ///< DECL: <date>
-  kNotApplicable, ///< N/A, NA: unclassified
-  kExemption,     ///< X1-X8, 25X1-25X9 (incl. 25X1-HUMAN), 50X1-HUM, 50X2-WMD, 75X*, XGDS
-  kOadr,          ///< OADR (E.O. 12356)
-  kManualReview,  ///< MR
-  kDuration,      ///< TEN YEARS, 20 YEARS ... counted from creation
-  kEvent,         ///< AFTER KOREAN UNIFICATION, CLOSURE OF ICTY ...
-  kDeclassified,  ///< DECLASSIFIED BY NARA 09/02/2009, AS AMENDED; DECLASSIFIED JUNE 21, 2006
-  kDowngrade,     ///< DNG: CO 04/08/2026 (no declassification date given)
-  kGds,           ///< E.O. 11652/12065 General Declassification Schedule
-  kUnknown,       ///< an E.O. line whose value cannot be read (damaged, redacted, empty)
-  kMissing,       ///< no E.O. line at all
+  kDate,           ///< DECL: <date>
+  kNotApplicable,  ///< N/A, NA: unclassified
+  kExemption,      ///< X1-X8, 25X1-25X9 (incl. 25X1-HUMAN), 50X1-HUM, 50X2-WMD, 75X*, XGDS
+  kOadr,           ///< OADR (E.O. 12356)
+  kManualReview,   ///< MR
+  kDuration,       ///< TEN YEARS, 20 YEARS ... counted from creation
+  kEvent,          ///< AFTER KOREAN UNIFICATION, CLOSURE OF ICTY ...
+  kDeclassified,   ///< DECLASSIFIED BY NARA 09/02/2009, AS AMENDED; DECLASSIFIED JUNE 21, 2006
+  kDowngrade,      ///< DNG: CO 04/08/2026 (no declassification date given)
+  kGds,            ///< E.O. 11652/12065 General Declassification Schedule
+  kUnknown,        ///< an E.O. line whose value cannot be read (damaged, redacted, empty)
+  kMissing,        ///< no E.O. line at all
 };
 
 /// "date", "na", "exemption", "oadr", "mr", "duration", "event", "declassified",
@@ -36,15 +36,16 @@ std::string_view to_string(DeclassKind k);
 
 struct DeclassInstruction {
   DeclassKind kind = DeclassKind::kMissing;
-  Span span;                            ///< the whole E.O. line text (empty for kMissing)
-  std::string text;                     ///< the value after the order number, trimmed, e.g. "DECL: 07/30/2017"
-  std::string order;                    ///< executive order as written: "12958", "12356", "11652", "13526"
-  std::optional<Date> date;             ///< explicit date (kDate, kDeclassified, kDowngrade, kGds with a date)
+  Span span;                 ///< the whole E.O. line text (empty for kMissing)
+  std::string text;          ///< the value after the order number, trimmed, e.g. "DECL: 07/30/2017"
+  std::string order;         ///< executive order as written: "12958", "12356", "11652", "13526"
+  std::optional<Date> date;  ///< explicit date (kDate, kDeclassified, kDowngrade, kGds with a date)
   std::vector<std::string> exemptions;  ///< canonical codes: "X1", "25X1", "25X1-HUMAN", "50X1-HUM"
-  int duration_years = 0;               ///< kDuration; also "N YEARS AFTER <event>" (then kind is kEvent)
-  std::string event;                    ///< kEvent: the event text
-  std::optional<Level> downgrade_to;    ///< kDowngrade: the level it falls to
-  std::vector<std::string> reasons;     ///< 1.4 letters written on the E.O. line itself ("E.O. 12958, 1.4(D)")
+  int duration_years = 0;  ///< kDuration; also "N YEARS AFTER <event>" (then kind is kEvent)
+  std::string event;       ///< kEvent: the event text
+  std::optional<Level> downgrade_to;  ///< kDowngrade: the level it falls to
+  std::vector<std::string>
+      reasons;  ///< 1.4 letters written on the E.O. line itself ("E.O. 12958, 1.4(D)")
   /// Derivative "Declassify on: Source marked ..., Date of source: June 18, 2009":
   /// the source's date (evaluated as source date + 25 years, never earlier).
   std::optional<Date> source_date;

@@ -17,7 +17,8 @@ std::string_view to_string(Severity s);
 
 struct Diagnostic {
   Severity severity = Severity::kError;
-  std::string code;     ///< stable, kebab-case, e.g. "unknown-marking"; documented in docs/diagnostics.md
+  std::string
+      code;  ///< stable, kebab-case, e.g. "unknown-marking"; documented in docs/diagnostics.md
   std::string path;     ///< file the position refers to
   uint32_t line = 0;    ///< 1-based; 0 when the problem concerns the whole file
   uint32_t column = 0;  ///< 1-based code-point column; 0 when unknown

@@ -18,16 +18,17 @@ namespace declass::core {
 /// What a block is. Every non-blank byte of a cable belongs to exactly one block
 /// (its `pieces`), so nothing can fall outside the policy's reach.
 enum class BlockKind : uint8_t {
-  kPreamble,      ///< metadata header (page table or "Identifier:" fields): not part of the telegram
-  kNotice,        ///< "pdf how-to read a cable", partial-extract notice, partner export headers, date lines
-  kRouting,       ///< VZCZC, precedence, DE, ZNY, DTG, FM/TO/INFO/XMT, old PAGE/ACTION/INFO LOG lines
-  kBanner,        ///< classification line: "C O N F I D E N T I A L SECTION 01 OF 03 TOKYO 003470"
-  kCaption,       ///< SIPDIS, NOFORN, SENSITIVE, EXDIS, NODIS, LIMDIS, corrected copy ...
-  kAddressee,     ///< office lines such as "MANILA FOR D/KAYE LEE"
-  kEoLine,        ///< "E.O. 12958: DECL: 07/30/2017"
-  kTags,          ///< "TAGS: PREL KNNP JA DPRK"
-  kSubject,       ///< "SUBJECT: ..." (may span lines, may carry its own mark)
-  kRef,           ///< "REF: A. ..." (its (A) (B) (C) are letters, never marks)
+  kPreamble,   ///< metadata header (page table or "Identifier:" fields): not part of the telegram
+  kNotice,     ///< "pdf how-to read a cable", partial-extract notice, partner export headers, date
+               ///< lines
+  kRouting,    ///< VZCZC, precedence, DE, ZNY, DTG, FM/TO/INFO/XMT, old PAGE/ACTION/INFO LOG lines
+  kBanner,     ///< classification line: "C O N F I D E N T I A L SECTION 01 OF 03 TOKYO 003470"
+  kCaption,    ///< SIPDIS, NOFORN, SENSITIVE, EXDIS, NODIS, LIMDIS, corrected copy ...
+  kAddressee,  ///< office lines such as "MANILA FOR D/KAYE LEE"
+  kEoLine,     ///< "E.O. 12958: DECL: 07/30/2017"
+  kTags,       ///< "TAGS: PREL KNNP JA DPRK"
+  kSubject,    ///< "SUBJECT: ..." (may span lines, may carry its own mark)
+  kRef,        ///< "REF: A. ..." (its (A) (B) (C) are letters, never marks)
   kClassifiedBy,  ///< "Classified By: ... Reasons 1.4 (b)/(d)" / "Derived From: ..."
   kParagraph,     ///< numbered paragraph ("1.", "¶1.", "1.(C)") or unlabelled body text
   kSubParagraph,  ///< lettered sub-paragraph, "--" bullet, "(1)" item
@@ -48,13 +49,13 @@ struct Block {
                              ///< (page breaks, captions, repeats inside it)
   uint32_t first_line = 0;   ///< 1-based
   uint32_t last_line = 0;
-  int32_t parent = -1;       ///< sub-paragraph: its paragraph; interruption: the block it interrupts
-  std::string label;         ///< "1", "A", "--", "(1)", "" (without "¶" and the final ".")
-  Span label_span;           ///< empty if no label
+  int32_t parent = -1;  ///< sub-paragraph: its paragraph; interruption: the block it interrupts
+  std::string label;    ///< "1", "A", "--", "(1)", "" (without "¶" and the final ".")
+  Span label_span;      ///< empty if no label
   std::optional<PortionMark> mark;
   Classification classification;  ///< effective: own mark, or inherited (fail closed)
   MarkingStatus marking = MarkingStatus::kNotPortion;
-  bool repeated = false;     ///< a repeated copy of the header (section repeats): not new content
+  bool repeated = false;  ///< a repeated copy of the header (section repeats): not new content
   std::vector<std::string> issues;  ///< codes of the diagnostics the reader raised on this block
                                     ///< ("unmarked-paragraph", "garbled-marking" ...), for policies
 };
@@ -70,7 +71,7 @@ std::string_view to_string(Layout l);
 struct Preamble {
   Span span;
   std::string identifier;
-  std::string created;         ///< as written, e.g. "2007-07-30 05:58:00"
+  std::string created;  ///< as written, e.g. "2007-07-30 05:58:00"
   std::string released;
   std::string classification;  ///< as written, e.g. "CONFIDENTIAL//NOFORN"
   std::string origin;
@@ -79,31 +80,31 @@ struct Preamble {
 };
 
 struct Banner {
-  uint32_t block = 0;              ///< index into Document::blocks of the first banner
-  Classification classification;   ///< from the class line (captions such as NOFORN add to it)
-  std::string class_text;          ///< as written: "C O N F I D E N T I A L"
-  uint32_t section = 0;            ///< "SECTION 01 OF 03" → 1 / 3; 0 if none
+  uint32_t block = 0;             ///< index into Document::blocks of the first banner
+  Classification classification;  ///< from the class line (captions such as NOFORN add to it)
+  std::string class_text;         ///< as written: "C O N F I D E N T I A L"
+  uint32_t section = 0;           ///< "SECTION 01 OF 03" → 1 / 3; 0 if none
   uint32_t section_count = 0;
-  std::string post;                ///< "TOKYO", "RIO DE JANEIRO", "USUN NEW YORK"
-  std::string serial;              ///< "003470"
+  std::string post;    ///< "TOKYO", "RIO DE JANEIRO", "USUN NEW YORK"
+  std::string serial;  ///< "003470"
 };
 
 struct Document {
   Source source;
   Layout layout = Layout::kBare;
-  std::string id;                  ///< "07TOKYO3470": preamble, else DTG year + post + serial, else file stem
-  std::string created;             ///< "YYYY-MM-DD HH:MM" or empty
+  std::string id;       ///< "07TOKYO3470": preamble, else DTG year + post + serial, else file stem
+  std::string created;  ///< "YYYY-MM-DD HH:MM" or empty
   std::optional<Date> created_date;
-  std::string origin;              ///< "Embassy Tokyo" (preamble) or the FM line / banner post
+  std::string origin;  ///< "Embassy Tokyo" (preamble) or the FM line / banner post
   std::optional<Preamble> preamble;
   std::optional<Classification> preamble_classification;
   std::optional<Banner> banner;
-  std::vector<Block> blocks;       ///< in source order (by span.begin)
+  std::vector<Block> blocks;  ///< in source order (by span.begin)
 
-  DeclassInstruction declass;      ///< kind kMissing when there is no E.O. line
+  DeclassInstruction declass;  ///< kind kMissing when there is no E.O. line
   DeclassEvaluation declass_eval;
   std::vector<std::string> tags;
-  std::string subject;             ///< joined to one line, own mark removed
+  std::string subject;  ///< joined to one line, own mark removed
   std::optional<ClassificationAuthority> classified_by;
   std::vector<Span> media_redactions;  ///< "XXXXXXXXXXXX": already withheld by a media partner
   bool partial_extract = false;
