@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -129,6 +130,23 @@ TEST(ExplainGolden, ReviewerOverrides) {
           kSample);
   EXPECT_EQ(r.status, 0) << r.err;
   expect_golden("foia-standard.2026-11-28.overrides.explain.txt", r.out);
+}
+
+// The overrides above are a consistent review: a name released in one place
+// is released wherever it occurs, so the release passes verification (a name
+// released at one place and withheld at another is refused as a leak).
+TEST(ExplainGolden, ReviewerOverridesGiveAVerifiedRelease) {
+  const std::string out =
+      ::testing::TempDir() + "/declass-overrides-release." + std::to_string(::getpid());
+  const CliRun r =
+      run("redact --policy policy-samples/foia-standard.xml --as-of 2026-11-28 "
+          "--overrides tests/golden/policies/overrides.xml --format text -o '" +
+          out + "' " + kSample);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string text = read_all(out + "/07TOKYO3470.txt");
+  EXPECT_NE(text.find("MANILA FOR D/KAYE LEE"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Chikao Kawai"), std::string::npos) << text;
+  std::filesystem::remove_all(out);
 }
 
 TEST(ExplainGolden, CheckPolicyReportsEveryErrorPositioned) {
