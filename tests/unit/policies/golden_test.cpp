@@ -83,7 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"foia-standard", "2010-01-01"}, Case{"foia-standard", "2026-11-28"},
                       Case{"eo13526-25-year", "2010-01-01"}, Case{"eo13526-25-year", "2026-11-28"},
                       Case{"strict-prepublication", "2010-01-01"},
-                      Case{"strict-prepublication", "2026-11-28"},
+                      Case{"strict-prepublication", "2026-11-28"}, Case{"privacy-b6", "2010-01-01"},
                       Case{"privacy-b6", "2026-11-28"}),
     [](const auto& param_info) {
       std::string n = std::string(param_info.param.policy) + "_" + param_info.param.date;
@@ -93,7 +93,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 // The review date changes the outcome for the date-sensitive policies, and
-// does not for the strict one (by design).
+// does not for the strict one or the privacy module (by design).
 TEST(ExplainGolden, TheDateChangesTheOutcome) {
   auto body = [](const char* policy, const char* date) {
     std::string out = run(std::string("explain --policy policy-samples/") + policy +
@@ -113,6 +113,9 @@ TEST(ExplainGolden, TheDateChangesTheOutcome) {
   }
   EXPECT_EQ(body("strict-prepublication", "2010-01-01"),
             body("strict-prepublication", "2026-11-28"));
+  // Privacy does not lapse with classification: the module alone redacts the
+  // same names at either date.
+  EXPECT_EQ(body("privacy-b6", "2010-01-01"), body("privacy-b6", "2026-11-28"));
 }
 
 TEST(ExplainGolden, JsonForTools) {
