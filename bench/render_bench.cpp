@@ -67,11 +67,12 @@ const std::vector<Case>& corpus() {
   return cases;
 }
 
-// DECLASS_BENCH_LITERAL=1: page text as binary literal strings (PdfOptions).
+// The writer's default (binary literal strings); DECLASS_BENCH_LITERAL=0
+// draws page text as hex strings instead, =1 as literal strings.
 render::PdfOptions pdf_options() {
   render::PdfOptions o;
-  const char* lit = std::getenv("DECLASS_BENCH_LITERAL");
-  o.literal_strings = lit != nullptr && std::string(lit) == "1";
+  if (const char* lit = std::getenv("DECLASS_BENCH_LITERAL"))
+    o.literal_strings = std::string(lit) == "1";
   return o;
 }
 
