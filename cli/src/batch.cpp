@@ -309,8 +309,8 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
       p.id = fs::path(p.path).stem().string();
       return;
     }
-    core::Document doc = core::read_document(std::move(*src.value));
-    p.id = doc.id.empty() ? fs::path(p.path).stem().string() : doc.id;
+    const std::string id = core::read_document_id(std::move(*src.value));
+    p.id = id.empty() ? fs::path(p.path).stem().string() : id;
   });
   order_and_name(plan);
   const std::string digest = plan_digest(plan);

@@ -234,6 +234,14 @@ class Reader {
  public:
   explicit Reader(Document& doc) : doc_(doc), t_(doc.source.text()) {}
   void run();
+  /// Reads only the preamble (run() reads it first, the same way) and returns
+  /// its Identifier, which then is the document's id; "" if it has none.
+  std::string preamble_identifier() {
+    size_t off = 0;
+    uint32_t number = 0;
+    read_preamble(&off, &number);
+    return doc_.preamble ? doc_.preamble->identifier : std::string();
+  }
 
  private:
   // ---- the line pass
@@ -2661,6 +2669,18 @@ Document read_document(Source source) {
   Reader reader(doc);
   reader.run();
   return doc;
+}
+
+std::string read_document_id(Source source) {
+  {
+    Document doc;
+    doc.source = std::move(source);
+    Reader reader(doc);
+    std::string id = reader.preamble_identifier();
+    if (!id.empty()) return id;
+    source = std::move(doc.source);
+  }
+  return read_document(std::move(source)).id;
 }
 
 }  // namespace declass::core

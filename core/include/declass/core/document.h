@@ -160,6 +160,11 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
 /// be classified is classified fail-closed and reported in `diagnostics`.
 Document read_document(Source source);
 
+/// read_document(source).id, reading no more than needed: when the preamble
+/// has an Identifier (it is then the id) nothing after the preamble is read.
+/// For planning runs over many cables, which need each one's id first.
+std::string read_document_id(Source source);
+
 /// decode() + read_document() on a file. I/O errors are diagnostics, not exceptions.
 Result<Document> read_file(const std::string& path, const ReadOptions& options = {});
 
