@@ -227,19 +227,7 @@ class WordMatcher {
         for (; j < text.size(); ++j) {
           const auto a = static_cast<unsigned char>(text[j]);
           if (a >= 0x80) break;
-          const Cp1252Char& e = t[a];
-          if (e.len == 0) {
-            if (in) {
-              in = false;
-              end_word(h);
-            }
-            continue;
-          }
-          if (!in) {
-            in = true;
-            h = kFnvOffset;
-          }
-          h = (h ^ e.bytes[0]) * kFnvPrime;
+          feed(t[a], h, in);
         }
         h_ = h;
         in_ = in;
@@ -255,31 +243,32 @@ class WordMatcher {
       i += len;
     }
   }
-  // The hot loops keep the word state in locals (the matcher's members are
-  // written back around the rare calls out).
+  // One Windows-1252 character (its UTF-8 bytes; none for a word break) into
+  // the word state, which the hot loops keep in locals (the matcher's members
+  // are written back around the rare calls out).
+  void feed(const Cp1252Char& e, uint64_t& h, bool& in) {
+    if (e.len == 0) {
+      if (in) {
+        in = false;
+        end_word(h);
+      }
+      return;
+    }
+    if (!in) {
+      in = true;
+      h = kFnvOffset;
+    }
+    h = (h ^ e.bytes[0]) * kFnvPrime;
+    if (e.len > 1) {
+      h = (h ^ e.bytes[1]) * kFnvPrime;
+      if (e.len > 2) h = (h ^ e.bytes[2]) * kFnvPrime;
+    }
+  }
   void cp1252(std::string_view bytes) {
     const auto& t = cp1252_table();
     uint64_t h = h_;
     bool in = in_;
-    for (const char ch : bytes) {
-      const Cp1252Char& e = t[static_cast<unsigned char>(ch)];
-      if (e.len == 0) {
-        if (in) {
-          in = false;
-          end_word(h);
-        }
-        continue;
-      }
-      if (!in) {
-        in = true;
-        h = kFnvOffset;
-      }
-      h = (h ^ e.bytes[0]) * kFnvPrime;
-      if (e.len > 1) {
-        h = (h ^ e.bytes[1]) * kFnvPrime;
-        if (e.len > 2) h = (h ^ e.bytes[2]) * kFnvPrime;
-      }
-    }
+    for (const char ch : bytes) feed(t[static_cast<unsigned char>(ch)], h, in);
     h_ = h;
     in_ = in;
   }
