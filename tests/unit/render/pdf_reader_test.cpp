@@ -26,8 +26,10 @@ using detail::PdfScan;
 using detail::scan_pdf;
 using testing::b1;
 using testing::b6;
+using testing::deflate;
 using testing::labels;
 using testing::make_document;
+using testing::make_pdf;
 using testing::release_all;
 using testing::span_of;
 
@@ -55,37 +57,6 @@ core::Decisions decide(const core::Document& doc) {
   testing::withhold(d, 2, labels({b1("bd")}));
   testing::redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}));
   return d;
-}
-
-std::string deflate(const std::string& s) {
-  uLongf len = compressBound(static_cast<uLong>(s.size()));
-  std::string out(len, '\0');
-  compress2(reinterpret_cast<Bytef*>(out.data()), &len, reinterpret_cast<const Bytef*>(s.data()),
-            static_cast<uLong>(s.size()), 6);
-  out.resize(len);
-  return out;
-}
-
-// A PDF from object bodies, numbered from 1, with a correct xref; object 1
-// is the catalog.
-std::string make_pdf(const std::vector<std::string>& objects,
-                     const std::string& trailer_extra = "") {
-  std::string out = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (const size_t o : offsets) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
-    out += buf;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
-         trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
 }
 
 std::string stream(const std::string& data, bool flate = false, const std::string& extra = "") {

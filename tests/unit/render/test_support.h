@@ -49,6 +49,15 @@ void redact(core::Decisions& d, size_t b, core::Span span, core::LabelSet labels
 /// Reads a file into a string (test data); empty on failure.
 std::string read_file(const std::string& path);
 
+/// zlib deflate (level 6) of `s`, for hand-made PDF streams.
+std::string deflate(const std::string& s);
+
+/// A hand-made PDF from object bodies ("<< ... >>" or "<< ... >>\nstream\n...
+/// \nendstream"), numbered from 1, with a binary-marker comment and a correct
+/// xref; object 1 must be the catalog.
+std::string make_pdf(const std::vector<std::string>& objects,
+                     const std::string& trailer_extra = "");
+
 }  // namespace declass::render::testing
 
 namespace declass::render::testing {

@@ -15,8 +15,10 @@ namespace {
 using core::BlockKind;
 using testing::b1;
 using testing::b6;
+using testing::deflate;
 using testing::labels;
 using testing::make_document;
+using testing::make_pdf;
 using testing::release_all;
 using testing::span_of;
 
@@ -238,37 +240,6 @@ TEST(Matcher, ALongTermIsFoundAfterManyWords) {
 }
 
 // --- Hand-made PDFs: every encoding a leak could take. ---------------------
-
-std::string deflate(const std::string& s) {
-  uLongf len = compressBound(static_cast<uLong>(s.size()));
-  std::string out(len, '\0');
-  compress2(reinterpret_cast<Bytef*>(out.data()), &len, reinterpret_cast<const Bytef*>(s.data()),
-            static_cast<uLong>(s.size()), 6);
-  out.resize(len);
-  return out;
-}
-
-// A PDF from object bodies ("<< ... >>" or "<< ... >>\nstream\n...\nendstream"),
-// numbered from 1, with a correct xref. Object 1 must be the catalog.
-std::string make_pdf(const std::vector<std::string>& objects,
-                     const std::string& trailer_extra = "") {
-  std::string out = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (const size_t o : offsets) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
-    out += buf;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
-         trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
-}
 
 std::string stream(const std::string& data, bool flate = false) {
   const std::string body = flate ? deflate(data) : data;
