@@ -192,12 +192,6 @@ std::vector<std::string> warning_codes(const std::vector<core::Diagnostic>& deco
   return out;
 }
 
-std::string fold_case(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The largest Bates number that fits `digits` digits.
 uint64_t max_bates(uint32_t digits) {
   uint64_t m = 1;

@@ -149,6 +149,12 @@ std::string safe_name(std::string_view id) {
   return out;
 }
 
+std::string fold_case(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
 void order_and_name(std::vector<PlannedDoc>& docs) {
   std::stable_sort(docs.begin(), docs.end(), [](const PlannedDoc& a, const PlannedDoc& b) {
     if (a.id != b.id) return a.id < b.id;
@@ -158,10 +164,7 @@ void order_and_name(std::vector<PlannedDoc>& docs) {
   std::map<std::string, uint32_t> seen;
   for (auto& d : docs) {
     const std::string base = safe_name(d.id);
-    std::string key = base;
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const uint32_t n = ++seen[key];
+    const uint32_t n = ++seen[fold_case(base)];
     d.name = n == 1 ? base : base + "~" + std::to_string(n);
   }
 }

@@ -45,6 +45,10 @@ std::vector<std::string> collect_inputs(const std::vector<std::string>& args,
 /// at most 100 bytes; "unnamed" if nothing is left.
 std::string safe_name(std::string_view id);
 
+/// ASCII lower case: how output names are compared, so that two never share a
+/// file on a case-folding file system.
+std::string fold_case(std::string s);
+
 /// One input as planned: its identity and its place in the run.
 struct PlannedDoc {
   std::string path;          ///< as given (or as found under a directory)
