@@ -11,6 +11,7 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # libre2-dev
 # libpodofo-dev installs its .pc under /usr/lib/pkgconfig, not the multiarch dir.
 set(ENV{PKG_CONFIG_PATH} "$ENV{PKG_CONFIG_PATH}:/usr/lib/pkgconfig")
 pkg_check_modules(PODOFO REQUIRED IMPORTED_TARGET libpodofo)  # PoDoFo 0.9.8
+pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)  # libdeflate-dev
 if(DECLASS_BUILD_TESTS)
   find_package(GTest REQUIRED CONFIG)                 # libgtest-dev
 endif()

@@ -1,11 +1,10 @@
 #include "pdf_reader.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <numeric>
 
+#include "flate.h"
 #include "pdf_lexer.h"
 
 namespace declass::render::detail::pdf {
@@ -387,33 +386,8 @@ bool Reader::decode(const Indirect& o, std::string* out) {
   if (filter->type != Object::kName || filter->text != "FlateDecode" ||
       o.value.get("DecodeParms") != nullptr)
     return false;
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return false;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(o.raw.data()));
-  z.avail_in = static_cast<uInt>(std::min<size_t>(o.raw.size(), UINT32_MAX));
-  if (z.avail_in != o.raw.size()) {
-    inflateEnd(&z);
-    return false;
-  }
-  out->resize(std::max<size_t>(o.raw.size() * 4, 256));
-  int rc = Z_OK;
-  size_t produced = 0;
-  while (rc == Z_OK) {
-    if (produced == out->size()) {
-      if (out->size() >= kMaxDecoded) break;
-      out->resize(out->size() * 2);
-    }
-    z.next_out = reinterpret_cast<Bytef*>(out->data() + produced);
-    z.avail_out = static_cast<uInt>(std::min<size_t>(out->size() - produced, UINT32_MAX));
-    const uInt before = z.avail_out;
-    rc = inflate(&z, Z_NO_FLUSH);
-    produced += before - z.avail_out;
-  }
   // Only a clean end of the deflate data, with at most a line break after it.
-  const bool ok = rc == Z_STREAM_END && z.avail_in <= 2;
-  inflateEnd(&z);
-  out->resize(produced);
-  return ok;
+  return inflate(o.raw, 2, kMaxDecoded, out);
 }
 
 }  // namespace declass::render::detail::pdf

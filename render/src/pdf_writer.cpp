@@ -6,7 +6,6 @@
 #include "declass/render/pdf_writer.h"
 
 #include <podofo/podofo.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -17,6 +16,7 @@
 #include <new>
 #include <sstream>
 
+#include "flate.h"
 #include "font_subset.h"
 #include "stamp.h"
 
@@ -47,11 +47,11 @@ constexpr double kBottomMark = 70;
 constexpr double kFooterLine = 54;
 constexpr double kMarkSize = 12;
 constexpr size_t kFontCacheSize = 32;
-// Content streams: fastest deflate (hex glyph codes compress well at any
-// level, and deflate dominated the time at level 6). Fonts are made once per
-// character set and take the best level.
-constexpr int kContentZlibLevel = Z_BEST_SPEED;
-constexpr int kFontZlibLevel = Z_BEST_COMPRESSION;
+// Content streams: fastest deflate (glyph codes compress well at any level,
+// and deflate dominated the writer's time at zlib's level 6). Fonts are made
+// once per character set and take the best level.
+constexpr int kContentDeflateLevel = 1;
+constexpr int kFontDeflateLevel = 12;
 
 // Fixed-point number for content streams: never locale-dependent.
 void num(std::string& out, double v) {
@@ -100,49 +100,6 @@ std::u32string decode_utf8(std::string_view s) {
 // PdfObject* overload when the value is a constant 0.
 PdfObject integer(long long v) {
   return PdfObject(static_cast<PoDoFo::pdf_int64>(v));
-}
-
-// One zlib stream reused for every content stream of a writer: compress2()
-// allocates and clears its ~300 KB of state each call, and zero-filled a
-// compressBound()-sized string. deflateReset() gives the same bytes as a
-// fresh stream with the same parameters.
-class Deflater {
- public:
-  explicit Deflater(int level) {
-    if (deflateInit(&z_, level) != Z_OK) throw std::bad_alloc();
-  }
-  ~Deflater() { deflateEnd(&z_); }
-  Deflater(const Deflater&) = delete;
-  Deflater& operator=(const Deflater&) = delete;
-
-  /// Deflates `data` into the writer's buffer; the view is valid until the
-  /// next call. Empty if zlib fails (the caller fails the document).
-  std::string_view operator()(std::string_view data) {
-    if (deflateReset(&z_) != Z_OK) return {};
-    const uLong bound = deflateBound(&z_, static_cast<uLong>(data.size()));
-    if (buffer_.size() < bound) buffer_.resize(bound);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z_.avail_in = static_cast<uInt>(data.size());
-    z_.next_out = buffer_.data();
-    z_.avail_out = static_cast<uInt>(buffer_.size());
-    if (deflate(&z_, Z_FINISH) != Z_STREAM_END) return {};
-    return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size() - z_.avail_out};
-  }
-
- private:
-  z_stream z_{};
-  std::vector<Bytef> buffer_;
-};
-
-std::string deflate(std::string_view data, int level) {
-  uLongf len = compressBound(static_cast<uLong>(data.size()));
-  std::string out(len, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(out.data()), &len,
-                reinterpret_cast<const Bytef*>(data.data()), static_cast<uLong>(data.size()),
-                level) != Z_OK)
-    return {};
-  out.resize(len);
-  return out;
 }
 
 void hex4(std::string& out, uint32_t v) {
@@ -228,14 +185,14 @@ std::shared_ptr<const FontResources> build_font(const detail::TrueTypeFont& font
   std::vector<uint16_t> new_ids;
   const std::string subset = font.subset(glyphs, &new_ids);
   r->font_length = static_cast<uint32_t>(subset.size());
-  r->font_file = deflate(subset, kFontZlibLevel);
+  r->font_file = detail::deflate(subset, kFontDeflateLevel);
   std::string map(2 * (r->chars.size() + 1), '\0');  // CID 0 -> glyph 0
   for (size_t k = 0; k < new_ids.size(); ++k) {
     map[2 * (k + 1)] = static_cast<char>(new_ids[k] >> 8);
     map[2 * (k + 1) + 1] = static_cast<char>(new_ids[k] & 0xFF);
   }
-  r->cid_to_gid = deflate(map, kFontZlibLevel);
-  r->to_unicode = deflate(to_unicode_cmap(r->chars), kFontZlibLevel);
+  r->cid_to_gid = detail::deflate(map, kFontDeflateLevel);
+  r->to_unicode = detail::deflate(to_unicode_cmap(r->chars), kFontDeflateLevel);
   for (char32_t c = 0; c < 128; ++c) {
     std::string h;
     hex4(h, r->cid(c));
@@ -287,7 +244,7 @@ struct PdfWriter::Impl {
   uint32_t columns = 80;
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
-  Deflater content_deflater{kContentZlibLevel};
+  detail::Deflater content_deflater{kContentDeflateLevel};
   std::string content;  // reused page content buffer
 
   std::shared_ptr<const FontResources> resources(std::u32string chars);

@@ -1,0 +1,60 @@
+#include "flate.h"
+
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <new>
+
+namespace declass::render::detail {
+
+Deflater::Deflater(int level) : c_(libdeflate_alloc_compressor(level)) {
+  if (c_ == nullptr) throw std::bad_alloc();
+}
+
+Deflater::~Deflater() {
+  libdeflate_free_compressor(c_);
+}
+
+std::string_view Deflater::operator()(std::string_view data) {
+  const size_t bound = libdeflate_zlib_compress_bound(c_, data.size());
+  if (buffer_.size() < bound) buffer_.resize(bound);
+  const size_t n = libdeflate_zlib_compress(c_, data.data(), data.size(), buffer_.data(), bound);
+  return {buffer_.data(), n};  // n == 0: failed
+}
+
+std::string deflate(std::string_view data, int level) {
+  Deflater d(level);
+  return std::string(d(data));
+}
+
+bool inflate(std::string_view in, size_t max_trailing, size_t max_out, std::string* out) {
+  // One decompressor per thread: allocating one costs more than inflating a
+  // small content stream.
+  struct Decompressor {
+    libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+    ~Decompressor() { libdeflate_free_decompressor(d); }
+  };
+  thread_local Decompressor tls;
+  if (tls.d == nullptr) return false;
+  // libdeflate needs room for the whole output: start from a typical ratio
+  // and double until it fits or reaches max_out.
+  size_t room = std::min(max_out, std::max<size_t>(in.size() * 4, 256));
+  for (;;) {
+    out->resize(room);
+    size_t used_in = 0;
+    size_t produced = 0;
+    const libdeflate_result r = libdeflate_zlib_decompress_ex(tls.d, in.data(), in.size(),
+                                                              out->data(), room, &used_in, &produced);
+    if (r == LIBDEFLATE_SUCCESS) {
+      out->resize(produced);
+      return in.size() - used_in <= max_trailing;
+    }
+    if (r != LIBDEFLATE_INSUFFICIENT_SPACE || room >= max_out) {
+      out->clear();
+      return false;
+    }
+    room = std::min(max_out, room * 2);
+  }
+}
+
+}  // namespace declass::render::detail
