@@ -43,8 +43,8 @@ bool inflate(std::string_view in, size_t max_trailing, size_t max_out, std::stri
     out->resize(room);
     size_t used_in = 0;
     size_t produced = 0;
-    const libdeflate_result r = libdeflate_zlib_decompress_ex(tls.d, in.data(), in.size(),
-                                                              out->data(), room, &used_in, &produced);
+    const libdeflate_result r = libdeflate_zlib_decompress_ex(
+        tls.d, in.data(), in.size(), out->data(), room, &used_in, &produced);
     if (r == LIBDEFLATE_SUCCESS) {
       out->resize(produced);
       return in.size() - used_in <= max_trailing;
