@@ -43,7 +43,7 @@ bool make_directories(const std::string& dir, std::string* error) {
 bool write_file_atomically(const std::string& path, std::string_view bytes, std::string* error,
                            const std::vector<std::string>& protected_inputs, bool durable) {
   struct stat target {};
-  if (::stat(path.c_str(), &target) == 0) {
+  if (!protected_inputs.empty() && ::stat(path.c_str(), &target) == 0) {
     for (const auto& input : protected_inputs) {
       struct stat in {};
       if (::stat(input.c_str(), &in) == 0 && in.st_dev == target.st_dev &&

@@ -415,7 +415,13 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   // writes its outputs (temp + rename), so the file-system work is spread over
   // the workers. The main thread only appends manifest lines in order.
   const size_t todo = mine.size() - first_todo;
-  const size_t window = std::max<size_t>(8, size_t{jobs} * 4);
+  const size_t window = std::max<size_t>(64, size_t{jobs} * 16);
+  // Workers wake the main thread once per this many written documents (and
+  // at the end or on a disk error), not per document: on a VM a futex wake
+  // cost about as much as writing a text release. The main thread also
+  // looks on its own every kMainPoll, so nothing waits long.
+  constexpr size_t kWakeBatch = 16;
+  constexpr auto kMainPoll = std::chrono::milliseconds(50);
   const uint64_t bates_max = max_bates(config.bates_digits);
   std::mutex mu;
   std::condition_variable written_cv, space_cv;
@@ -427,6 +433,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   std::map<size_t, Written> written;  // outputs written, waiting for the manifest
   size_t assign_next = first_todo;    // next document (position in `mine`) to number
   size_t committed = first_todo;
+  size_t written_total = 0;  // documents in `written` so far, and disk failures
   std::atomic<size_t> next{first_todo};
   bool abort = false;
   size_t io_failed_at = SIZE_MAX;  // first document whose outputs could not be written
@@ -570,6 +577,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
           ++assign_next;
         }
       }
+      bool wake = false;
       for (Assigned& a : to_write) {
         std::string why;
         const bool ok = write_outputs(a.m, a.outputs, &why);
@@ -583,8 +591,10 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
         } else {
           written[a.k] = {std::move(a.m), a.leak};
         }
+        ++written_total;
+        wake = wake || !ok || written.size() >= kWakeBatch || written_total == todo;
       }
-      if (!to_write.empty()) written_cv.notify_all();
+      if (wake) written_cv.notify_all();
     }
   };
 
@@ -620,7 +630,9 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     Written w;
     {
       std::unique_lock lock(mu);
-      written_cv.wait(lock, [&] { return written.count(k) > 0 || io_failed_at == k; });
+      while (!written_cv.wait_for(lock, kMainPoll,
+                                  [&] { return written.count(k) > 0 || io_failed_at == k; })) {
+      }
       if (io_failed_at == k) {
         err << "declass: error: " << io_error << '\n';
         io_failed = true;  // the disk is the problem, not the document: stop
