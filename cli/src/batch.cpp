@@ -6,12 +6,14 @@
 //           inputs are ordered by (id, path) and named; the shard is selected.
 //   process workers take documents in order and run the pipeline; results wait
 //           in a bounded window so memory does not grow with the corpus.
-//   commit  the main thread commits strictly in order: Bates numbers continue
-//           from the previous document, outputs are written (temp + rename),
-//           and every few documents one syncfs() makes them durable before
-//           their manifest lines are appended and fdatasync'd. A document is
-//           done only when its manifest line is durable.
-//   finish  log.csv, log.jsonl and summary.json are rebuilt from the manifest.
+//   commit  Bates numbers are assigned strictly in order (under the lock) and
+//           the assigning worker writes the document's outputs (temp +
+//           rename); the main thread, in order, makes every few documents'
+//           outputs durable with one syncfs() and then appends and fdatasyncs
+//           their manifest lines. A document is done only when its manifest
+//           line is durable.
+//   finish  log.csv, log.jsonl and summary.json: built as the manifest grows
+//           (and from its recorded part on --resume), renamed into place.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -338,6 +340,7 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
   uint64_t bates_next = 1;
   size_t errors_before = 0;
   ManifestWriter manifest;
+  RunOutputWriter run_outputs;  // opened once stale temp files are gone
   if (fs::exists(manifest_path)) {
     if (!options.resume) {
       err << "declass: error: " << manifest_path
@@ -378,7 +381,15 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
           << " of the interrupted run\n";
     err << "declass: resuming: " << first_todo << " of " << mine.size()
         << " documents already done\n";
-  } else if (!manifest.open(manifest_path, &run, &error)) {
+    bool ok = run_outputs.open(options.out_dir, config, &error);
+    for (size_t i = 0; ok && i < loaded->docs.size(); ++i)
+      ok = run_outputs.add(loaded->docs[i], &error);
+    if (!ok) {
+      err << "declass: error: " << error << '\n';
+      return kExitInputError;
+    }
+  } else if (!manifest.open(manifest_path, &run, &error) ||
+             !run_outputs.open(options.out_dir, config, &error)) {
     err << "declass: error: " << error << '\n';
     return kExitUsage;
   }
@@ -621,6 +632,11 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
       err << "declass: error: " << error << '\n';
       return false;
     }
+    for (const ManifestDoc& d : pending)
+      if (!run_outputs.add(d, &error)) {
+        err << "declass: error: " << error << '\n';
+        return false;
+      }
     pending.clear();
     last_flush = Clock::now();
     return true;
@@ -669,13 +685,12 @@ int run_batch(const BatchOptions& options, std::istream& in, std::ostream& out, 
     return kExitInputError;
   }
 
-  // ---- finish: logs and summary from the manifest ----
-  RunTotals totals;
-  if (!write_run_outputs(options.out_dir, manifest_path, config, ms_since(t_start) / 1000.0,
-                         &totals, &error)) {
+  // ---- finish: logs and summary, as the manifest holds them ----
+  if (!run_outputs.finish(ms_since(t_start) / 1000.0, &error)) {
     err << "declass: error: " << error << '\n';
     return kExitInputError;
   }
+  const RunTotals& totals = run_outputs.totals();
   out << "declass batch: " << totals.documents << " documents (" << todo << " processed now), "
       << totals.errors << " error" << (totals.errors == 1 ? "" : "s") << ", " << totals.pages
       << " pages -> " << options.out_dir << '\n';
