@@ -533,6 +533,10 @@ bool searched_in(const WithheldMaterial::Needle& n, Channel channel) {
 
 }  // namespace
 
+const NeedlePlan* plan_of(const WithheldMaterial& m) {
+  return m.plan_.get();
+}
+
 NeedleIndex::NeedleIndex(const WithheldMaterial& m)
     : m_(m),
       plan_(m.plan_ != nullptr ? m.plan_ : std::make_shared<const NeedlePlan>(m.needles())),

@@ -17,9 +17,13 @@
 
 namespace declass::render {
 
+class WithheldMaterial;
+
 namespace detail {
 class NeedleIndex;
 struct NeedlePlan;
+/// The compiled needles of `m` (for tests); nullptr if it has none.
+const NeedlePlan* plan_of(const WithheldMaterial& m);
 }  // namespace detail
 
 /// What must never appear in the outputs of one document. Needles are
@@ -54,6 +58,7 @@ class WithheldMaterial {
   friend WithheldMaterial collect_withheld(const core::Document&, const core::Decisions&,
                                            const std::vector<std::string>&);
   friend class detail::NeedleIndex;
+  friend const detail::NeedlePlan* detail::plan_of(const WithheldMaterial&);
   std::vector<Needle> needles_;
   std::shared_ptr<const detail::NeedlePlan> plan_;  // the needles compiled for search
   std::string source_path_;
