@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,11 +38,13 @@ const NeedlePlan* plan_of(const WithheldMaterial& m);
 class WithheldMaterial {
  public:
   struct Needle {
-    std::vector<std::string> tokens;  ///< folded words
-    uint32_t origin = 0;              ///< offset of its first occurrence in the source
-    core::Position where;             ///< line:col of that occurrence
-    uint32_t chars = 0;               ///< code points, for messages
-    uint32_t word_chars = 0;          ///< code points of its words alone (no blanks or punctuation)
+    /// Folded words: a view of the material's word store, valid while the
+    /// WithheldMaterial it came from (or a copy of it) lives.
+    std::span<const std::string> tokens;
+    uint32_t origin = 0;      ///< offset of its first occurrence in the source
+    core::Position where;     ///< line:col of that occurrence
+    uint32_t chars = 0;       ///< code points, for messages
+    uint32_t word_chars = 0;  ///< code points of its words alone (no blanks or punctuation)
     enum Kind : uint8_t { kTerm, kWord, kPhrase } kind = kWord;
     bool released_elsewhere = false;  ///< kTerm: the term also stands in released text
     bool numeric = false;    ///< only digits (not searched in the logs, whose numbers are ours)
@@ -60,7 +63,8 @@ class WithheldMaterial {
   friend class detail::NeedleIndex;
   friend const detail::NeedlePlan* detail::plan_of(const WithheldMaterial&);
   std::vector<Needle> needles_;
-  std::shared_ptr<const detail::NeedlePlan> plan_;  // the needles compiled for search
+  std::shared_ptr<const detail::NeedlePlan> plan_;         // the needles compiled for search
+  std::shared_ptr<const std::vector<std::string>> words_;  // what the needles' tokens view
   std::string source_path_;
   std::string document_id_;
   uint64_t withheld_bytes_ = 0;
