@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <unordered_set>
 
@@ -952,6 +953,8 @@ struct CollectScratch {
   detail::HashSet64 wording_seen;
   detail::HashSet64 label_words;
   detail::HashSet64 seen;
+  detail::HashSet64 ask_words;
+  detail::HashSet64 ask_phrases;
 };
 
 }  // namespace
@@ -1027,22 +1030,20 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       for (uint32_t i = s.begin; i < s.end; ++i)
         if (cls_at[i] != kGone) cls_at[i] = kHidden;
     }
-  // Uncovered bytes other than blanks (and no-break spaces) are withheld.
-  uint64_t withheld_bytes = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    uint8_t c = cls_at[i];
-    if (c == kNone) {
-      const auto ch = static_cast<unsigned char>(text[i]);
-      if (!blank(ch) &&
-          !(ch == 0xC2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
-          !(ch == 0xA0 && i > 0 && static_cast<unsigned char>(text[i - 1]) == 0xC2)) {
-        c = kHidden;
-        cls_at[i] = c;
-      }
-    }
-    withheld_bytes += c == kHidden ? 1 : 0;
+  // Uncovered bytes other than blanks (and no-break spaces) are withheld
+  // (memchr finds them: nearly every byte is covered).
+  for (uint32_t i = 0; i < n;) {
+    const void* at = std::memchr(cls_at + i, kNone, n - i);
+    if (at == nullptr) break;
+    i = static_cast<uint32_t>(static_cast<const uint8_t*>(at) - cls_at);
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (!blank(ch) &&
+        !(ch == 0xC2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
+        !(ch == 0xA0 && i > 0 && static_cast<unsigned char>(text[i - 1]) == 0xC2))
+      cls_at[i] = kHidden;
+    ++i;
   }
-  m.withheld_bytes_ = withheld_bytes;
+  m.withheld_bytes_ = static_cast<uint64_t>(std::count(cls_at, cls_at + n, uint8_t{kHidden}));
 
   // Word streams in source order, as views of the source text (folding only
   // changes ASCII letters, so the words are those of the folded text and
@@ -1078,13 +1079,44 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   detail::HashSet64& allowed_words = scratch.allowed_words;
   detail::HashSet64& allowed_phrases = scratch.allowed_phrases;
   detail::HashSet64& wording_hashes = scratch.wording_hashes;  // every word the writers print
-  allowed_words.reset(shown.size() + 256);
-  allowed_phrases.reset(shown.size() + 256);
   wording_hashes.reset(256);
-  for (size_t i = 0; i < shown.size(); ++i) {
-    allowed_words.insert(shown[i].hash);
-    if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk)
-      allowed_phrases.insert(phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash));
+  if (shown.size() <= hidden.size()) {
+    allowed_words.reset(shown.size() + 256);
+    allowed_phrases.reset(shown.size() + 256);
+    for (size_t i = 0; i < shown.size(); ++i) {
+      allowed_words.insert(shown[i].hash);
+      if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk)
+        allowed_phrases.insert(phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash));
+    }
+  } else {
+    // Most of the cable is shown (as most policies decide): only the shown
+    // words and phrases that will be asked about are kept, i.e. those equal
+    // to a withheld word, a withheld phrase or a word of a term (whose first
+    // word is asked below). The questions go into small sets first, and the
+    // answers for them are those of the whole shown text.
+    detail::HashSet64& ask_words = scratch.ask_words;
+    detail::HashSet64& ask_phrases = scratch.ask_phrases;
+    ask_words.reset(hidden.size() + 8 * terms.size());
+    ask_phrases.reset(hidden.size());
+    for (size_t i = 0; i < hidden.size(); ++i) {
+      ask_words.insert(hidden[i].hash);
+      if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk)
+        ask_phrases.insert(phrase_hash(hidden[i].hash, hidden[i + 1].hash, hidden[i + 2].hash));
+    }
+    for (const auto& [span, block] : terms) {
+      (void)block;
+      for_each_word_hash(text.substr(span.begin, span.size()),
+                         [&](uint64_t h) { ask_words.insert(h); });
+    }
+    allowed_words.reset(hidden.size() + 256);
+    allowed_phrases.reset(hidden.size() + 256);
+    for (size_t i = 0; i < shown.size(); ++i) {
+      if (ask_words.contains(shown[i].hash)) allowed_words.insert(shown[i].hash);
+      if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk) {
+        const uint64_t key = phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash);
+        if (ask_phrases.contains(key)) allowed_phrases.insert(key);
+      }
+    }
   }
   // Rules and justifications repeat from block to block: each distinct
   // string is read once (equal hashes of unequal strings, 2^-64, could only
