@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <unordered_set>
 
@@ -533,40 +534,131 @@ bool searched_in(const WithheldMaterial::Needle& n, Channel channel) {
 
 }  // namespace
 
+const NeedlePlan* plan_of(const WithheldMaterial& m) {
+  return m.plan_.get();
+}
+
 NeedleIndex::NeedleIndex(const WithheldMaterial& m)
     : m_(m),
       plan_(m.plan_ != nullptr ? m.plan_ : std::make_shared<const NeedlePlan>(m.needles())),
       reported_(m.needles().size(), false) {}
 
-NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
-  size_t longest = 1;
-  for (const WithheldMaterial::Needle& n : needles) {
-    first_.push_back(static_cast<uint32_t>(hashes_.size()));
-    count_.push_back(static_cast<uint32_t>(n.tokens.size()));
-    for (const std::string& t : n.tokens) hashes_.push_back(folded_hash(t));
-    longest = std::max(longest, n.tokens.size());
+namespace {
+
+// The grams of one needle word: its first 4 bytes in Windows-1252 and in
+// UTF-16BE, ASCII-folded (what a binary channel must hold for the word to be
+// there).
+struct WordGrams {
+  bool cp1252 = false;       // the word has a Windows-1252 spelling
+  bool cp1252_long = false;  // of 4+ bytes: cp1252_gram is set
+  bool utf16_long = false;   // its UTF-16BE form has 4+ bytes: utf16_gram is set
+  uint32_t cp1252_gram = 0;
+  uint32_t utf16_gram = 0;
+};
+
+WordGrams word_grams(std::string_view word, std::string& bytes) {
+  WordGrams g;
+  if (std::all_of(word.begin(), word.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    // What to_cp1252() and to_utf16be() make of ASCII (nearly every needle
+    // word), without the copies: the bytes themselves, and 00 xx.
+    g.cp1252 = true;
+    if (word.size() >= 4) {
+      g.cp1252_long = true;
+      g.cp1252_gram = gram_of(word);
+    }
+    if (word.size() >= 2) {
+      g.utf16_long = true;
+      g.utf16_gram = (uint32_t{kFoldAscii[static_cast<unsigned char>(word[0])]} << 16) |
+                     kFoldAscii[static_cast<unsigned char>(word[1])];
+    }
+    return g;
   }
+  if (to_cp1252(word, &bytes)) {
+    g.cp1252 = true;
+    if (bytes.size() >= 4) {
+      g.cp1252_long = true;
+      g.cp1252_gram = gram_of(bytes);
+    }
+  }
+  bytes = to_utf16be(word);
+  if (bytes.size() >= 4) {
+    g.utf16_long = true;
+    g.utf16_gram = gram_of(bytes);
+  }
+  return g;
+}
+
+size_t code_point_count_fast(std::string_view s) {
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return code_point_count(s);
+  return s.size();
+}
+
+// The distinct grams of one table, in the order first met (a word anchors
+// many phrases: sorting the distinct grams only is a fraction of the work).
+class GramSet {
+ public:
+  void reset(size_t expected) {
+    size_t cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    slots_.assign(cap, 0);
+    mask_ = cap - 1;
+    zero_ = false;
+  }
+  void add(uint32_t g, std::vector<uint32_t>& out) {
+    if (g == 0) {
+      if (!zero_) out.push_back(0);
+      zero_ = true;
+      return;
+    }
+    size_t i = (g * 0x9E3779B1u) & mask_;
+    while (slots_[i] != 0) {
+      if (slots_[i] == g) return;
+      i = (i + 1) & mask_;
+    }
+    slots_[i] = g;
+    out.push_back(g);
+  }
+
+ private:
+  std::vector<uint32_t> slots_;
+  size_t mask_ = 0;
+  bool zero_ = false;
+};
+
+// The rest of a plan once hashes_, first_ and count_ are set.
+void compile(NeedlePlan& plan, const std::vector<WithheldMaterial::Needle>& needles) {
+  size_t longest = 1;
+  for (const uint32_t c : plan.count_) longest = std::max<size_t>(longest, c);
   size_t ring = 1;
   while (ring < longest) ring *= 2;
-  ring_mask_ = ring - 1;
+  plan.ring_mask_ = ring - 1;
   // One table for all channels: a chain holds every needle of its key, each
   // marked with the channels it is searched in (a third of the memory to
   // clear per document than a table per channel).
-  channels_.assign(needles.size(), 0);
+  std::vector<uint8_t>& channels = plan.channels_;
+  channels.assign(needles.size(), 0);
+  size_t binary = 0;
   for (size_t k = 0; k < needles.size(); ++k)
-    if (!needles[k].tokens.empty())
+    if (!needles[k].tokens.empty()) {
       for (const Channel c : {Channel::kText, Channel::kBinary, Channel::kLog})
         if (searched_in(needles[k], c))
-          channels_[k] |= static_cast<uint8_t>(1u << static_cast<unsigned>(c));
+          channels[k] |= static_cast<uint8_t>(1u << static_cast<unsigned>(c));
+      if (channels[k] & (1u << static_cast<unsigned>(Channel::kBinary))) ++binary;
+    }
   {
-    Tables& t = tables_;
-    std::vector<uint32_t>& next = next_;
+    NeedlePlan::Tables& t = plan.tables_;
+    std::vector<uint32_t>& next = plan.next_;
+    const std::vector<uint64_t>& hashes = plan.hashes_;
+    const std::vector<uint32_t>& first = plan.first_;
+    const std::vector<uint32_t>& count = plan.count_;
     next.assign(needles.size(), UINT32_MAX);
     size_t singles = 0;
     size_t multis = 0;
     for (size_t k = 0; k < needles.size(); ++k)
-      if (channels_[k] != 0) ++(count_[k] == 1 ? singles : multis);
-    for (Table* table : {&t.single, &t.multi}) {
+      if (channels[k] != 0) ++(count[k] == 1 ? singles : multis);
+    for (NeedlePlan::Table* table : {&t.single, &t.multi}) {
       // At most a quarter full: a probe for a word that is no needle (nearly
       // every word) mostly ends at the first, empty slot.
       const size_t entries = table == &t.single ? singles : multis;
@@ -577,10 +669,10 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
       table->mask = cap - 1;
     }
     for (size_t k = 0; k < needles.size(); ++k) {
-      if (channels_[k] == 0) continue;
-      const uint64_t last = hashes_[first_[k] + count_[k] - 1];
-      Table& table = count_[k] == 1 ? t.single : t.multi;
-      uint64_t h = count_[k] == 1 ? last : pair_key(hashes_[first_[k] + count_[k] - 2], last);
+      if (channels[k] == 0) continue;
+      const uint64_t last = hashes[first[k] + count[k] - 1];
+      NeedlePlan::Table& table = count[k] == 1 ? t.single : t.multi;
+      uint64_t h = count[k] == 1 ? last : pair_key(hashes[first[k] + count[k] - 2], last);
       if (h == 0) h = 1;
       size_t i = h & table.mask;
       while (table.keys[i] != 0 && table.keys[i] != h) i = (i + 1) & table.mask;
@@ -589,31 +681,39 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
       table.heads[i] = static_cast<uint32_t>(k);
     }
   }
-  // The grams of the needles searched in binary channels.
-  cp1252_grams_.usable = utf16_grams_.usable = true;
-  std::string bytes;
-  for (const WithheldMaterial::Needle& n : needles) {
-    if (n.tokens.empty() || !searched_in(n, Channel::kBinary)) continue;
+  // The grams of the needles searched in binary channels (each distinct gram
+  // once; Grams::any() only asks whether one is there).
+  NeedlePlan::Grams& cp = plan.cp1252_grams_;
+  NeedlePlan::Grams& u16 = plan.utf16_grams_;
+  cp.usable = u16.usable = true;
+  thread_local GramSet cp_seen;
+  thread_local GramSet u16_seen;
+  thread_local std::string bytes;
+  cp_seen.reset(binary);
+  u16_seen.reset(binary);
+  for (size_t k = 0; k < needles.size(); ++k) {
+    if ((channels[k] & (1u << static_cast<unsigned>(Channel::kBinary))) == 0) continue;
+    const WithheldMaterial::Needle& n = needles[k];
     const std::string* anchor = &n.tokens[0];
     size_t most = 0;
     for (const std::string& t : n.tokens)
-      if (const size_t c = code_point_count(t); c > most) {
+      if (const size_t c = code_point_count_fast(t); c > most) {
         most = c;
         anchor = &t;
       }
-    if (to_cp1252(*anchor, &bytes)) {
-      if (bytes.size() >= 4)
-        cp1252_grams_.sorted.push_back(gram_of(bytes));
+    const WordGrams g = word_grams(*anchor, bytes);
+    if (g.cp1252) {
+      if (g.cp1252_long)
+        cp_seen.add(g.cp1252_gram, cp.sorted);
       else
-        cp1252_grams_.usable = false;
+        cp.usable = false;
     }  // else no Windows-1252 bytes read as this word: the needle is never there
-    bytes = to_utf16be(*anchor);
-    if (bytes.size() >= 4)
-      utf16_grams_.sorted.push_back(gram_of(bytes));
+    if (g.utf16_long)
+      u16_seen.add(g.utf16_gram, u16.sorted);
     else
-      utf16_grams_.usable = false;
+      u16.usable = false;
   }
-  for (Grams* g : {&cp1252_grams_, &utf16_grams_}) {
+  for (NeedlePlan::Grams* g : {&cp, &u16}) {
     std::sort(g->sorted.begin(), g->sorted.end());
     g->bloom.assign(1024, 0);
     for (const uint32_t gram : g->sorted) {
@@ -621,6 +721,28 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
       g->bloom[bit >> 6] |= uint64_t{1} << (bit & 63);
     }
   }
+}
+
+}  // namespace
+
+NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
+  first_.reserve(needles.size());
+  count_.reserve(needles.size());
+  for (const WithheldMaterial::Needle& n : needles) {
+    first_.push_back(static_cast<uint32_t>(hashes_.size()));
+    count_.push_back(static_cast<uint32_t>(n.tokens.size()));
+    for (const std::string& t : n.tokens) hashes_.push_back(folded_hash(t));
+  }
+  compile(*this, needles);
+}
+
+NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles,
+                       std::vector<uint64_t> hashes, std::vector<uint32_t> first)
+    : hashes_(std::move(hashes)), first_(std::move(first)) {
+  count_.reserve(needles.size());
+  for (const WithheldMaterial::Needle& n : needles)
+    count_.push_back(static_cast<uint32_t>(n.tokens.size()));
+  compile(*this, needles);
 }
 
 bool NeedlePlan::Grams::any(std::string_view bytes) const {
@@ -806,13 +928,33 @@ struct Tok {
   uint32_t origin;
   bool brk;  // a break before this token
 };
+// What a needle needs of a withheld word, looked up once per word (a word
+// stands in a word needle and three phrases).
+struct TokInfo {
+  uint32_t chars;  // code points
+  bool digits;     // only digits
+  bool allowed;    // released or the writers' wording
+  bool own;        // a word the writers print on their own (or a label word)
+  bool label;      // a placeholder label word
+};
 struct CollectScratch {
   std::vector<uint8_t> cls;
   std::vector<int32_t> owner;
   std::vector<Tok> hidden;
   std::vector<Tok> shown;
+  std::vector<TokInfo> info;  // per hidden token
   std::vector<std::pair<core::Span, size_t>> terms;
   std::vector<std::pair<uint32_t, uint32_t>> order;
+  std::vector<std::string_view> term_words;
+  std::vector<uint32_t> tok_first;  // per needle: its first word in the store
+  detail::HashSet64 allowed_words;
+  detail::HashSet64 allowed_phrases;
+  detail::HashSet64 wording_hashes;
+  detail::HashSet64 wording_seen;
+  detail::HashSet64 label_words;
+  detail::HashSet64 seen;
+  detail::HashSet64 ask_words;
+  detail::HashSet64 ask_phrases;
 };
 
 }  // namespace
@@ -888,22 +1030,20 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       for (uint32_t i = s.begin; i < s.end; ++i)
         if (cls_at[i] != kGone) cls_at[i] = kHidden;
     }
-  // Uncovered bytes other than blanks (and no-break spaces) are withheld.
-  uint64_t withheld_bytes = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    uint8_t c = cls_at[i];
-    if (c == kNone) {
-      const auto ch = static_cast<unsigned char>(text[i]);
-      if (!blank(ch) &&
-          !(ch == 0xC2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
-          !(ch == 0xA0 && i > 0 && static_cast<unsigned char>(text[i - 1]) == 0xC2)) {
-        c = kHidden;
-        cls_at[i] = c;
-      }
-    }
-    withheld_bytes += c == kHidden ? 1 : 0;
+  // Uncovered bytes other than blanks (and no-break spaces) are withheld
+  // (memchr finds them: nearly every byte is covered).
+  for (uint32_t i = 0; i < n;) {
+    const void* at = std::memchr(cls_at + i, kNone, n - i);
+    if (at == nullptr) break;
+    i = static_cast<uint32_t>(static_cast<const uint8_t*>(at) - cls_at);
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (!blank(ch) &&
+        !(ch == 0xC2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0xA0) &&
+        !(ch == 0xA0 && i > 0 && static_cast<unsigned char>(text[i - 1]) == 0xC2))
+      cls_at[i] = kHidden;
+    ++i;
   }
-  m.withheld_bytes_ = withheld_bytes;
+  m.withheld_bytes_ = static_cast<uint64_t>(std::count(cls_at, cls_at + n, uint8_t{kHidden}));
 
   // Word streams in source order, as views of the source text (folding only
   // changes ASCII letters, so the words are those of the folded text and
@@ -936,18 +1076,53 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   // the stamp and log values of this document. The wording every document
   // shares is in const_wording(); the sets below hold this document's.
   const ConstWording& cw = const_wording();
-  detail::HashSet64 allowed_words(shown.size() + 256);
-  detail::HashSet64 allowed_phrases(shown.size() + 256);
-  detail::HashSet64 wording_hashes(256);  // every word the writers print on their own
-  for (size_t i = 0; i < shown.size(); ++i) {
-    allowed_words.insert(shown[i].hash);
-    if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk)
-      allowed_phrases.insert(phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash));
+  detail::HashSet64& allowed_words = scratch.allowed_words;
+  detail::HashSet64& allowed_phrases = scratch.allowed_phrases;
+  detail::HashSet64& wording_hashes = scratch.wording_hashes;  // every word the writers print
+  wording_hashes.reset(256);
+  if (shown.size() <= hidden.size()) {
+    allowed_words.reset(shown.size() + 256);
+    allowed_phrases.reset(shown.size() + 256);
+    for (size_t i = 0; i < shown.size(); ++i) {
+      allowed_words.insert(shown[i].hash);
+      if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk)
+        allowed_phrases.insert(phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash));
+    }
+  } else {
+    // Most of the cable is shown (as most policies decide): only the shown
+    // words and phrases that will be asked about are kept, i.e. those equal
+    // to a withheld word, a withheld phrase or a word of a term (whose first
+    // word is asked below). The questions go into small sets first, and the
+    // answers for them are those of the whole shown text.
+    detail::HashSet64& ask_words = scratch.ask_words;
+    detail::HashSet64& ask_phrases = scratch.ask_phrases;
+    ask_words.reset(hidden.size() + 8 * terms.size());
+    ask_phrases.reset(hidden.size());
+    for (size_t i = 0; i < hidden.size(); ++i) {
+      ask_words.insert(hidden[i].hash);
+      if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk)
+        ask_phrases.insert(phrase_hash(hidden[i].hash, hidden[i + 1].hash, hidden[i + 2].hash));
+    }
+    for (const auto& [span, block] : terms) {
+      (void)block;
+      for_each_word_hash(text.substr(span.begin, span.size()),
+                         [&](uint64_t h) { ask_words.insert(h); });
+    }
+    allowed_words.reset(hidden.size() + 256);
+    allowed_phrases.reset(hidden.size() + 256);
+    for (size_t i = 0; i < shown.size(); ++i) {
+      if (ask_words.contains(shown[i].hash)) allowed_words.insert(shown[i].hash);
+      if (i + 2 < shown.size() && !shown[i + 1].brk && !shown[i + 2].brk) {
+        const uint64_t key = phrase_hash(shown[i].hash, shown[i + 1].hash, shown[i + 2].hash);
+        if (ask_phrases.contains(key)) allowed_phrases.insert(key);
+      }
+    }
   }
   // Rules and justifications repeat from block to block: each distinct
   // string is read once (equal hashes of unequal strings, 2^-64, could only
   // leave wording out, i.e. add a finding).
-  detail::HashSet64 wording_seen(64);
+  detail::HashSet64& wording_seen = scratch.wording_seen;
+  wording_seen.reset(64);
   auto allow_wording = [&](std::string_view s) {
     if (s.empty() ||
         !wording_seen.insert(detail::folded_hash(s) ^ (s.size() * 0x9E3779B97F4A7C15ull)))
@@ -961,7 +1136,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   allow_wording(decisions.review.policy_name);
   allow_wording(decisions.review.policy_version);
   // Words of placeholder labels: "withheld", "b1", "1", "4", "d", "b3", statute words.
-  detail::HashSet64 label_words(64);
+  detail::HashSet64& label_words = scratch.label_words;
+  label_words.reset(64);
   auto allow_labels = [&](const core::LabelSet& l) {
     if (l.empty()) return;
     const std::string t = l.text();
@@ -995,26 +1171,25 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   allow_words(doc.source.path(), allowed_words, allowed_phrases, nullptr);
 
   auto allowed_word = [&](uint64_t h) { return allowed_words.contains(h) || cw.words.contains(h); };
-  auto own_word = [&](uint64_t h) {
-    return wording_hashes.contains(h) || cw.words.contains(h) || label_words.contains(h) ||
-           cw.labels.contains(h);
-  };
   auto label_word = [&](uint64_t h) { return label_words.contains(h) || cw.labels.contains(h); };
+  auto own_word = [&](uint64_t h) {
+    return wording_hashes.contains(h) || cw.words.contains(h) || label_word(h);
+  };
 
+  // The needles' words: one store of folded words that their tokens view
+  // (the words of the terms, then every withheld word, each once: a phrase
+  // views three neighbours), and beside it their hashes, from which the plan
+  // is compiled without hashing a word again.
+  auto store = std::make_shared<std::vector<std::string>>();
+  std::vector<uint64_t> store_hashes;
+  std::vector<uint32_t>& tok_first = scratch.tok_first;
+  tok_first.clear();
   // Needles. Terms first: they are searched whatever else is allowed, except
   // where they are the writers' own wording (a reviewer named like a term).
-  detail::HashSet64 seen(hidden.size() * 2 + terms.size());
+  detail::HashSet64& seen = scratch.seen;
+  seen.reset(hidden.size() * 2 + terms.size());
   m.needles_.reserve(hidden.size() * 2 + terms.size());
-  auto add = [&](WithheldMaterial::Needle&& needle, uint64_t key) {
-    if (!seen.insert(key)) return;
-    for (const std::string& t : needle.tokens) {
-      needle.word_chars += cps(t);
-      if (needle.tokens.size() > 1 && (all_digits(t) || own_word(word_hash(t))))
-        needle.own_words = true;
-    }
-    m.needles_.push_back(std::move(needle));
-  };
-  std::vector<std::string_view> term_words;
+  std::vector<std::string_view>& term_words = scratch.term_words;
   for (const auto& [span, block] : terms) {
     (void)block;
     const std::string_view term = text.substr(span.begin, span.size());
@@ -1042,71 +1217,123 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       digits += term_words[k].size();
     }
     if (numeric && digits < 6) continue;
+    const size_t words = hi - lo;
+    uint64_t key = 0x7465726dull;  // "term"
+    for (size_t k = lo; k < hi; ++k)
+      key = phrase_hash(key, detail::folded_hash(term_words[k]), words);
+    if (!seen.insert(key)) continue;
     WithheldMaterial::Needle needle;
     needle.kind = WithheldMaterial::Needle::kTerm;
     needle.numeric = numeric;
     needle.origin = span.begin;
     needle.chars = cps(term);
-    needle.tokens.reserve(hi - lo);
-    for (size_t k = lo; k < hi; ++k) needle.tokens.push_back(detail::fold(term_words[k]));
+    const auto at = static_cast<uint32_t>(store->size());
+    for (size_t k = lo; k < hi; ++k) {
+      const uint64_t h = detail::folded_hash(term_words[k]);
+      store->push_back(detail::fold(term_words[k]));
+      store_hashes.push_back(h);
+      needle.word_chars += cps(term_words[k]);
+      if (words > 1 && (all_digits(term_words[k]) || own_word(h))) needle.own_words = true;
+    }
     // Does the term also stand in released text? (Only if its first word is
     // an allowed word at all, which most withheld terms are not.)
-    const uint64_t first_hash = word_hash(needle.tokens[0]);
+    const uint64_t first_hash = store_hashes[at];
     if (allowed_words.contains(first_hash))
-      for (size_t i = 0; i + needle.tokens.size() <= shown.size() && !needle.released_elsewhere;
-           ++i) {
+      for (size_t i = 0; i + words <= shown.size() && !needle.released_elsewhere; ++i) {
         if (shown[i].hash != first_hash) continue;
         bool match = true;
-        for (size_t t = 0; t < needle.tokens.size() && match; ++t)
-          match = detail::folded_equal(shown[i + t].word, needle.tokens[t]) &&
+        for (size_t t = 0; t < words && match; ++t)
+          match = detail::folded_equal(shown[i + t].word, (*store)[at + t]) &&
                   (t == 0 || !shown[i + t].brk);
         needle.released_elsewhere = match;
       }
-    uint64_t key = 0x7465726dull;  // "term"
-    for (const std::string& t : needle.tokens)
-      key = phrase_hash(key, word_hash(t), needle.tokens.size());
-    add(std::move(needle), key);
+    tok_first.push_back(at);
+    needle.tokens = std::span<const std::string>(store->data(), words);  // set below
+    m.needles_.push_back(needle);
+  }
+  // Every withheld word once, looked up once.
+  std::vector<TokInfo>& info = scratch.info;
+  info.resize(hidden.size());
+  const auto base = static_cast<uint32_t>(store->size());
+  store->reserve(store->size() + hidden.size());
+  store_hashes.reserve(store_hashes.size() + hidden.size());
+  for (size_t i = 0; i < hidden.size(); ++i) {
+    const Tok& t = hidden[i];
+    store->push_back(detail::fold(t.word));
+    store_hashes.push_back(t.hash);
+    TokInfo& f = info[i];
+    f.chars = cps(t.word);
+    f.digits = all_digits(t.word);
+    f.allowed = allowed_word(t.hash);
+    f.label = label_word(t.hash);
+    f.own = f.label || wording_hashes.contains(t.hash) || cw.words.contains(t.hash);
   }
   for (size_t i = 0; i < hidden.size(); ++i) {
     const Tok& t = hidden[i];
-    const uint32_t len = cps(t.word);
-    const bool digits = all_digits(t.word);
-    const bool long_enough = digits ? len >= 6 : len >= 3;
-    if (long_enough && !allowed_word(t.hash)) {
+    const TokInfo& f = info[i];
+    const bool long_enough = f.digits ? f.chars >= 6 : f.chars >= 3;
+    if (long_enough && !f.allowed && seen.insert(t.hash)) {
       WithheldMaterial::Needle needle;
       needle.kind = WithheldMaterial::Needle::kWord;
-      needle.numeric = digits;
-      needle.tokens.push_back(detail::fold(t.word));
+      needle.numeric = f.digits;
       needle.origin = t.origin;
-      needle.chars = len;
-      add(std::move(needle), t.hash);
+      needle.chars = f.chars;
+      needle.word_chars = f.chars;
+      tok_first.push_back(base + static_cast<uint32_t>(i));
+      needle.tokens = std::span<const std::string>(store->data(), 1);  // set below
+      m.needles_.push_back(needle);
     }
     if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk) {
+      const TokInfo& f1 = info[i + 1];
+      const TokInfo& f2 = info[i + 2];
       const uint64_t key = phrase_hash(t.hash, hidden[i + 1].hash, hidden[i + 2].hash);
-      const uint32_t chars = len + 2 + cps(hidden[i + 1].word) + cps(hidden[i + 2].word);
+      const uint32_t chars = f.chars + 2 + f1.chars + f2.chars;
       // A placeholder label can sit next to any shown word, so a phrase with a
       // label word in it ("d classified by" after "[B1 1.4(D)]") is no proof.
-      const bool has_label =
-          label_word(t.hash) || label_word(hidden[i + 1].hash) || label_word(hidden[i + 2].hash);
+      const bool has_label = f.label || f1.label || f2.label;
       if (chars >= 10 && !has_label && !allowed_phrases.contains(key) &&
-          !cw.phrases.contains(key)) {
+          !cw.phrases.contains(key) && seen.insert(~key)) {
         WithheldMaterial::Needle needle;
         needle.kind = WithheldMaterial::Needle::kPhrase;
-        needle.tokens.reserve(3);
-        needle.tokens.push_back(detail::fold(t.word));
-        needle.tokens.push_back(detail::fold(hidden[i + 1].word));
-        needle.tokens.push_back(detail::fold(hidden[i + 2].word));
         needle.origin = t.origin;
         needle.chars = chars;
-        add(std::move(needle), ~key);
+        needle.word_chars = f.chars + f1.chars + f2.chars;
+        needle.own_words = f.digits || f.own || f1.digits || f1.own || f2.digits || f2.own;
+        tok_first.push_back(base + static_cast<uint32_t>(i));
+        needle.tokens = std::span<const std::string>(store->data(), 3);  // set below
+        m.needles_.push_back(needle);
       }
     }
   }
-  // Line:column of every needle in one sweep over the text.
+  // The store is complete: point the tokens at their words.
+  for (size_t k = 0; k < m.needles_.size(); ++k) {
+    WithheldMaterial::Needle& needle = m.needles_[k];
+    needle.tokens =
+        std::span<const std::string>(store->data() + tok_first[k], needle.tokens.size());
+  }
+  // Line:column of every needle in one sweep over the text. The words and
+  // phrases come in source order already; only the terms need sorting.
   auto& order = scratch.order;  // origin, needle
   order.clear();
-  for (uint32_t k = 0; k < m.needles_.size(); ++k) order.emplace_back(m.needles_[k].origin, k);
+  size_t n_terms = 0;
+  while (n_terms < m.needles_.size() && m.needles_[n_terms].kind == WithheldMaterial::Needle::kTerm)
+    ++n_terms;
+  for (uint32_t k = 0; k < n_terms; ++k) order.emplace_back(m.needles_[k].origin, k);
   std::sort(order.begin(), order.end());
+  bool in_order = true;
+  for (size_t k = n_terms + 1; k < m.needles_.size() && in_order; ++k)
+    in_order = m.needles_[k - 1].origin <= m.needles_[k].origin;
+  if (in_order) {
+    const size_t sorted_terms = order.size();
+    for (uint32_t k = static_cast<uint32_t>(n_terms); k < m.needles_.size(); ++k)
+      order.emplace_back(m.needles_[k].origin, k);
+    std::inplace_merge(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted_terms),
+                       order.end());
+  } else {
+    for (uint32_t k = static_cast<uint32_t>(n_terms); k < m.needles_.size(); ++k)
+      order.emplace_back(m.needles_[k].origin, k);
+    std::sort(order.begin(), order.end());
+  }
   core::Position pos;
   uint32_t at = 0;
   for (const auto& [origin, k] : order) {
@@ -1120,7 +1347,10 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     }
     m.needles_[k].where = pos;
   }
-  m.plan_ = std::make_shared<const detail::NeedlePlan>(m.needles_);
+  std::vector<uint32_t> first(tok_first.begin(), tok_first.end());
+  m.words_ = store;
+  m.plan_ = std::make_shared<const detail::NeedlePlan>(m.needles_, std::move(store_hashes),
+                                                       std::move(first));
   return m;
 }
 

@@ -53,6 +53,14 @@ class HashSet64 {
     ++size_;
     return true;
   }
+  /// Empties the set for `expected` elements, keeping its memory (the
+  /// capacity is that of HashSet64(expected)).
+  void reset(size_t expected) {
+    size_t cap = 16;
+    while (cap < expected * 2 + 16) cap *= 2;
+    slots_.assign(cap, 0);
+    size_ = 0;
+  }
   bool contains(uint64_t h) const {
     if (h == 0) h = 1;
     for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
@@ -174,6 +182,11 @@ struct Source {
 /// never drop one.
 struct NeedlePlan {
   explicit NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles);
+  /// The same plan from the needles' word hashes, already computed: needle
+  /// k's words hash to hashes[first[k]], ... (the ranges of needles may
+  /// overlap: a phrase shares its words with its neighbours).
+  NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles, std::vector<uint64_t> hashes,
+             std::vector<uint32_t> first);
 
   /// Word hash (or the key of the last two words) -> first needle of a
   /// chain (next_ links the rest).
@@ -207,7 +220,7 @@ struct NeedlePlan {
   };
 
   std::vector<uint64_t> hashes_;  // token hashes of every needle, concatenated
-  std::vector<uint32_t> first_;   // per needle: its first token in hashes_
+  std::vector<uint32_t> first_;   // per needle: its first token in hashes_ (may overlap)
   std::vector<uint32_t> count_;   // per needle: its number of tokens
   Tables tables_;                 // every needle searched in some channel
   std::vector<uint32_t> next_;

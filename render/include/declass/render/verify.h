@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,9 +18,13 @@
 
 namespace declass::render {
 
+class WithheldMaterial;
+
 namespace detail {
 class NeedleIndex;
 struct NeedlePlan;
+/// The compiled needles of `m` (for tests); nullptr if it has none.
+const NeedlePlan* plan_of(const WithheldMaterial& m);
 }  // namespace detail
 
 /// What must never appear in the outputs of one document. Needles are
@@ -33,11 +38,13 @@ struct NeedlePlan;
 class WithheldMaterial {
  public:
   struct Needle {
-    std::vector<std::string> tokens;  ///< folded words
-    uint32_t origin = 0;              ///< offset of its first occurrence in the source
-    core::Position where;             ///< line:col of that occurrence
-    uint32_t chars = 0;               ///< code points, for messages
-    uint32_t word_chars = 0;          ///< code points of its words alone (no blanks or punctuation)
+    /// Folded words: a view of the material's word store, valid while the
+    /// WithheldMaterial it came from (or a copy of it) lives.
+    std::span<const std::string> tokens;
+    uint32_t origin = 0;      ///< offset of its first occurrence in the source
+    core::Position where;     ///< line:col of that occurrence
+    uint32_t chars = 0;       ///< code points, for messages
+    uint32_t word_chars = 0;  ///< code points of its words alone (no blanks or punctuation)
     enum Kind : uint8_t { kTerm, kWord, kPhrase } kind = kWord;
     bool released_elsewhere = false;  ///< kTerm: the term also stands in released text
     bool numeric = false;    ///< only digits (not searched in the logs, whose numbers are ours)
@@ -54,8 +61,10 @@ class WithheldMaterial {
   friend WithheldMaterial collect_withheld(const core::Document&, const core::Decisions&,
                                            const std::vector<std::string>&);
   friend class detail::NeedleIndex;
+  friend const detail::NeedlePlan* detail::plan_of(const WithheldMaterial&);
   std::vector<Needle> needles_;
-  std::shared_ptr<const detail::NeedlePlan> plan_;  // the needles compiled for search
+  std::shared_ptr<const detail::NeedlePlan> plan_;         // the needles compiled for search
+  std::shared_ptr<const std::vector<std::string>> words_;  // what the needles' tokens view
   std::string source_path_;
   std::string document_id_;
   uint64_t withheld_bytes_ = 0;
