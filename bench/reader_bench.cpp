@@ -66,6 +66,21 @@ void BM_ReadCorpus(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadCorpus)->Unit(benchmark::kMillisecond);
 
+// decode alone: the byte checks, transcoding and the line table.
+void BM_DecodeOnly(benchmark::State& state) {
+  const auto& inputs = corpus();
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    for (const Input& in : inputs) {
+      auto src = declass::core::decode(in.path, in.bytes);
+      benchmark::DoNotOptimize(src.value);
+      bytes += static_cast<int64_t>(in.bytes.size());
+    }
+  }
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_DecodeOnly)->Unit(benchmark::kMillisecond);
+
 // read_document alone, on sources decoded once up front.
 void BM_ReadDocumentOnly(benchmark::State& state) {
   std::vector<declass::core::Source> sources;

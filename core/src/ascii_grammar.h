@@ -37,6 +37,23 @@ constexpr char to_lower(char c) {
   return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+/// Offset of the first '\r' or '\n' in `s`; npos if none. Same as
+/// s.find_first_of("\r\n"), which searches the set once per byte.
+inline size_t find_line_break(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '\n' || s[i] == '\r') return i;
+  return std::string_view::npos;
+}
+
+/// Offset of the last '\r' or '\n' at or before `pos` in `s`; npos if none.
+/// Same as s.find_last_of("\r\n", pos).
+inline size_t rfind_line_break(std::string_view s, size_t pos) {
+  if (s.empty()) return std::string_view::npos;
+  for (size_t i = (pos < s.size() ? pos : s.size() - 1) + 1; i > 0; --i)
+    if (s[i - 1] == '\n' || s[i - 1] == '\r') return i - 1;
+  return std::string_view::npos;
+}
+
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)

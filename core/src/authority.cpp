@@ -283,19 +283,25 @@ bool within_two_edits(std::string_view a, std::string_view b) {
   if (a.size() > kMax || b.size() > kMax) return false;
   // The distance is at least the length difference.
   if (a.size() > b.size() + kLimit || b.size() > a.size() + kLimit) return false;
+  // Only cells with |i - j| <= kLimit can hold a distance <= kLimit, and a cell
+  // of distance <= kLimit is reached only through such cells: the rest of the
+  // table counts as "too far" (kFar) and is never computed.
+  constexpr size_t kFar = kLimit + 1;
   std::array<size_t, kMax + 1> row{};
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j <= kLimit ? j : kFar;
   for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    size_t row_min = row[0];
+    const size_t lo = i > kLimit ? i - kLimit : 1;
+    const size_t hi = std::min(b.size(), i + kLimit);
+    size_t diag = row[lo - 1];
+    row[lo - 1] = lo == 1 ? std::min(i, kFar) : kFar;
+    size_t row_min = row[lo - 1];
     // OCR'd zeros: "AMBASSAD0R", "COUNSEL0R".
     char x = to_upper(a[i - 1]);
     if (x == '0') x = 'O';
-    for (size_t j = 1; j <= b.size(); ++j) {
+    for (size_t j = lo; j <= hi; ++j) {
       const size_t up = row[j];
       const size_t cost = x == to_upper(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
+      row[j] = std::min({up + 1, row[j - 1] + 1, diag + cost, kFar});
       row_min = std::min(row_min, row[j]);
       diag = up;
     }
@@ -624,7 +630,7 @@ std::optional<ClassificationAuthority> parse_classified_by(std::string_view text
   }
   if (!matched) return std::nullopt;
   // ":" after the phrase; bounded so that a reflowed body is never scanned whole.
-  const size_t line_begin = text.find_last_of("\r\n", p == 0 ? 0 : p - 1);
+  const size_t line_begin = grammar::rfind_line_break(text, p == 0 ? 0 : p - 1);
   const size_t column = line_begin == std::string_view::npos ? p : p - line_begin - 1;
   const std::string block =
       join_block(text.substr(p, std::min(text.size() - p, kMaxBlock * 2)), column);

@@ -719,7 +719,7 @@ EoParse parse_value_text(std::string_view value, std::optional<Date> created) {
 }
 
 std::string_view first_line(std::string_view s) {
-  const size_t nl = s.find_first_of("\r\n");
+  const size_t nl = grammar::find_line_break(s);
   return nl == std::string_view::npos ? s : s.substr(0, nl);
 }
 

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "declass/core/document.h"
 #include "source_internal.h"
@@ -120,27 +121,54 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
   size_t start = 0;
   if (bytes.size() >= 3 && std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) start = 3;
 
-  // One pass: reject binary bytes, classify the high bytes.
+  // One pass: reject binary bytes, classify the high bytes, and note where lines
+  // start (the Source's line table, when the text is kept as it is).
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t n = bytes.size();
   size_t valid_multibyte = 0;
   size_t first_invalid = n;
   size_t first_valid_multibyte = n;
   bool has_cr = false;
+  std::vector<uint32_t> line_starts;  // offsets into bytes.substr(start)
+  line_starts.reserve((n - start) / 48 + 1);
+  line_starts.push_back(0);
   for (size_t i = start; i < n;) {
 #if defined(__SSE2__)
-    // Fast path: 16 bytes of printable ASCII or LF at a time (almost all of a cable).
-    if (i + 16 <= n) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-      // Signed compare: bytes >= 0x80 are negative, so they count as "below 0x20" too.
-      const __m128i odd = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                                                        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))),
-                                       _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-      if (_mm_movemask_epi8(odd) == 0) {
-        i += 16;
-        continue;
+    // Fast path: 32 bytes of printable ASCII or LF at a time (almost all of a
+    // cable), then 16 at a time up to the block that holds another byte.
+    const __m128i c_lf = _mm_set1_epi8('\n');
+    const __m128i c_space = _mm_set1_epi8(0x20);
+    const __m128i c_del = _mm_set1_epi8(0x7F);
+    // Bytes other than printable ASCII and LF. Signed compare: bytes >= 0x80 are
+    // negative, so they count as "below 0x20" too.
+    auto odd = [&](__m128i v, __m128i lf) {
+      return _mm_or_si128(_mm_andnot_si128(lf, _mm_cmplt_epi8(v, c_space)),
+                          _mm_cmpeq_epi8(v, c_del));
+    };
+    auto note_lines = [&](size_t at, unsigned lf_mask) {
+      for (; lf_mask != 0; lf_mask &= lf_mask - 1) {
+        const size_t next = at + static_cast<size_t>(__builtin_ctz(lf_mask)) + 1;
+        if (next < n) line_starts.push_back(static_cast<uint32_t>(next - start));
       }
+    };
+    while (i + 32 <= n) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 16));
+      const __m128i lf_a = _mm_cmpeq_epi8(a, c_lf);
+      const __m128i lf_b = _mm_cmpeq_epi8(b, c_lf);
+      if (_mm_movemask_epi8(_mm_or_si128(odd(a, lf_a), odd(b, lf_b))) != 0) break;
+      note_lines(i, static_cast<unsigned>(_mm_movemask_epi8(lf_a)) |
+                        (static_cast<unsigned>(_mm_movemask_epi8(lf_b)) << 16));
+      i += 32;
     }
+    while (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      const __m128i lf = _mm_cmpeq_epi8(v, c_lf);
+      if (_mm_movemask_epi8(odd(v, lf)) != 0) break;
+      note_lines(i, static_cast<unsigned>(_mm_movemask_epi8(lf)));
+      i += 16;
+    }
+    if (i >= n) break;
 #endif
     const unsigned char c = data[i];
     if (c >= 0x20 && c < 0x7F) {
@@ -156,6 +184,7 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
         return result;
       }
       if (c == '\r') has_cr = true;
+      if (c == '\n' && i + 1 < n) line_starts.push_back(static_cast<uint32_t>(i + 1 - start));
       ++i;
       continue;
     }
@@ -186,10 +215,12 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
   std::string text;
   std::vector<std::pair<uint32_t, uint64_t>> map;
   const Encoding encoding = is_utf8 ? Encoding::kUtf8 : Encoding::kWindows1252;
-  if (is_utf8 && !has_cr) {
+  const bool kept = is_utf8 && !has_cr;
+  if (kept) {
     text.assign(bytes.substr(start));
     if (start != 0) map.emplace_back(0, start);
   } else {
+    line_starts.clear();  // transcoded or CR-normalised: the builder indexes the new text
     text.reserve(n + n / 16);
     map.emplace_back(0, start);
     for (size_t i = start; i < n; ++i) {
@@ -228,8 +259,8 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     d.message = "CR or CRLF line ends read as LF";
     result.diagnostics.push_back(std::move(d));
   }
-  result.value =
-      SourceBuilder::build(std::move(path), std::move(text), encoding, has_cr, n, std::move(map));
+  result.value = SourceBuilder::build(std::move(path), std::move(text), encoding, has_cr, n,
+                                      std::move(map), std::move(line_starts));
   return result;
 }
 

@@ -873,7 +873,7 @@ bool take_solid_word(Cursor& c, std::string_view w) {
 
 std::optional<Classification> parse_classification_line(std::string_view text, size_t* consumed) {
   // Only the first line matters.
-  const size_t nl = text.find_first_of("\r\n");
+  const size_t nl = grammar::find_line_break(text);
   const std::string_view line = nl == std::string_view::npos ? text : text.substr(0, nl);
   Cursor c(line);
   c.skip_blanks();

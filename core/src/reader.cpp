@@ -245,13 +245,17 @@ class Reader {
 
  private:
   // ---- the line pass
-  Line make_line(size_t off, size_t* next) const;
+  // The line starting at `off`; `index` (0-based line number) lets it take the
+  // line's end from the Source's line table instead of scanning for '\n'.
+  Line make_line(size_t off, size_t* next, uint32_t index = kNoIndex) const;
+  static constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
   void read_preamble(size_t* off, uint32_t* number);
   void process_line(const Line& ln);
   size_t dispatch(const Line& ln, size_t p, bool first);
   size_t next_boundary(const Line& ln, size_t from, bool header) const;
   size_t back_up_page_post(const Line& ln, size_t from, size_t r, size_t blanks) const;
   bool boundary_at(const Line& ln, size_t r, size_t blanks_before, bool header) const;
+  // *out: a default Label, filled in; partly written when this returns false.
   bool parse_label(size_t p, size_t end, Label* out) const;
   bool accept_label(const Label& lb, bool first, bool after_blank) const;
   size_t try_banner(const Line& ln, size_t p, bool first);
@@ -366,12 +370,26 @@ class Reader {
 
 // ---------------------------------------------------------------- lines
 
-Line Reader::make_line(size_t off, size_t* next) const {
+Line Reader::make_line(size_t off, size_t* next, uint32_t index) const {
   Line ln;
-  const void* nl = std::memchr(t_.data() + off, '\n', t_.size() - off);
-  const size_t full_end =
-      nl == nullptr ? t_.size() : static_cast<size_t>(static_cast<const char*>(nl) - t_.data());
-  *next = nl == nullptr ? t_.size() : full_end + 1;
+  size_t full_end = 0;
+  const Source& src = doc_.source;
+  if (index < src.line_count() && src.line_start(index + 1) == off) {
+    // The line table knows where the next line starts: no scan. The last line
+    // ends at the text's end, or at its final '\n'.
+    if (index + 1 < src.line_count()) {
+      *next = src.line_start(index + 2);
+      full_end = *next - 1;
+    } else {
+      *next = t_.size();
+      full_end = t_.size() > off && t_.back() == '\n' ? t_.size() - 1 : t_.size();
+    }
+  } else {
+    const void* nl = std::memchr(t_.data() + off, '\n', t_.size() - off);
+    full_end =
+        nl == nullptr ? t_.size() : static_cast<size_t>(static_cast<const char*>(nl) - t_.data());
+    *next = nl == nullptr ? t_.size() : full_end + 1;
+  }
   const size_t b = skip_blanks(t_, off, full_end);
   const size_t pe = trim_end(t_, b, full_end);
   size_t e = pe;
@@ -393,7 +411,7 @@ void Reader::run() {
   bool after_blank = true;
   while (off < t_.size()) {
     size_t next = 0;
-    Line ln = make_line(off, &next);
+    Line ln = make_line(off, &next, number);
     ln.number = ++number;
     off = next;
     if (ln.begin >= ln.piece_end) {
@@ -415,7 +433,7 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
   std::vector<std::pair<Line, std::string_view>> lines;
   size_t next = 0;
   while (o < t_.size()) {
-    Line ln = make_line(o, &next);
+    Line ln = make_line(o, &next, n);
     if (ln.begin < ln.piece_end) break;
     o = next;
     ++n;
@@ -423,7 +441,7 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
   const size_t start = o;
   const uint32_t start_n = n;
   auto line_text = [&](const Line& ln) { return t_.substr(ln.begin, ln.end - ln.begin); };
-  Line first = make_line(o, &next);
+  Line first = make_line(o, &next, n);
   const std::string_view head = line_text(first);
   Preamble pre;
   int block = -1;
@@ -444,7 +462,7 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
     // Layout 2: "Identifier: ..." fields up to the first blank line.
     doc_.layout = Layout::kPreamble;
     while (o < t_.size()) {
-      Line ln = make_line(o, &next);
+      Line ln = make_line(o, &next, n);
       if (ln.begin >= ln.piece_end) break;
       const std::string_view text = line_text(ln);
       std::string dummy;
@@ -472,7 +490,7 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
     std::vector<Line> taken;
     // Names.
     while (idx < names.size() && o2 < t_.size()) {
-      Line ln = make_line(o2, &next);
+      Line ln = make_line(o2, &next, n2);
       o2 = next;
       ln.number = ++n2;
       if (ln.begin >= ln.piece_end) continue;
@@ -486,7 +504,7 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
     // Values.
     idx = 0;
     while (ok && idx < outs.size() && o2 < t_.size()) {
-      Line ln = make_line(o2, &next);
+      Line ln = make_line(o2, &next, n2);
       o2 = next;
       ln.number = ++n2;
       if (ln.begin >= ln.piece_end) continue;
@@ -499,7 +517,7 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
     bool in_title = false;
     bool tags = false;
     while (ok && o2 < t_.size()) {
-      Line ln = make_line(o2, &next);
+      Line ln = make_line(o2, &next, n2);
       const size_t here = o2;
       o2 = next;
       ln.number = ++n2;
@@ -537,6 +555,15 @@ void Reader::read_preamble(size_t* off, uint32_t* number) {
   }
   // Preamble values keep only single blanks (the page table pads with U+00A0).
   auto squeeze = [](std::string& s) {
+    // Usually there is nothing to squeeze: no blank but single spaces between
+    // other bytes. Then s stays as it is.
+    bool plain = s.empty() || (s.front() != ' ' && s.back() != ' ');
+    for (size_t i = 0; plain && i < s.size(); ++i) {
+      const char ch = s[i];
+      plain = !(ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v' ||
+                static_cast<unsigned char>(ch) == 0xC2 || (ch == ' ' && s[i + 1] == ' '));
+    }
+    if (plain) return;
     std::string out;
     bool blank = false;
     for (size_t i = 0; i < s.size();) {
@@ -704,14 +731,14 @@ void Reader::process_line(const Line& ln) {
 
 int Reader::add_block(BlockKind kind, size_t b, size_t e, uint32_t line) {
   e = trim_end(t_, b, e);
-  Block blk;
+  // Built in place: a Block is large, a temporary would be moved and destroyed.
+  Block& blk = doc_.blocks.emplace_back();
   blk.kind = kind;
   blk.span = {static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
   blk.pieces.reserve(kind == BlockKind::kParagraph || kind == BlockKind::kRouting ? 8 : 2);
   blk.pieces.push_back(blk.span);
   blk.first_line = line;
   blk.last_line = line;
-  doc_.blocks.push_back(std::move(blk));
   return static_cast<int>(doc_.blocks.size()) - 1;
 }
 
@@ -963,6 +990,22 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
         ++r;  // 0xA0 ending another character ("à"), not a blank
         continue;
       }
+      // Cheap rejects of what boundary_at would reject in body text: 'S' starts
+      // only "SECRET" / "SIPDIS", 'P' only "PAGE", digits only a page serial
+      // (8 digits) or a label of at most 3 digits before '.' or ')'.
+      const char c = t_[r];
+      const char c2 = r + 1 < t_.size() ? t_[r + 1] : '\0';
+      if ((c == 'S' && c2 != 'E' && c2 != 'I') || (c == 'P' && c2 != 'A')) {
+        ++r;
+        continue;
+      }
+      if (is_digit(c)) {
+        const size_t de = digits_end(t_, r, ln.end);
+        if (de - r != 8 && (de - r > 3 || de >= ln.end || (t_[de] != '.' && t_[de] != ')'))) {
+          ++r;
+          continue;
+        }
+      }
       size_t blanks = 0;
       for (size_t k = r; k > from && blanks < 4;) {
         const size_t w = (static_cast<unsigned char>(t_[k - 1]) == 0xA0 && k >= 2) ? 2 : 1;
@@ -1010,7 +1053,9 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
 // ---------------------------------------------------------------- labels
 
 bool Reader::parse_label(size_t p, size_t end, Label* out) const {
-  Label lb;
+  // Written in place (a Label is large): callers pass a fresh Label and drop it
+  // when this returns false.
+  Label& lb = *out;
   lb.begin = p;
   size_t q = p;
   if (is_pilcrow(t_, q)) {
@@ -1110,7 +1155,6 @@ bool Reader::parse_label(size_t p, size_t end, Label* out) const {
       }
     }
   }
-  *out = std::move(lb);
   return true;
 }
 
@@ -2035,7 +2079,7 @@ size_t Reader::text_unit(const Line& ln, size_t p, bool first) {
       const size_t nb = next < t_.size() ? skip_blanks(t_, next + 1, t_.size()) : t_.size();
       if (nb < t_.size() && (t_[nb] == '-' || t_[nb] == '=' || t_[nb] == '_' || t_[nb] == '*')) {
         size_t n2 = 0;
-        Line nl = make_line(next + 1, &n2);
+        Line nl = make_line(next + 1, &n2, ln.number);
         over_rule = nl.begin < nl.end && reader::is_rule(t_, nl.begin, nl.end);
       }
     }
@@ -2131,7 +2175,7 @@ char Reader::last_item_letter(size_t b, size_t e) const {
 
 void Reader::diag(Severity sev, std::string_view code, size_t offset, std::string message,
                   int block) {
-  Diagnostic d;
+  Diagnostic& d = doc_.diagnostics.emplace_back();
   d.severity = sev;
   d.code = std::string(code);
   d.path = doc_.source.path();
@@ -2140,7 +2184,6 @@ void Reader::diag(Severity sev, std::string_view code, size_t offset, std::strin
   // long reflowed line with many diagnostics).
   d.offset = std::min(offset, t_.size());
   d.message = std::move(message);
-  doc_.diagnostics.push_back(std::move(d));
   if (block >= 0) {
     auto& issues = doc_.blocks[static_cast<size_t>(block)].issues;
     if (std::find(issues.begin(), issues.end(), code) == issues.end()) issues.emplace_back(code);
@@ -2467,43 +2510,32 @@ void Reader::settle_classifications(const Classification& floor, bool classified
 void Reader::find_media_redactions() {
   // "XXXXXXXXXXXX" (and "xxxxx"): text a media partner withheld before publication.
   std::vector<Span> runs;
-  size_t i = 0;
+  const size_t n = t_.size();
+  // The next 'X' or 'x' at or after i; n if none. 16 bytes at a time where SSE2
+  // is available: most of a cable holds no 'X' or 'x'.
+  auto next_x = [&](size_t i) {
 #if defined(__SSE2__)
-  // 16 bytes at a time: most blocks hold no 'X' or 'x' at all.
-  const __m128i up = _mm_set1_epi8('X');
-  const __m128i lo = _mm_set1_epi8('x');
-  while (i + 16 <= t_.size()) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
-    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo))) == 0) {
-      i += 16;
-      continue;
+    const __m128i up = _mm_set1_epi8('X');
+    const __m128i lo = _mm_set1_epi8('x');
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
+      const int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo)));
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
     }
-    break;
-  }
 #endif
-  while (i < t_.size()) {
+    while (i < n && t_[i] != 'X' && t_[i] != 'x') ++i;
+    return i;
+  };
+  for (size_t i = next_x(0); i < n; i = next_x(i)) {
     const char x = t_[i];
-    if (x != 'X' && x != 'x') {
-      ++i;
-#if defined(__SSE2__)
-      // Back to the fast scan when a whole block is clear.
-      while (i % 16 == 0 && i + 16 <= t_.size()) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
-        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo))) != 0)
-          break;
-        i += 16;
-      }
-#endif
-      continue;
-    }
     size_t e = i;
-    while (e < t_.size() && t_[e] == x) ++e;
+    while (e < n && t_[e] == x) ++e;
     if (e - i >= 5) runs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(e)});
     i = e;
   }
-  doc_.media_redactions = runs;
+  doc_.media_redactions = std::move(runs);
   int last_block = -2;
-  for (const Span& r : runs) {
+  for (const Span& r : doc_.media_redactions) {
     const int blk = doc_.block_at(r.begin);
     if (blk == last_block || blk < 0) continue;
     last_block = blk;
@@ -2637,8 +2669,10 @@ void Reader::finish() {
   }
 
   find_media_redactions();
-  std::stable_sort(doc_.diagnostics.begin(), doc_.diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) { return a.offset < b.offset; });
+  // Mostly raised in offset order already: then the sort (and its buffer) is not needed.
+  auto by_offset = [](const Diagnostic& a, const Diagnostic& b) { return a.offset < b.offset; };
+  if (!std::is_sorted(doc_.diagnostics.begin(), doc_.diagnostics.end(), by_offset))
+    std::stable_sort(doc_.diagnostics.begin(), doc_.diagnostics.end(), by_offset);
   uint32_t line = 0;
   uint32_t line_begin = 0;
   uint32_t at = 0;  // offset whose column is `column`

@@ -29,11 +29,12 @@ std::vector<uint32_t> index_lines(std::string_view text) {
 
 Source SourceBuilder::build(std::string path, std::string text, Encoding encoding, bool had_cr,
                             uint64_t original_size,
-                            std::vector<std::pair<uint32_t, uint64_t>> offset_map) {
+                            std::vector<std::pair<uint32_t, uint64_t>> offset_map,
+                            std::vector<uint32_t> line_starts) {
   Source s;
   s.path_ = std::move(path);
   s.text_ = std::move(text);
-  s.line_starts_ = index_lines(s.text_);
+  s.line_starts_ = line_starts.empty() ? index_lines(s.text_) : std::move(line_starts);
   s.offset_map_ = std::move(offset_map);
   s.encoding_ = encoding;
   s.had_cr_ = had_cr;

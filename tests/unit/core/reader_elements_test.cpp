@@ -364,6 +364,33 @@ TEST(ReaderElements, PartialExtractAndMediaRedactions) {
   EXPECT_EQ(p->issues, std::vector<std::string>{"media-redaction"});
 }
 
+// The media-redaction scan jumps 16 bytes at a time to the next 'X' or 'x':
+// runs that start or end on either side of a block edge, upper and lower case
+// runs back to back, short runs and a run at the very end must come out as a
+// byte-by-byte scan finds them.
+TEST(ReaderElements, MediaRedactionRunsAtBlockEdges) {
+  for (size_t shift = 0; shift < 17; ++shift) {
+    const std::string text = "1. (C) " + std::string(shift, 'a') +
+                             " Xinhua taxi XXXX then XXXXXxxxxxx, " + std::string(9, 'b') +
+                             " XXXXXXXXXXXXXXXXXXXX and xxxxx.\nEnd XXXXXX";
+    const Document doc = read_text(text);
+    std::vector<Span> expected;
+    for (size_t i = 0; i < text.size();) {
+      const char x = text[i];
+      if (x != 'X' && x != 'x') {
+        ++i;
+        continue;
+      }
+      size_t e = i;
+      while (e < text.size() && text[e] == x) ++e;
+      if (e - i >= 5) expected.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(e)});
+      i = e;
+    }
+    ASSERT_EQ(expected.size(), 5u);
+    EXPECT_EQ(doc.media_redactions, expected) << "shift " << shift;
+  }
+}
+
 TEST(ReaderElements, Latin1RawCableWithPilcrows) {
   // The full release: ISO-8859-1, CRLF, a leading blank line, "¶" as 0xB6, and
   // "¶2007." which is a year, not a paragraph.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "declass/core/document.h"
 
 namespace declass::core {
@@ -112,6 +115,45 @@ TEST(Decode, TooLargeIsAnError) {
   Result<Source> r = decode("big", "12345", o);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.diagnostics[0].code, "input-too-large");
+}
+
+// decode() builds the line table in its validation pass (16 bytes at a time):
+// it must equal the table of a plain scan of the decoded text, wherever the
+// line ends fall in those blocks, with or without BOM, CR or Windows-1252.
+TEST(Decode, LineTableEqualsAScanOfTheText) {
+  const std::vector<std::string> bodies = {
+      "",
+      "\n",
+      "\n\n\n",
+      "abc",
+      "abc\n",
+      "abc\n\n",
+      "0123456789ABCDE\n0123456789ABCDEF\n0123456789ABCDEFG\n\n",
+      std::string(15, 'x') + "\n" + std::string(16, 'y') + "\n" + std::string(33, 'z'),
+      std::string(31, 'x') + "\n",
+      std::string(32, 'x') + "\n",
+      "caf\xC3\xA9\n\xC2\xB6"
+      "1. (C) text\n" +
+          std::string(20, 'w') + "\n\n end",
+      "r\r\nCRLF\r\nlone\rcr\n" + std::string(40, 'q') + "\n",
+      "caf\xE9 \x93quoted\x94\n" + std::string(17, 'p') + "\n\xB6" + "2.\n",
+      std::string(16, '\n') + std::string(17, 'a'),
+  };
+  for (const std::string& body : bodies) {
+    for (const std::string& bom : {std::string(), std::string("\xEF\xBB\xBF")}) {
+      const std::string bytes = bom + body;
+      if (bytes.empty()) continue;
+      Result<Source> r = decode("t.txt", bytes);
+      ASSERT_TRUE(r.value) << body;
+      const Source& s = *r.value;
+      const Source scanned = Source::from_utf8("t.txt", std::string(s.text()));
+      ASSERT_EQ(s.line_count(), scanned.line_count()) << body;
+      for (uint32_t l = 1; l <= s.line_count(); ++l) {
+        EXPECT_EQ(s.line_start(l), scanned.line_start(l)) << body << " line " << l;
+        EXPECT_EQ(s.line_text(l), scanned.line_text(l)) << body << " line " << l;
+      }
+    }
+  }
 }
 
 TEST(Source, PositionsCountCodePoints) {
