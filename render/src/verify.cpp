@@ -667,10 +667,21 @@ std::shared_ptr<const WordSummary> summarize(const Source& source) {
   wm.record(&seq);
   wm.source(source);
   auto out = std::make_shared<WordSummary>();
+  // About 8 bits per key (singles and pairs), at least one word of bits.
+  unsigned log2 = 6;
+  while ((size_t{1} << log2) < seq.size() * 16 && log2 < 30) ++log2;
+  out->shift = 64 - log2;
+  out->bloom.assign((size_t{1} << log2) / 64, 0);
   for (size_t i = 0; i < seq.size(); ++i) {
+    // HashSet64 stores 0 as 1: so does the filter, so that it agrees with contains().
     out->singles.insert(seq[i]);
+    out->add(seq[i] == 0 ? 1 : seq[i]);
     // The matcher pairs a word with the one before it across piece breaks too.
-    if (i > 0) out->pairs.insert(pair_key(seq[i - 1], seq[i]));
+    if (i > 0) {
+      const uint64_t k = pair_key(seq[i - 1], seq[i]);
+      out->pairs.insert(k);
+      out->add(k == 0 ? 1 : k);
+    }
   }
   return out;
 }
@@ -704,7 +715,7 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
     }
     bool candidate = false;
     for (const auto& [key, k] : keys_[c]) {
-      if (reported_[k]) continue;
+      if (reported_[k] || !source.summary->may_hold(key == 0 ? 1 : key)) continue;
       const HashSet64& set = p.count_[k] == 1 ? source.summary->singles : source.summary->pairs;
       if (set.contains(key)) {
         candidate = true;

@@ -184,6 +184,18 @@ enum class Encoding : uint8_t {
 struct WordSummary {
   HashSet64 singles;
   HashSet64 pairs;
+  /// A Bloom filter (one hash) over both sets, small enough to stay in cache
+  /// while every needle is tested: false only if neither set holds `key`.
+  std::vector<uint64_t> bloom;
+  unsigned shift = 63;
+  bool may_hold(uint64_t key) const {
+    const uint64_t bit = (key * 0x9E3779B97F4A7C15ull) >> shift;
+    return (bloom[bit >> 6] >> (bit & 63)) & 1;
+  }
+  void add(uint64_t key) {
+    const uint64_t bit = (key * 0x9E3779B97F4A7C15ull) >> shift;
+    bloom[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
 };
 
 /// Bytes to search without decoding them first: the matcher decodes as it
