@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -48,28 +49,6 @@ size_t count(std::string_view hay, std::string_view needle) {
     ++n;
   return n;
 }
-
-// A stack of tokens whose buffers are reused (popped tokens keep their
-// capacity): the extractor's operands and array items without an allocation
-// per token.
-class TokenStack {
- public:
-  void push(Token& t) {
-    if (n_ == items_.size()) items_.emplace_back();
-    std::swap(items_[n_++], t);
-  }
-  void clear() { n_ = 0; }
-  size_t size() const { return n_; }
-  const Token& operator[](size_t i) const { return items_[i]; }
-  std::vector<Token>::const_iterator begin() const { return items_.begin(); }
-  std::vector<Token>::const_iterator end() const {
-    return items_.begin() + static_cast<std::ptrdiff_t>(n_);
-  }
-
- private:
-  std::vector<Token> items_;
-  size_t n_ = 0;
-};
 
 uint32_t code_of(const std::string& bytes) {
   uint32_t v = 0;
@@ -177,6 +156,171 @@ std::string ref_name(const PdfReference& r) {
   return ref_name(r.ObjectNumber(), r.GenerationNumber());
 }
 
+// Streams that repeat from document to document: the writer embeds the same
+// font subset, ToUnicode map and CIDToGIDMap in every release with the same
+// character set. Decoding is a pure function of a stream's stored bytes and
+// filter, and so is everything derived here from the decoded bytes (the
+// forbidden names in them, the font map of a ToUnicode stream, the word
+// summaries of its channels), so an entry is served only for the same stored
+// bytes, compared in full. The needles are still looked up in every document
+// (through the summaries). Per thread, a few entries, the last used first.
+struct CachedStream {
+  uint64_t id = 0;
+  pdf::Reader::Filter filter = pdf::Reader::Filter::kNone;
+  std::string raw;
+  std::string data;
+  uint32_t uses = 0;  // documents that used it
+  // Derived on demand (set once, then never changed: scans refer to them).
+  bool names_done = false;
+  std::vector<std::string> names;  // forbidden names in `data`, as names() meets them
+  bool tags_done = false;
+  bool has_tag = false;
+  std::string scrubbed;           // scrub_tags(data) when has_tag
+  std::unique_ptr<FontMap> font;  // `data` read as a ToUnicode map (finished)
+  std::shared_ptr<const WordSummary> cp1252;
+  std::shared_ptr<const WordSummary> utf16[2];
+  struct Glyphs {
+    uint64_t font;  // FontMap::cache_id
+    uint8_t offset;
+    std::shared_ptr<const WordSummary> summary;
+  };
+  std::vector<Glyphs> glyphs;
+};
+
+class StreamCache {
+ public:
+  static constexpr size_t kEntries = 4;
+  // Small streams are cheap to decode and search; large ones not worth holding.
+  static constexpr size_t kMinRaw = 256;
+  static constexpr size_t kMaxRaw = size_t{1} << 20;
+  static constexpr size_t kMaxData = size_t{4} << 20;
+
+  std::shared_ptr<CachedStream> find(pdf::Reader::Filter f, std::string_view raw) {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      const CachedStream& e = *entries_[i];
+      if (e.filter != f || e.raw.size() != raw.size() ||
+          std::memcmp(e.raw.data(), raw.data(), raw.size()) != 0)
+        continue;
+      std::rotate(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(i),
+                  entries_.begin() + static_cast<std::ptrdiff_t>(i + 1));
+      ++hits_;
+      return entries_.front();
+    }
+    return nullptr;
+  }
+  std::shared_ptr<CachedStream> insert(pdf::Reader::Filter f, std::string_view raw,
+                                       std::string_view data) {
+    if (f == pdf::Reader::Filter::kUnsupported || raw.size() < kMinRaw || raw.size() > kMaxRaw ||
+        data.size() > kMaxData)
+      return nullptr;
+    auto e = std::make_shared<CachedStream>();
+    e->id = ++last_id_;
+    e->filter = f;
+    e->raw.assign(raw);
+    e->data.assign(data);
+    entries_.insert(entries_.begin(), e);
+    if (entries_.size() > kEntries) entries_.pop_back();
+    return e;
+  }
+  void clear() { entries_.clear(); }
+  uint64_t hits() const { return hits_; }
+
+ private:
+  std::vector<std::shared_ptr<CachedStream>> entries_;
+  uint64_t last_id_ = 0;
+  uint64_t hits_ = 0;
+};
+
+StreamCache& stream_cache() {
+  thread_local StreamCache cache;
+  return cache;
+}
+
+// The forbidden names of `syntax`, in order.
+std::vector<std::string> forbidden_in(std::string_view syntax) {
+  std::vector<std::string> out;
+  Lexer lx(syntax);
+  Token t;
+  for (lx.next(t); t.kind != Token::kEnd; lx.next(t))
+    if (t.kind == Token::kName && forbidden_names().count(t.value)) out.push_back(t.value);
+  return out;
+}
+
+// strtod() of a token (the C locale's: nothing here sets another), without
+// the call for the plain decimals content streams are made of.
+double number_of(std::string_view s) {
+  size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+  uint64_t whole = 0;
+  size_t digits = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 11; ++i, ++digits)
+    whole = whole * 10 + static_cast<uint64_t>(s[i] - '0');
+  uint64_t frac = 0;
+  size_t frac_digits = 0;
+  if (i < s.size() && s[i] == '.')
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9' && frac_digits < 4; ++i, ++frac_digits)
+      frac = frac * 10 + static_cast<uint64_t>(s[i] - '0');
+  if (i != s.size() || digits + frac_digits == 0)
+    return std::strtod(std::string(s).c_str(), nullptr);
+  static constexpr double kScale[] = {1, 10, 100, 1000, 10000};
+  // At most 15 digits: exact in a double, and one division by an exact
+  // power of ten rounds as strtod() does.
+  const double v = static_cast<double>(whole * static_cast<uint64_t>(kScale[frac_digits]) + frac) /
+                   kScale[frac_digits];
+  return s[0] == '-' ? -v : v;
+}
+
+using FontsByName = std::map<std::string, const FontMap*, std::less<>>;
+
+// The tokens of a content stream, lexed once for its strings and names
+// (binary_channels()) and its page text (extract()).
+struct ContentTokens {
+  struct Tok {
+    Token::Kind kind;
+    uint32_t begin;  // of the value in `text`
+    uint32_t end;
+  };
+  std::vector<Tok> toks;
+  std::string text;        // the values back to back
+  size_t size = 0;         // of the stream
+  bool usable = true;      // as extract() would lex the stream (no inline image)
+  bool truncated = false;  // the stream ends inside a string
+
+  void append(const ContentTokens& other) {
+    const auto base = static_cast<uint32_t>(text.size());
+    text += other.text;
+    for (const Tok& t : other.toks) toks.push_back({t.kind, t.begin + base, t.end + base});
+  }
+
+  void add(const Token& t) {
+    const auto begin = static_cast<uint32_t>(text.size());
+    text += t.value;
+    toks.push_back({t.kind, begin, static_cast<uint32_t>(text.size())});
+  }
+  std::string_view value(const Tok& t) const {
+    return std::string_view(text).substr(t.begin, t.end - t.begin);
+  }
+};
+
+// The tokens extract() reads: inline image data (after BI outside an array)
+// skipped up to EI.
+void record_for_extract(std::string_view content, ContentTokens& out) {
+  Lexer lx(content);
+  bool in_array = false;
+  Token t;
+  for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
+    out.add(t);
+    if (t.kind == Token::kArrayOpen) {
+      in_array = true;
+    } else if (t.kind == Token::kArrayClose) {
+      in_array = false;
+    } else if (!in_array && t.kind == Token::kOther && std::string_view(t.value) == "BI") {
+      const size_t ei = content.find("EI", lx.pos());
+      lx.skip_to(ei == std::string_view::npos ? content.size() : ei + 2);
+    }
+  }
+  out.size = content.size();
+}
+
 class Scanner {
  public:
   explicit Scanner(PdfScan& out) : out_(out) {}
@@ -231,11 +375,15 @@ class Scanner {
   }
 
   void names(std::string_view syntax, const std::string& where) {
-    Lexer lx(syntax);
-    Token t;
-    for (lx.next(t); t.kind != Token::kEnd; lx.next(t))
-      if (t.kind == Token::kName && forbidden_names().count(t.value))
-        add_problem("forbidden name /" + t.value + " in " + where);
+    for (const std::string& n : forbidden_in(syntax))
+      add_problem("forbidden name /" + n + " in " + where);
+  }
+  void names(CachedStream& e, const std::string& where) {
+    if (!e.names_done) {
+      e.names = forbidden_in(e.data);
+      e.names_done = true;
+    }
+    for (const std::string& n : e.names) add_problem("forbidden name /" + n + " in " + where);
   }
 
   void add_problem(std::string p) {
@@ -318,12 +466,15 @@ class Scanner {
   // data: searched as Windows-1252, as UTF-16BE and as glyph codes of every
   // font, at both byte alignments.
   void binary_channels(std::string_view data, const std::string& where,
-                       const std::deque<FontMap>& fonts, bool content, bool check_names) {
+                       const std::deque<FontMap>& fonts, bool content, bool check_names,
+                       CachedStream* cached = nullptr) {
     const auto stream = static_cast<uint32_t>(out_.streams.size());
     out_.streams.push_back(where);
+    const WordSummary* summary = nullptr;
     auto channel = [&](Encoding e, std::string_view bytes, const char* suffix, uint8_t offset = 0,
                        uint32_t font = 0, const std::vector<uint32_t>* breaks = nullptr) {
       PdfChannel c;
+      c.source.summary = summary;
       c.stream = stream;
       c.suffix = suffix;
       c.font = font;
@@ -336,6 +487,10 @@ class Scanner {
       c.binary = true;
       out_.channels.push_back(std::move(c));
     };
+    if (cached != nullptr && !content) {
+      cached_channels(*cached, fonts);
+      return;
+    }
     channel(Encoding::kCp1252,
             has_tag(data)
                 ? std::string_view(out_.buffers.emplace_back(scrub_tags(std::string(data))))
@@ -362,22 +517,28 @@ class Scanner {
     Lexer lx(data);
     std::vector<std::string> forbidden;
     bool skipped_image = false;
+    ContentTokens& tokens =
+        *lexed_.emplace_back(data.data(), std::make_unique<ContentTokens>()).second;
+    tokens.size = data.size();
     Token t;
     for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
+      tokens.add(t);
       if (t.kind == Token::kName) {
         if (check_names && forbidden_names().count(t.value)) forbidden.push_back(t.value);
         continue;
       }
-      if (t.kind == Token::kOther && t.value == "BI") {
+      if (t.kind == Token::kOther && std::string_view(t.value) == "BI") {
         const size_t ei = data.find("EI", lx.pos());
         lx.skip_to(ei == std::string::npos ? data.size() : ei + 2);
         skipped_image = true;
+        tokens.usable = false;  // extract() skips an image only outside arrays
         continue;
       }
       if (t.kind != Token::kString || t.value.empty()) continue;
       strings += t.value;
       ends.push_back(static_cast<uint32_t>(strings.size()));
     }
+    tokens.truncated = lx.truncated();
     if (check_names && skipped_image) {
       names(data, where);
     } else {
@@ -432,18 +593,86 @@ class Scanner {
     }
   }
 
+  // The channels of a stream other than a content stream, as above, from a
+  // cache entry. From its second document on, each channel comes with its
+  // word summary (computed once), so that the search looks its needles up in
+  // the summary instead of decoding the stream again.
+  void cached_channels(CachedStream& e, const std::deque<FontMap>& fonts) {
+    const auto stream = static_cast<uint32_t>(out_.streams.size() - 1);
+    const bool summarize_now = ++e.uses >= 2;
+    if (!e.tags_done) {
+      e.has_tag = has_tag(e.data);
+      if (e.has_tag) e.scrubbed = scrub_tags(e.data);
+      e.tags_done = true;
+    }
+    auto channel = [&](Encoding enc, std::string_view bytes, const char* suffix, uint8_t offset,
+                       uint32_t font, std::shared_ptr<const WordSummary>* summary) {
+      PdfChannel c;
+      c.stream = stream;
+      c.suffix = suffix;
+      c.font = font;
+      c.tail = offset != 0 ? " (odd)" : "";
+      c.source.encoding = enc;
+      c.source.bytes = bytes;
+      c.source.offset = offset;
+      c.source.font = font != 0 ? &fonts[font - 1] : nullptr;
+      c.binary = true;
+      if (summary != nullptr && summarize_now) {
+        if (*summary == nullptr) *summary = summarize(c.source);
+        c.source.summary = summary->get();
+        out_.keep.push_back(*summary);  // the entry may drop it for another font
+      }
+      out_.channels.push_back(std::move(c));
+    };
+    const std::string_view data = e.data;
+    channel(Encoding::kCp1252, e.has_tag ? std::string_view(e.scrubbed) : data, " as Windows-1252",
+            0, 0, &e.cp1252);
+    channel(Encoding::kUtf16be, data, " as UTF-16BE", 0, 0, &e.utf16[0]);
+    channel(Encoding::kUtf16be, data, " as UTF-16BE", 1, 0, &e.utf16[1]);
+    for (size_t k = 0; k < fonts.size(); ++k) {
+      const auto font = static_cast<uint32_t>(k + 1);
+      const uint64_t id = fonts[k].cache_id;
+      for (const uint8_t offset : {uint8_t{0}, uint8_t{1}}) {
+        // A font map not from the cache has no identity to key a summary by.
+        std::shared_ptr<const WordSummary>* summary = nullptr;
+        if (id != 0) {
+          auto it = std::find_if(e.glyphs.begin(), e.glyphs.end(),
+                                 [&](const auto& g) { return g.font == id && g.offset == offset; });
+          if (it == e.glyphs.end()) {
+            if (e.glyphs.size() >= 8) e.glyphs.erase(e.glyphs.begin());
+            e.glyphs.push_back({id, offset, nullptr});
+            it = e.glyphs.end() - 1;
+          }
+          summary = &it->summary;
+        }
+        channel(Encoding::kGlyphs, data, " as glyph codes of font ", offset, font, summary);
+      }
+    }
+  }
+
   // The text an extractor gets from a content stream: every string shown,
   // decoded through the font selected at that point. Like an extractor, two
   // pieces are joined without a blank when the second starts where the first
   // ended on the same baseline ("(QUILLF) -20 (EATHER)", or two Tj side by side).
-  std::string extract(std::string_view content,
-                      const std::map<std::string, const FontMap*>& fonts) {
+  std::string extract(std::string_view content, const FontsByName& fonts) {
+    ContentTokens tokens;
+    record_for_extract(content, tokens);
+    return extract(tokens, fonts);
+  }
+  // The same from the stream's tokens as binary_channels() lexed them (for a
+  // page of one content stream; nullptr if it did not, or skipped an image).
+  const ContentTokens* lexed(std::string_view data) const {
+    for (const auto& [at, tokens] : lexed_)
+      if (at == data.data() && tokens->size == data.size())
+        return tokens->usable ? tokens.get() : nullptr;
+    return nullptr;
+  }
+  std::string extract(const ContentTokens& tokens, const FontsByName& fonts) {
     std::string out;
-    Lexer lx(content);
     const FontMap* font = nullptr;
-    TokenStack operands;
+    std::vector<ContentTokens::Tok> operands;
     bool in_array = false;
-    TokenStack array_items;
+    std::vector<ContentTokens::Tok> array_items;
     static const FontMap kOneByte = [] {
       FontMap f;
       f.code_bytes = 1;
@@ -458,8 +687,9 @@ class Scanner {
     double x = 0, y = 0, line_x = 0, line_y = 0;
     double last_end = 0, last_y = 0;
     bool have_last = false;
-    auto num = [](const Token& t) { return std::strtod(t.value.c_str(), nullptr); };
-    auto show = [&](const std::string& s) {
+    auto value = [&](const ContentTokens::Tok& t) { return tokens.value(t); };
+    auto num = [&](const ContentTokens::Tok& t) { return number_of(value(t)); };
+    auto show = [&](std::string_view s) {
       const FontMap* f = font != nullptr ? font : &kOneByte;
       const double em = size * scale;
       const bool join =
@@ -476,8 +706,7 @@ class Scanner {
       x = line_x;
       y = line_y;
     };
-    Token t;
-    for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
+    for (const ContentTokens::Tok& t : tokens.toks) {
       if (t.kind == Token::kArrayOpen) {
         in_array = true;
         array_items.clear();
@@ -488,20 +717,21 @@ class Scanner {
         continue;
       }
       if (in_array) {
-        array_items.push(t);
+        array_items.push_back(t);
         continue;
       }
-      const bool number = t.kind == Token::kOther && !t.value.empty() &&
-                          ((t.value[0] >= '0' && t.value[0] <= '9') || t.value[0] == '-' ||
-                           t.value[0] == '+' || t.value[0] == '.');
-      if (t.kind != Token::kOther || number || t.value == "<<" || t.value == ">>") {
-        operands.push(t);
+      const std::string_view v = value(t);
+      const bool number =
+          t.kind == Token::kOther && !v.empty() &&
+          ((v[0] >= '0' && v[0] <= '9') || v[0] == '-' || v[0] == '+' || v[0] == '.');
+      if (t.kind != Token::kOther || number || v == "<<" || v == ">>") {
+        operands.push_back(t);
         continue;
       }
-      const std::string& op = t.value;
+      const std::string_view op = v;
       const size_t n = operands.size();
       if (op == "Tf" && n >= 2 && operands[n - 2].kind == Token::kName) {
-        auto it = fonts.find(operands[n - 2].value);
+        auto it = fonts.find(value(operands[n - 2]));
         font = it != fonts.end() ? it->second : nullptr;
         size = num(operands[n - 1]);
       } else if (op == "BT") {
@@ -523,23 +753,20 @@ class Scanner {
       } else if (op == "T*") {
         next_line();
       } else if (op == "Tj" && n >= 1 && operands[n - 1].kind == Token::kString) {
-        show(operands[n - 1].value);
+        show(value(operands[n - 1]));
       } else if ((op == "'" || op == "\"") && n >= 1 && operands[n - 1].kind == Token::kString) {
         next_line();
-        show(operands[n - 1].value);
+        show(value(operands[n - 1]));
       } else if (op == "TJ") {
-        for (const Token& item : array_items) {
+        for (const ContentTokens::Tok& item : array_items) {
           if (item.kind == Token::kString)
-            show(item.value);
+            show(value(item));
           else if (item.kind == Token::kOther)
-            x -= std::strtod(item.value.c_str(), nullptr) / 1000 * size * scale;
+            x -= number_of(value(item)) / 1000 * size * scale;
         }
         array_items.clear();
-      } else if (op == "BI") {
-        // Inline image data is binary: skip to EI.
-        const size_t ei = content.find("EI", lx.pos());
-        lx.skip_to(ei == std::string_view::npos ? content.size() : ei + 2);
       }
+      // BI: record_for_extract() skipped its image data.
       operands.clear();
     }
     return out;
@@ -547,6 +774,8 @@ class Scanner {
 
  private:
   PdfScan& out_;
+  // Content streams as binary_channels() lexed them, by their data.
+  std::vector<std::pair<const char*, std::unique_ptr<ContentTokens>>> lexed_;
 };
 
 // The scan over the strict reader's objects: the same checks and channels,
@@ -568,8 +797,16 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
   };
   // Every stream decoded once, before anything is reported.
   std::vector<std::string_view> data(objects.size());
+  std::vector<std::shared_ptr<CachedStream>> cached(objects.size());
+  StreamCache& cache = stream_cache();
   for (size_t k = 0; k < objects.size(); ++k) {
     if (!objects[k].has_stream) continue;
+    if (auto e = cache.find(pdf::Reader::filter(objects[k]), objects[k].raw); e != nullptr) {
+      data[k] = e->data;
+      out.keep.push_back(e);
+      cached[k] = std::move(e);
+      continue;
+    }
     std::string& d = out.buffers.emplace_back();
     if (!pdf::Reader::decode(objects[k], &d))
       return give_up(ref_name(objects[k].num, objects[k].gen) + ": a stream it cannot decode");
@@ -636,7 +873,17 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
     const pdf::Indirect* cm = indirect(d.get("ToUnicode"));
     if (cm == nullptr || !cm->has_stream) continue;
     map_of_font[ref_name(o.num, o.gen)] = font_maps.size();
-    FontMap fm = parse_cmap(data_of(cm));
+    FontMap fm;
+    if (CachedStream* e = cached[static_cast<size_t>(cm - objects.data())].get(); e != nullptr) {
+      if (e->font == nullptr) {
+        e->font = std::make_unique<FontMap>(parse_cmap(e->data));
+        e->font->finish();
+        e->font->cache_id = e->id;
+      }
+      fm = *e->font;
+    } else {
+      fm = parse_cmap(data_of(cm));
+    }
     fm.advance = 0.6;  // simple fonts: assume a monospace-like advance
     if (const pdf::Object* desc = d.get("DescendantFonts"); desc != nullptr) {
       const pdf::Object* arr = rd.resolve(desc);
@@ -669,9 +916,20 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
     const std::string_view d = data_of(&o);
     // A content stream's names are checked by binary_channels() as it lexes it.
     const bool content = contents.count(where) > 0;
-    if (!font_programs.count(where) && !content) sc.names(d, where + " stream");
+    std::shared_ptr<CachedStream>& e = cached[static_cast<size_t>(&o - objects.data())];
+    if (e == nullptr && !content) {
+      // Streams other than page contents repeat from document to document.
+      e = cache.insert(pdf::Reader::filter(o), o.raw, d);
+      if (e != nullptr) out.keep.push_back(e);
+    }
+    if (!font_programs.count(where) && !content) {
+      if (e != nullptr)
+        sc.names(*e, where + " stream");
+      else
+        sc.names(d, where + " stream");
+    }
     sc.binary_channels(d, where + " stream", font_maps, content,
-                       content && !font_programs.count(where));
+                       content && !font_programs.count(where), content ? nullptr : e.get());
   }
   // Page text as an extractor sees it.
   for (size_t p = 0; p < pages.size(); ++p) {
@@ -685,7 +943,7 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
       if (res != nullptr) break;
       node = rd.resolve(node->get("Parent"));
     }
-    std::map<std::string, const FontMap*> fonts;
+    FontsByName fonts;
     if (res != nullptr && res->is_dict()) {
       const pdf::Object* fd = rd.resolve(res->get("Font"));
       if (fd != nullptr && fd->is_dict())
@@ -695,22 +953,39 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
               fonts[fd->keys[k]] = &font_maps[it->second];
     }
     std::string content;
+    const ContentTokens* tokens = nullptr;  // the stream's, if binary_channels() kept them
     const pdf::Object* c = page.get("Contents");
     const pdf::Object* resolved = rd.resolve(c);
+    ContentTokens joined;
     if (resolved != nullptr && resolved->type == pdf::Object::kArray) {
+      // The streams joined by line breaks lex as the streams one by one when
+      // none ends inside a string: their tokens are kept, joined.
+      bool lexed = true;
+      for (const pdf::Object& e : resolved->items)
+        if (const pdf::Indirect* s = indirect(&e); s != nullptr && s->has_stream) {
+          const ContentTokens* t = sc.lexed(data_of(s));
+          if (t == nullptr || t->truncated) {
+            lexed = false;
+            break;
+          }
+          joined.append(*t);
+        }
+      if (lexed) tokens = &joined;
       for (const pdf::Object& e : resolved->items) {
         const pdf::Indirect* s = indirect(&e);
-        if (s != nullptr && s->has_stream) {
+        if (!lexed && s != nullptr && s->has_stream) {
           content += data_of(s);
           content += '\n';
         }
       }
     } else if (const pdf::Indirect* s = indirect(c); s != nullptr && s->has_stream) {
-      content = data_of(s);
+      tokens = sc.lexed(data_of(s));
+      if (tokens == nullptr) content = data_of(s);
     }
     PdfChannel text;
     text.where = "page " + std::to_string(p + 1) + " text";
-    text.source.bytes = out.buffers.emplace_back(sc.extract(content, fonts));
+    text.source.bytes = out.buffers.emplace_back(tokens != nullptr ? sc.extract(*tokens, fonts)
+                                                                   : sc.extract(content, fonts));
     out.channels.push_back(std::move(text));
   }
   return true;
@@ -726,6 +1001,17 @@ std::string filtered(const PdfObject* o) {
 }
 
 }  // namespace
+
+double pdf_number(const std::string& token) {
+  return number_of(token);
+}
+
+uint64_t stream_cache_hits() {
+  return stream_cache().hits();
+}
+void clear_stream_cache() {
+  stream_cache().clear();
+}
 
 PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice) {
   PdfScan out;
@@ -835,7 +1121,7 @@ PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice) {
       PoDoFo::PdfPage* page = doc.GetPage(p);
       if (page == nullptr) continue;
       sc.allow_only(page->GetObject(), kPageKeys, "page " + std::to_string(p + 1) + " dictionary");
-      std::map<std::string, const FontMap*> fonts;
+      FontsByName fonts;
       if (PdfObject* res = page->GetResources(); res != nullptr && res->IsDictionary()) {
         PdfObject* fd = res->GetDictionary().GetKey("Font");
         if (fd != nullptr && fd->IsReference()) fd = doc.GetObjects().GetObject(fd->GetReference());

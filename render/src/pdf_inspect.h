@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +53,17 @@ struct PdfScan {
   std::deque<std::string> buffers;
   std::deque<std::vector<uint32_t>> breaks;
   std::deque<FontMap> fonts;
+  /// Entries of the per-thread stream cache the channels refer to.
+  std::vector<std::shared_ptr<const void>> keep;
 };
+
+/// This thread's stream cache: how often a stream was served from it, and
+/// emptying it (for tests). A stream is served only when its stored bytes
+/// and filter equal those of an entry, compared in full.
+uint64_t stream_cache_hits();
+/// A number token of a content stream as strtod() reads it (C locale).
+double pdf_number(const std::string& token);
+void clear_stream_cache();
 
 /// Scans `bytes`. Never throws: PoDoFo errors end up in `error` / `problems`.
 PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice = PdfReaderChoice::kStrictFirst);

@@ -374,20 +374,30 @@ bool Reader::check_gaps() {
   return true;
 }
 
-bool Reader::decode(const Indirect& o, std::string* out) {
-  out->clear();
+Reader::Filter Reader::filter(const Indirect& o) {
   const Object* filter = o.value.get("Filter");
   if (filter != nullptr && filter->type == Object::kArray && filter->items.size() == 1)
     filter = &filter->items[0];
-  if (filter == nullptr) {
-    out->assign(o.raw);
-    return true;
-  }
+  if (filter == nullptr) return Filter::kNone;
   if (filter->type != Object::kName || filter->text != "FlateDecode" ||
       o.value.get("DecodeParms") != nullptr)
-    return false;
-  // Only a clean end of the deflate data, with at most a line break after it.
-  return inflate(o.raw, 2, kMaxDecoded, out);
+    return Filter::kUnsupported;
+  return Filter::kFlate;
+}
+
+bool Reader::decode(const Indirect& o, std::string* out) {
+  out->clear();
+  switch (filter(o)) {
+    case Filter::kNone:
+      out->assign(o.raw);
+      return true;
+    case Filter::kFlate:
+      // Only a clean end of the deflate data, with at most a line break after it.
+      return inflate(o.raw, 2, kMaxDecoded, out);
+    case Filter::kUnsupported:
+      break;
+  }
+  return false;
 }
 
 }  // namespace declass::render::detail::pdf

@@ -62,6 +62,9 @@ class Reader {
   /// The decoded stream data of `o` into `out`; false if it cannot be
   /// decoded (a filter we do not read, corrupt deflate data).
   static bool decode(const Indirect& o, std::string* out);
+  /// How decode() reads `o`: its raw bytes as they are, inflated, or not at all.
+  enum class Filter : uint8_t { kNone, kFlate, kUnsupported };
+  static Filter filter(const Indirect& o);
 
  private:
   bool fail(size_t offset, const std::string& what);

@@ -389,9 +389,15 @@ class WordMatcher {
 
   /// (index of the first word, needle) of every needle found.
   std::vector<std::pair<uint64_t, uint32_t>>& hits() { return hits_; }
+  /// Instead of looking needles up, appends the hash of every word to `seq`.
+  void record(std::vector<uint64_t>* seq) { record_ = seq; }
 
  private:
   void end_word(uint64_t h) {
+    if (record_ != nullptr) {
+      record_->push_back(h);
+      return;
+    }
     ring_[index_ & ring_mask_] = h;
     check(table_.single.find(h));
     if (index_ > 0) check(table_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
@@ -429,6 +435,7 @@ class WordMatcher {
   uint64_t index_ = 0;
   std::vector<std::pair<uint64_t, uint32_t>> hits_;
   std::vector<bool> found_;  // per needle, once one is found
+  std::vector<uint64_t>* record_ = nullptr;
 };
 
 constexpr std::array<unsigned char, 256> kFoldAscii = [] {
@@ -746,16 +753,59 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles,
 }
 
 bool NeedlePlan::Grams::any(std::string_view bytes) const {
+  std::array<uint32_t, 256> mask{};
+  for (const uint32_t g : sorted)
+    for (unsigned k = 0; k < 4; ++k) mask[(g >> (8 * k)) & 0xFF] = ~0u;
+  for (unsigned c = 0; c < 256; ++c) mask[c] = mask[kFoldAscii[c]];
+  return any(bytes, mask);
+}
+
+bool NeedlePlan::Grams::any(std::string_view bytes, const std::array<uint32_t, 256>& mask) const {
   if (bytes.size() < 4) return false;
-  uint32_t g = 0;
-  for (size_t i = 0; i < 3; ++i) g = (g << 8) | kFoldAscii[static_cast<unsigned char>(bytes[i])];
-  for (size_t i = 3; i < bytes.size(); ++i) {
-    g = (g << 8) | kFoldAscii[static_cast<unsigned char>(bytes[i])];
+  // A gram is 4 bytes that each occur (folded) in some gram: count the run
+  // of such bytes and test the bloom filter only where it reaches 4 (in
+  // binary data and glyph codes, rarely).
+  uint32_t run = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    run = (run + 1) & mask[static_cast<unsigned char>(bytes[i])];
+    if (run < 4) continue;
+    uint32_t g = 0;
+    for (size_t k = i - 3; k <= i; ++k)
+      g = (g << 8) | kFoldAscii[static_cast<unsigned char>(bytes[k])];
     const uint32_t bit = gram_bit(g);
     if ((bloom[bit >> 6] >> (bit & 63)) & 1)
       if (std::binary_search(sorted.begin(), sorted.end(), g)) return true;
   }
   return false;
+}
+
+std::shared_ptr<const WordSummary> summarize(const Source& source) {
+  static const NeedlePlan kNoNeedles{std::vector<WithheldMaterial::Needle>{}};
+  static const std::vector<bool> kNoneReported;
+  const NeedlePlan& p = kNoNeedles;
+  std::vector<uint64_t> seq;
+  WordMatcher wm(p.tables_, p.next_, p.channels_, 0, p.hashes_, p.first_, p.count_, kNoneReported,
+                 p.ring_mask_);
+  wm.record(&seq);
+  wm.source(source);
+  auto out = std::make_shared<WordSummary>();
+  // About 8 bits per key (singles and pairs), at least one word of bits.
+  unsigned log2 = 6;
+  while ((size_t{1} << log2) < seq.size() * 16 && log2 < 30) ++log2;
+  out->shift = 64 - log2;
+  out->bloom.assign((size_t{1} << log2) / 64, 0);
+  for (size_t i = 0; i < seq.size(); ++i) {
+    // HashSet64 stores 0 as 1: so does the filter, so that it agrees with contains().
+    out->singles.insert(seq[i]);
+    out->add(seq[i] == 0 ? 1 : seq[i]);
+    // The matcher pairs a word with the one before it across piece breaks too.
+    if (i > 0) {
+      const uint64_t k = pair_key(seq[i - 1], seq[i]);
+      out->pairs.insert(k);
+      out->add(k == 0 ? 1 : k);
+    }
+  }
+  return out;
 }
 
 void NeedleIndex::search(std::string_view text, Channel channel, const std::string& output,
@@ -770,6 +820,32 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
                          const std::function<std::string()>& where, VerifyReport& report) {
   ++report.channels;
   const NeedlePlan& p = *plan_;
+  if (source.summary != nullptr) {
+    // The matcher finds a needle only at a word whose hash (one-word needles)
+    // or pair key (longer ones) is the needle's: without any such key in the
+    // channel, it would find nothing.
+    const auto c = static_cast<unsigned>(channel);
+    const auto bit = static_cast<uint8_t>(1u << c);
+    if (!keys_built_[c]) {
+      keys_built_[c] = true;
+      for (uint32_t k = 0; k < p.count_.size(); ++k) {
+        const uint32_t n = p.count_[k];
+        if ((p.channels_[k] & bit) == 0 || n == 0) continue;
+        const uint64_t last = p.hashes_[p.first_[k] + n - 1];
+        keys_[c].emplace_back(n == 1 ? last : pair_key(p.hashes_[p.first_[k] + n - 2], last), k);
+      }
+    }
+    bool candidate = false;
+    for (const auto& [key, k] : keys_[c]) {
+      if (reported_[k] || !source.summary->may_hold(key == 0 ? 1 : key)) continue;
+      const HashSet64& set = p.count_[k] == 1 ? source.summary->singles : source.summary->pairs;
+      if (set.contains(key)) {
+        candidate = true;
+        break;
+      }
+    }
+    if (!candidate) return;
+  }
   if (channel == Channel::kBinary) {
     const NeedlePlan::Grams* grams = source.encoding == Encoding::kCp1252    ? &p.cp1252_grams_
                                      : source.encoding == Encoding::kUtf16be ? &p.utf16_grams_
@@ -781,7 +857,16 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
           grams != last_grams_) {
         last_bytes_ = source.bytes;
         last_grams_ = grams;
-        last_any_ = grams->any(source.bytes);
+        const size_t which = grams == &p.cp1252_grams_ ? 0 : 1;
+        if (!in_gram_built_[which]) {
+          in_gram_built_[which] = true;
+          std::array<uint32_t, 256>& mask = in_gram_[which];
+          mask.fill(0);
+          for (const uint32_t g : grams->sorted)
+            for (unsigned k = 0; k < 4; ++k) mask[(g >> (8 * k)) & 0xFF] = ~0u;
+          for (unsigned c = 0; c < 256; ++c) mask[c] = mask[kFoldAscii[c]];
+        }
+        last_any_ = grams->any(source.bytes, in_gram_[which]);
       }
       if (!last_any_) return;
     }

@@ -4,6 +4,7 @@
 // never fires inside a released "Stephens".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -99,6 +100,9 @@ enum class Channel : uint8_t {
 
 /// A font's code -> text map (from its ToUnicode CMap).
 struct FontMap {
+  /// Nonzero when the map was parsed from a ToUnicode stream held by the
+  /// scan's per-thread stream cache: equal ids, equal maps (see pdf_inspect.cpp).
+  uint64_t cache_id = 0;
   int code_bytes = 2;
   double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
   std::map<uint32_t, std::string> to_text;  // UTF-8
@@ -140,6 +144,26 @@ struct FontMap {
     return out;
   }
   void decode_append(std::string& out, std::string_view bytes, size_t offset = 0) const {
+    if (code_bytes == 2 && !dense.empty()) {
+      // lookup() through the table, a character at a time (page text is
+      // nearly all one-byte texts).
+      for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
+        const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
+                              static_cast<unsigned char>(bytes[i + 1]);
+        if (code >= dense.size()) {
+          out += ' ';
+          continue;
+        }
+        const std::string& t = dense[code];
+        if (t.size() == 1)
+          out += t[0];
+        else if (t.empty())
+          out += ' ';
+        else
+          out += t;
+      }
+      return;
+    }
     const auto n = static_cast<size_t>(code_bytes);
     for (size_t i = offset; i + n <= bytes.size(); i += n) {
       uint32_t code = 0;
@@ -161,6 +185,27 @@ enum class Encoding : uint8_t {
   kGlyphs,   ///< codes of `font` from `offset`, through its ToUnicode map
 };
 
+/// The words of a channel as the matcher reads them, independent of any
+/// needle: every word hash and every pair key of two consecutive words. A
+/// needle can only be found in a channel holding its key, so a channel whose
+/// summary holds no key of an unreported needle needs no search.
+struct WordSummary {
+  HashSet64 singles;
+  HashSet64 pairs;
+  /// A Bloom filter (one hash) over both sets, small enough to stay in cache
+  /// while every needle is tested: false only if neither set holds `key`.
+  std::vector<uint64_t> bloom;
+  unsigned shift = 63;
+  bool may_hold(uint64_t key) const {
+    const uint64_t bit = (key * 0x9E3779B97F4A7C15ull) >> shift;
+    return (bloom[bit >> 6] >> (bit & 63)) & 1;
+  }
+  void add(uint64_t key) {
+    const uint64_t bit = (key * 0x9E3779B97F4A7C15ull) >> shift;
+    bloom[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+};
+
 /// Bytes to search without decoding them first: the matcher decodes as it
 /// goes (no UTF-8 copy of each stream in each encoding). With `breaks`, the
 /// bytes are pieces ending at those offsets, each decoded on its own (from
@@ -171,7 +216,12 @@ struct Source {
   uint8_t offset = 0;
   const FontMap* font = nullptr;
   const std::vector<uint32_t>* breaks = nullptr;
+  /// summarize() of exactly this source, or nullptr.
+  const WordSummary* summary = nullptr;
 };
+
+/// The summary of `source` (its `summary` is not used).
+std::shared_ptr<const WordSummary> summarize(const Source& source);
 
 /// The needles of a document compiled for search, once per document (built
 /// by collect_withheld(), shared by the searches of all its outputs). The
@@ -217,6 +267,8 @@ struct NeedlePlan {
     std::vector<uint32_t> sorted;  // grams of ASCII-folded bytes
     std::vector<uint64_t> bloom;   // 2^16 bits over the grams
     bool any(std::string_view bytes) const;
+    /// The same, given per byte ~0 if it occurs (folded) in some gram, else 0.
+    bool any(std::string_view bytes, const std::array<uint32_t, 256>& mask) const;
   };
 
   std::vector<uint64_t> hashes_;  // token hashes of every needle, concatenated
@@ -253,6 +305,14 @@ class NeedleIndex {
   std::string_view last_bytes_;
   const NeedlePlan::Grams* last_grams_ = nullptr;
   bool last_any_ = false;
+  // Per channel kind, built on the first summarized channel: (key, needle)
+  // of every needle searched there (key: its word hash, or the key of its
+  // last two words).
+  std::vector<std::pair<uint64_t, uint32_t>> keys_[3];
+  bool keys_built_[3] = {false, false, false};
+  // Per gram set (Windows-1252, UTF-16BE): the bytes that occur in a gram.
+  std::array<uint32_t, 256> in_gram_[2] = {};
+  bool in_gram_built_[2] = {false, false};
 };
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "declass/render/pdf_writer.h"
 #include "declass/render/release_builder.h"
@@ -412,6 +414,113 @@ TEST(PdfReader, AFallbackStillReportsOrReadsTheFile) {
   for (const auto& f : verify_output(m, OutputKind::kPdf, deep, "x.pdf").findings)
     found |= f.code == "leak";
   EXPECT_TRUE(found);
+}
+
+// Streams other than page contents are served from a per-thread cache when
+// their stored bytes and filter repeat (the font subset of most releases), and
+// searched through word summaries from the second document on. The cache
+// must never hide a leak: a word planted in a repeated stream is found every
+// time, in every encoding, and a stream one byte different (same length) is
+// read again, not served.
+TEST(StreamCache, ServesOnlyEqualBytesAndStillFindsPlantedWords) {
+  const auto doc = cable();
+  const WithheldMaterial m = collect_withheld(doc, decide(doc));
+  auto leak = [&](const std::string& pdf) {
+    EXPECT_EQ(scan_pdf(pdf).reader, PdfReaderChoice::kStrict) << scan_pdf(pdf).fallback_reason;
+    for (const auto& f : verify_output(m, OutputKind::kPdf, pdf, "x.pdf").findings)
+      if (f.code == "leak") return true;
+    return false;
+  };
+  // Random-looking bytes, large enough to be cached; no letters, so that
+  // nothing in them reads as a word by chance.
+  std::string noise;
+  uint32_t r = 7;
+  for (int k = 0; k < 3000; ++k) {
+    r = r * 1103515245u + 12345u;
+    char c = static_cast<char>((r >> 16) & 0xFF);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) c = '\x01';
+    noise += c;
+  }
+  // A ToUnicode map padded past the cache's minimum, stored unfiltered.
+  const std::string cmap = kCmap + "\n%" + std::string(400, '-') + "\n";
+  auto pdf_with = [&](const std::string& extra, bool flate) {
+    return make_pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                     "/Resources << /Font << /F1 5 0 R >> >> >>",
+                     stream("BT ET"), kType0, stream(cmap), stream(extra, flate)});
+  };
+  auto planted = [&](const std::string& word) {
+    std::string s = noise;
+    s.replace(1500, word.size(), word);
+    return s;
+  };
+  // Each form with blanks around it in its own encoding (the noise reads as
+  // letters in some), at even and odd offsets (1500 is even).
+  const std::string blank(2, '\0');  // no ToUnicode entry: a blank
+  const std::string forms[] = {
+      " QUILLFEATHER ", utf16(" QUILLFEATHER "), "\x7f" + utf16(" QUILLFEATHER "),
+      blank + glyphs("QUILLFEATHER") + blank, "\x01" + blank + glyphs("QUILLFEATHER") + blank};
+  for (const bool flate : {false, true}) {
+    for (const std::string& form : forms) {
+      detail::clear_stream_cache();
+      const std::string with = pdf_with(planted(form), flate);
+      const uint64_t before = detail::stream_cache_hits();
+      // First (read and cached), second (served; summaries made), third (served).
+      EXPECT_TRUE(leak(with)) << flate;
+      EXPECT_TRUE(leak(with)) << flate;
+      EXPECT_TRUE(leak(with)) << flate;
+      EXPECT_GT(detail::stream_cache_hits(), before);
+    }
+    // A benign stream cached and summarized, then the same length with one
+    // byte changed: it makes the word, and the stream is read again.
+    detail::clear_stream_cache();
+    const std::string benign = planted(" QUILLFEATHEX ");
+    std::string changed = benign;
+    changed[1500 + 12] = 'R';
+    ASSERT_EQ(benign.size(), changed.size());
+    EXPECT_FALSE(leak(pdf_with(benign, flate)));
+    EXPECT_FALSE(leak(pdf_with(benign, flate)));
+    EXPECT_FALSE(leak(pdf_with(benign, flate)));
+    const uint64_t hits = detail::stream_cache_hits();
+    const std::string pdf = pdf_with(changed, flate);
+    const PdfScan scan = scan_pdf(pdf);
+    // Only the ToUnicode map is served (once per scan); the changed stream is not.
+    EXPECT_EQ(detail::stream_cache_hits(), hits + 1);
+    EXPECT_TRUE(leak(pdf)) << flate;
+    EXPECT_TRUE(leak(pdf)) << flate;  // now served from the cache itself
+  }
+  detail::clear_stream_cache();
+}
+
+// The fast reading of content-stream numbers is strtod()'s, bit for bit.
+TEST(PdfText, NumbersReadAsStrtodReadsThem) {
+  for (const char* t : {"0",
+                        "-0",
+                        "72",
+                        "700.25",
+                        "-0.5",
+                        ".5",
+                        "5.",
+                        "7.1234",
+                        "7.123456",
+                        "+72",
+                        "12345678901",
+                        "123456789012",
+                        "1234567890.1234",
+                        "0.1",
+                        "-.3",
+                        "1e3",
+                        "0x10",
+                        "-",
+                        ".",
+                        "",
+                        "1.2.3",
+                        "99999999999.9999"}) {
+    const double want = std::strtod(t, nullptr);
+    const double got = detail::pdf_number(t);
+    EXPECT_EQ(std::memcmp(&want, &got, sizeof want), 0) << t << " " << want << " " << got;
+  }
 }
 
 }  // namespace
