@@ -56,6 +56,22 @@ size_t utf8_sequence(const unsigned char* p, size_t avail) {
   return 0;
 }
 
+// The end of the run of bytes at data[i..n) other than CR and bytes >= 0x80
+// (what Windows-1252 text keeps as it is).
+size_t plain_ascii_run(const unsigned char* data, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i c_cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    // movemask of v itself gives the bytes >= 0x80.
+    const int m = _mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, c_cr)));
+    if (m != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+  }
+#endif
+  while (i < n && data[i] != '\r' && data[i] < 0x80) ++i;
+  return i;
+}
+
 bool is_text_control(unsigned char c) {
   return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
@@ -129,43 +145,67 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
   size_t first_invalid = n;
   size_t first_valid_multibyte = n;
   bool has_cr = false;
-  std::vector<uint32_t> line_starts;  // offsets into bytes.substr(start)
-  line_starts.reserve((n - start) / 48 + 1);
-  line_starts.push_back(0);
+  // Line starts (offsets into bytes.substr(start)) are written through a
+  // pointer into a table grown ahead of need, not pushed one by one: the
+  // table is sized for 32 more entries before each block of 32 bytes.
+  std::vector<uint32_t> line_starts((n - start) / 32 + 64);
+  size_t line_count = 1;  // line_starts[0] == 0
+  auto room = [&](size_t more) {
+    if (line_count + more > line_starts.size()) line_starts.resize(2 * line_starts.size() + more);
+  };
+  // Records the line starting after each LF in `lf_mask` (bit k: byte at + k).
+  // An LF at the very end starts no line; that entry is dropped after the pass.
+  auto note_lines = [&](size_t at, uint32_t lf_mask) {
+    room(32);
+    uint32_t* out = line_starts.data() + line_count;
+    const auto base = static_cast<uint32_t>(at + 1 - start);
+    for (; lf_mask != 0; lf_mask &= lf_mask - 1)
+      *out++ = base + static_cast<uint32_t>(__builtin_ctz(lf_mask));
+    line_count = static_cast<size_t>(out - line_starts.data());
+  };
   for (size_t i = start; i < n;) {
 #if defined(__SSE2__)
     // Fast path: 32 bytes of printable ASCII or LF at a time (almost all of a
-    // cable), then 16 at a time up to the block that holds another byte.
+    // cable), then 16 at a time. A block holding another byte records the line
+    // ends before that byte and hands the byte itself to the checks below.
+    // Printable ASCII (0x20-0x7E) is exactly the bytes b with (int8)(b + 1) > 0x20.
     const __m128i c_lf = _mm_set1_epi8('\n');
+    const __m128i c_one = _mm_set1_epi8(1);
     const __m128i c_space = _mm_set1_epi8(0x20);
-    const __m128i c_del = _mm_set1_epi8(0x7F);
-    // Bytes other than printable ASCII and LF. Signed compare: bytes >= 0x80 are
-    // negative, so they count as "below 0x20" too.
-    auto odd = [&](__m128i v, __m128i lf) {
-      return _mm_or_si128(_mm_andnot_si128(lf, _mm_cmplt_epi8(v, c_space)),
-                          _mm_cmpeq_epi8(v, c_del));
+    auto printable = [&](__m128i v) {
+      return static_cast<uint32_t>(
+          _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_add_epi8(v, c_one), c_space)));
     };
-    auto note_lines = [&](size_t at, unsigned lf_mask) {
-      for (; lf_mask != 0; lf_mask &= lf_mask - 1) {
-        const size_t next = at + static_cast<size_t>(__builtin_ctz(lf_mask)) + 1;
-        if (next < n) line_starts.push_back(static_cast<uint32_t>(next - start));
-      }
+    auto line_feeds = [&](__m128i v) {
+      return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c_lf)));
     };
+    bool odd_byte = false;
     while (i + 32 <= n) {
       const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
       const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 16));
-      const __m128i lf_a = _mm_cmpeq_epi8(a, c_lf);
-      const __m128i lf_b = _mm_cmpeq_epi8(b, c_lf);
-      if (_mm_movemask_epi8(_mm_or_si128(odd(a, lf_a), odd(b, lf_b))) != 0) break;
-      note_lines(i, static_cast<unsigned>(_mm_movemask_epi8(lf_a)) |
-                        (static_cast<unsigned>(_mm_movemask_epi8(lf_b)) << 16));
+      const uint32_t lf = line_feeds(a) | (line_feeds(b) << 16);
+      const uint32_t other = ~(printable(a) | (printable(b) << 16) | lf);
+      if (other != 0) {
+        const auto first = static_cast<unsigned>(__builtin_ctz(other));
+        note_lines(i, lf & ((1u << first) - 1u));
+        i += first;
+        odd_byte = true;
+        break;
+      }
+      if (lf != 0) note_lines(i, lf);
       i += 32;
     }
-    while (i + 16 <= n) {
+    while (!odd_byte && i + 16 <= n) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-      const __m128i lf = _mm_cmpeq_epi8(v, c_lf);
-      if (_mm_movemask_epi8(odd(v, lf)) != 0) break;
-      note_lines(i, static_cast<unsigned>(_mm_movemask_epi8(lf)));
+      const uint32_t lf = line_feeds(v);
+      const uint32_t other = ~(printable(v) | lf) & 0xFFFFu;
+      if (other != 0) {
+        const auto first = static_cast<unsigned>(__builtin_ctz(other));
+        note_lines(i, lf & ((1u << first) - 1u));
+        i += first;
+        break;
+      }
+      if (lf != 0) note_lines(i, lf);
       i += 16;
     }
     if (i >= n) break;
@@ -184,7 +224,10 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
         return result;
       }
       if (c == '\r') has_cr = true;
-      if (c == '\n' && i + 1 < n) line_starts.push_back(static_cast<uint32_t>(i + 1 - start));
+      if (c == '\n') {
+        room(1);
+        line_starts[line_count++] = static_cast<uint32_t>(i + 1 - start);
+      }
       ++i;
       continue;
     }
@@ -198,6 +241,9 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
       i += len;
     }
   }
+  // An LF as the last byte ends the last line; it starts none.
+  if (line_count > 1 && line_starts[line_count - 1] == n - start) --line_count;
+  line_starts.resize(line_count);
 
   const bool is_utf8 = first_invalid == n;
   if (!is_utf8 && valid_multibyte > 0) {
@@ -226,7 +272,12 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
     for (size_t i = start; i < n; ++i) {
       // Copy the run of bytes kept as they are in one append, not byte by byte.
       size_t run = i;
-      while (run < n && data[run] != '\r' && (data[run] < 0x80 || is_utf8)) ++run;
+      if (is_utf8) {
+        const void* cr = std::memchr(data + i, '\r', n - i);
+        run = cr == nullptr ? n : static_cast<size_t>(static_cast<const unsigned char*>(cr) - data);
+      } else {
+        run = plain_ascii_run(data, i, n);
+      }
       if (run > i) {
         text.append(bytes.data() + i, run - i);
         if (run == n) break;

@@ -27,6 +27,7 @@ namespace declass::core {
 namespace {
 
 using reader::blank_len;
+using reader::byte_at;
 using reader::digits_end;
 using reader::Dtg;
 using reader::is_alpha;
@@ -91,10 +92,10 @@ size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
   const __m128i c_p = _mm_set1_epi8('P');
   const __m128i c_paren = _mm_set1_epi8('(');
   const __m128i c_lead = _mm_set1_epi8(static_cast<char>(0xC2));
-  // Blocks of 16 may read past e (never past the text): the mask drops those bytes.
-  while (k < e && k + 16 <= size) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k));
-    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + k - 1));
+  // The candidates among the 16 bytes at t + k, one bit each.
+  auto block = [&](size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at));
+    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at - 1));
     const __m128i blank =
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(prev, sp), _mm_cmpeq_epi8(prev, tab)),
                      _mm_cmpeq_epi8(prev, nbsp));
@@ -102,9 +103,19 @@ size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
     __m128i cand = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
     cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_s), _mm_cmpeq_epi8(v, c_p)));
     cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_paren), _mm_cmpeq_epi8(v, c_lead)));
-    int mask = _mm_movemask_epi8(_mm_and_si128(cand, blank));
-    if (k + 16 > e) mask &= (1 << (e - k)) - 1;  // the last, partial block
-    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(cand, blank)));
+  };
+  // Whole blocks of 32 inside [b, e): no masking, one test per 32 bytes.
+  while (k + 32 <= e) {
+    const unsigned mask = block(k) | (block(k + 16) << 16);
+    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
+    k += 32;
+  }
+  // Blocks of 16 may read past e (never past the text): the mask drops those bytes.
+  while (k < e && k + 16 <= size) {
+    unsigned mask = block(k);
+    if (k + 16 > e) mask &= (1u << (e - k)) - 1u;  // the last, partial block
+    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
     k += 16;
     if (k >= e) return e;
   }
@@ -735,7 +746,10 @@ int Reader::add_block(BlockKind kind, size_t b, size_t e, uint32_t line) {
   Block& blk = doc_.blocks.emplace_back();
   blk.kind = kind;
   blk.span = {static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
-  blk.pieces.reserve(kind == BlockKind::kParagraph || kind == BlockKind::kRouting ? 8 : 2);
+  // Room for the usual number of lines, so that appending seldom reallocates.
+  const bool long_kind = kind == BlockKind::kParagraph || kind == BlockKind::kSubParagraph ||
+                         kind == BlockKind::kRouting;
+  blk.pieces.reserve(long_kind ? 16 : 4);
   blk.pieces.push_back(blk.span);
   blk.first_line = line;
   blk.last_line = line;
@@ -963,8 +977,10 @@ size_t Reader::back_up_page_post(const Line& ln, size_t from, size_t r, size_t b
 size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
   const size_t end = ln.end;
   size_t q = from;
-  in_ref_ = header && (reader::match_ref_start(t_, from, end) != kNo ||
-                       (open_ >= 0 && cont_ == Cont::kRef && phase_ != Phase::kBody));
+  in_ref_ =
+      header &&
+      ((reader::may_match_ref_start(t_, from) && reader::match_ref_start(t_, from, end) != kNo) ||
+       (open_ >= 0 && cont_ == Cont::kRef && phase_ != Phase::kBody));
   // The end of the word at q: a table lookup per byte (this loop sees every byte).
   auto skip_word = [&](size_t k) {
     while (k < end) {
@@ -1626,7 +1642,11 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
   }
   // Notices: partial extract ("This record"), "pdf how-to", and before the
   // banner the partner headers.
-  const bool notice_start = phase_ == Phase::kTop || c == 'T' || c == 't' || c == 'p';
+  // After the top, only "This record ..." and "pdf ..." remain (try_notice).
+  const bool notice_start =
+      phase_ == Phase::kTop ||
+      ((c == 'T' || c == 't' || c == 'p') &&
+       (reader::may_be_partial_extract(t_, p) || (c == 'p' && byte_at(t_, p + 1) == 'd')));
   if (size_t e = notice_start ? try_notice(ln, p, first) : kNo; e != kNo) {
     if (cont_ != Cont::kNotice) open(-1, Cont::kNone);
     return e;
@@ -1664,10 +1684,14 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
                              digits_end(t_, p, end_r) == end_r && end_r - p >= 4 &&
                              end_r - p <= 7 && cont_ == Cont::kRouting;
     const bool routing = serial_line || reader::is_routing_line(t_, p, end_r, &dtg);
-    const bool keyword = reader::is_eo_start(t_, p, end_r) ||
-                         reader::match_tags_start(t_, p, end_r, true) != kNo ||
-                         reader::match_subject_start(t_, p, end_r, true) != kNo ||
-                         reader::match_classified_by_start(t_, p, end_r) != kNo;
+    const bool keyword =
+        (reader::may_be_eo_start(t_, p, end_r) && reader::is_eo_start(t_, p, end_r)) ||
+        (reader::may_match_tags_start(t_, p) &&
+         reader::match_tags_start(t_, p, end_r, true) != kNo) ||
+        (reader::may_match_subject_start(t_, p) &&
+         reader::match_subject_start(t_, p, end_r, true) != kNo) ||
+        (reader::may_match_classified_by_start(t_, p) &&
+         reader::match_classified_by_start(t_, p, end_r) != kNo);
     if (routing || (cont_ == Cont::kRouting && !after_blank && !repeating_ && !keyword)) {
       if (routing && dtg.day > 0 && !dtg_) dtg_ = dtg;
       if (routing && match_cs(t_, p, "DE ") && de_serial_.empty()) {
@@ -1721,9 +1745,9 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
         e = q + 25;
         if (e < end && t_[e] == '.') ++e;
       }
-    } else if (header) {
+    } else if (header && reader::may_match_captions(t_, p, end)) {
       e = reader::match_captions(t_, p, end, true, &bits);
-    } else {
+    } else if (!header) {
       e = reader::match_sipdis_word(t_, p, end);
     }
     if (e != kNo) {
@@ -1759,26 +1783,30 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
     BlockKind kind = BlockKind::kParagraph;
     Cont cont = Cont::kNone;
     size_t kw_end = kNo;
-    if (reader::is_eo_start(t_, p, end)) {
+    if (reader::may_be_eo_start(t_, p, end) && reader::is_eo_start(t_, p, end)) {
       kind = BlockKind::kEoLine;
       cont = Cont::kEo;
       kw_end = p;
-    } else if (reader::is_declassify_on(t_, p, end)) {
+    } else if (reader::may_be_declassify_on(t_, p) && reader::is_declassify_on(t_, p, end)) {
       kind = BlockKind::kEoLine;
       cont = Cont::kEo;
       kw_end = p;
-    } else if ((kw_end = reader::match_tags_start(t_, p, end, first)) != kNo &&
+    } else if (reader::may_match_tags_start(t_, p) &&
+               (kw_end = reader::match_tags_start(t_, p, end, first)) != kNo &&
                (header || early_body())) {
       kind = BlockKind::kTags;
       cont = Cont::kTags;
-    } else if ((kw_end = reader::match_subject_start(t_, p, end, first)) != kNo &&
+    } else if (reader::may_match_subject_start(t_, p) &&
+               (kw_end = reader::match_subject_start(t_, p, end, first)) != kNo &&
                (header || early_body())) {
       kind = BlockKind::kSubject;
       cont = Cont::kSubject;
-    } else if ((kw_end = reader::match_ref_start(t_, p, end)) != kNo && (header || early_body())) {
+    } else if (reader::may_match_ref_start(t_, p) &&
+               (kw_end = reader::match_ref_start(t_, p, end)) != kNo && (header || early_body())) {
       kind = BlockKind::kRef;
       cont = Cont::kRef;
-    } else if ((kw_end = reader::match_classified_by_start(t_, p, end)) != kNo) {
+    } else if (reader::may_match_classified_by_start(t_, p) &&
+               (kw_end = reader::match_classified_by_start(t_, p, end)) != kNo) {
       kind = BlockKind::kClassifiedBy;
       cont = Cont::kClassifiedBy;
     } else {
@@ -1863,7 +1891,7 @@ size_t Reader::dispatch(const Line& ln, size_t p, bool first) {
   }
 
   // Rules and headings.
-  if (first && reader::is_rule(t_, p, end)) {
+  if (first && reader::may_be_rule(t_, p, end) && reader::is_rule(t_, p, end)) {
     if (repeating_) end_repeat();
     if (open_ >= 0 && cont_ == Cont::kHeading) {
       append(open_, p, end, ln.number);

@@ -94,6 +94,84 @@ inline bool is_word_byte(char c) {
   return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80;
 }
 
+// ------------------------------------------------------------ prechecks
+// Cheap tests of the first bytes, one per matcher below, each implied by that
+// matcher accepting: derived from the matcher's own first statements, reading
+// bytes with the same bounds (match_cs / match_ci stop at s.size(), not at
+// `end`). dispatch() runs a matcher only when its precheck holds, so most lines
+// skip most of the chain. reader_prechecks_test runs every corpus line and word
+// through both and requires the same answers.
+
+/// s[i], or NUL past the text.
+inline char byte_at(std::string_view s, size_t i) {
+  return i < s.size() ? s[i] : '\0';
+}
+/// is_eo_start: "E"/"e", then "." or "O"/"o" (the "0" slip needs the dot).
+inline bool may_be_eo_start(std::string_view s, size_t i, size_t end) {
+  if (i + 1 >= end || (s[i] != 'E' && s[i] != 'e')) return false;
+  const char b = s[i + 1];
+  return b == '.' || b == 'O' || b == 'o';
+}
+/// is_declassify_on: "DE" in any case.
+inline bool may_be_declassify_on(std::string_view s, size_t i) {
+  return to_upper(byte_at(s, i)) == 'D' && to_upper(byte_at(s, i + 1)) == 'E';
+}
+/// match_tags_start: "TA" in any case ("TAGS", "TAGES", "TABS", "TAG", "TAS"),
+/// "TG" ("TGS"), "AG" ("AGS").
+inline bool may_match_tags_start(std::string_view s, size_t i) {
+  const char a = byte_at(s, i);
+  const char b = byte_at(s, i + 1);
+  return (to_upper(a) == 'T' && (to_upper(b) == 'A' || b == 'G')) || (a == 'A' && b == 'G');
+}
+/// match_subject_start: "SU" in any case ("SUBJECT", "SUBJ"), "UB" ("UBJECT:").
+inline bool may_match_subject_start(std::string_view s, size_t i) {
+  const char a = byte_at(s, i);
+  const char b = byte_at(s, i + 1);
+  return (to_upper(a) == 'S' && to_upper(b) == 'U') || (a == 'U' && b == 'B');
+}
+/// match_ref_start: "RE" / "Re".
+inline bool may_match_ref_start(std::string_view s, size_t i) {
+  const char b = byte_at(s, i + 1);
+  return byte_at(s, i) == 'R' && (b == 'E' || b == 'e');
+}
+/// match_classified_by_start: a "(" (a mark may come first), or "CL" ("CLASSIFIED")
+/// or "DE" ("DERIVED") in any case.
+inline bool may_match_classified_by_start(std::string_view s, size_t i) {
+  const char a = to_upper(byte_at(s, i));
+  const char b = to_upper(byte_at(s, i + 1));
+  return a == '(' || (a == 'C' && b == 'L') || (a == 'D' && b == 'E');
+}
+/// match_captions: "C O R R E C T E D" / "CORRECTED COPY", or a caption word at
+/// i < end (SIPDIS SENSITIVE STADIS SPECAT NOFORN EXDIS LIMDIS NODIS).
+inline bool may_match_captions(std::string_view s, size_t i, size_t end) {
+  const char a = byte_at(s, i);
+  const char b = byte_at(s, i + 1);
+  if (a == 'C') return b == ' ' || b == 'O';
+  if (i >= end) return false;
+  switch (a) {
+    case 'S':
+      return b == 'I' || b == 'E' || b == 'T' || b == 'P';
+    case 'N':
+      return b == 'O';
+    case 'E':
+      return b == 'X';
+    case 'L':
+      return b == 'I';
+    default:
+      return false;
+  }
+}
+/// is_rule: a rule byte ('-', '=', '_', '*') or a blank at i < end.
+inline bool may_be_rule(std::string_view s, size_t i, size_t end) {
+  if (i >= end) return false;
+  const char c = s[i];
+  return c == '-' || c == '=' || c == '_' || c == '*' || is_blank(c);
+}
+/// is_partial_extract ("THIS RECORD ...", any case): "TH" in any case.
+inline bool may_be_partial_extract(std::string_view s, size_t i) {
+  return to_upper(byte_at(s, i)) == 'T' && to_upper(byte_at(s, i + 1)) == 'H';
+}
+
 /// Day-time group "300558Z JUL 07" (also "291359Z Nov 00").
 struct Dtg {
   int day = 0;

@@ -93,6 +93,19 @@ TEST(Decode, ControlByteIsBinary) {
   EXPECT_EQ(r.diagnostics[0].column, 4u);
 }
 
+// The fast path hands a control byte deep inside a block to the byte checks,
+// which report it at its own position.
+TEST(Decode, ControlByteInsideABlockIsBinaryWithPosition) {
+  const std::string bytes =
+      std::string(20, 'a') + "\n" + std::string(25, 'b') + "\x7F" + std::string(40, 'c');
+  Result<Source> r = decode("x", bytes);
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].code, "binary-input");
+  EXPECT_EQ(r.diagnostics[0].line, 2u);
+  EXPECT_EQ(r.diagnostics[0].column, 26u);
+}
+
 TEST(Decode, MixedUtf8AndInvalidBytesIsAnError) {
   Result<Source> r = decode("mixed.txt", "caf\xC3\xA9\nbad \xFF here\n");
   EXPECT_FALSE(r.ok());
@@ -138,6 +151,17 @@ TEST(Decode, LineTableEqualsAScanOfTheText) {
       "r\r\nCRLF\r\nlone\rcr\n" + std::string(40, 'q') + "\n",
       "caf\xE9 \x93quoted\x94\n" + std::string(17, 'p') + "\n\xB6" + "2.\n",
       std::string(16, '\n') + std::string(17, 'a'),
+      // Other bytes inside a block of 32 or 16, with line ends before and after
+      // them in the same block: the fast path records the ends up to the byte.
+      "a\nb\xC2\xA0"
+      "c\nd" +
+          std::string(40, 'e') + "\n\xC3\xA9\n" + std::string(30, 'f') + "\n\xC2\xB6\n",
+      std::string(30, 'g') + "\n\xC2\xA0\n" + std::string(14, 'h') + "\n\xC2\xA0\n",
+      std::string(31, 'i') + "\xC2\xA0\n" + std::string(15, 'j') + "\t\n\n",
+      "k\tl\n" + std::string(50, 'm') + "\r\n" + std::string(29, 'n') + "\r" + std::string(33, 'o'),
+      std::string(20, 'p') + "\xE9\n" + std::string(40, 'q') + "\r\n\x93" + std::string(16, 'r') +
+          "\x94\n",
+      std::string(47, 's') + "\n",
   };
   for (const std::string& body : bodies) {
     for (const std::string& bom : {std::string(), std::string("\xEF\xBB\xBF")}) {
