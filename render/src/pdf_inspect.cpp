@@ -459,6 +459,24 @@ class Scanner {
     }
   }
 
+  // One channel of a stream's bytes read as `e` (through font `font`, 1-based;
+  // 0: none), from byte `offset`.
+  static PdfChannel binary_channel(uint32_t stream, Encoding e, std::string_view bytes,
+                                   const char* suffix, uint8_t offset, uint32_t font,
+                                   const std::deque<FontMap>& fonts) {
+    PdfChannel c;
+    c.stream = stream;
+    c.suffix = suffix;
+    c.font = font;
+    c.tail = offset != 0 ? " (odd)" : "";
+    c.source.encoding = e;
+    c.source.bytes = bytes;
+    c.source.offset = offset;
+    c.source.font = font != 0 ? &fonts[font - 1] : nullptr;
+    c.binary = true;
+    return c;
+  }
+
   // Guesses at text inside decoded stream bytes. A content stream is parsed:
   // its strings (literal and hex) are decoded as Windows-1252, as UTF-16BE and
   // through every font; its bytes outside strings are plain syntax, searched
@@ -473,18 +491,9 @@ class Scanner {
     const WordSummary* summary = nullptr;
     auto channel = [&](Encoding e, std::string_view bytes, const char* suffix, uint8_t offset = 0,
                        uint32_t font = 0, const std::vector<uint32_t>* breaks = nullptr) {
-      PdfChannel c;
+      PdfChannel c = binary_channel(stream, e, bytes, suffix, offset, font, fonts);
       c.source.summary = summary;
-      c.stream = stream;
-      c.suffix = suffix;
-      c.font = font;
-      c.tail = offset != 0 ? " (odd)" : "";
-      c.source.encoding = e;
-      c.source.bytes = bytes;
-      c.source.offset = offset;
-      c.source.font = font != 0 ? &fonts[font - 1] : nullptr;
       c.source.breaks = breaks;
-      c.binary = true;
       out_.channels.push_back(std::move(c));
     };
     if (cached != nullptr && !content) {
@@ -607,16 +616,7 @@ class Scanner {
     }
     auto channel = [&](Encoding enc, std::string_view bytes, const char* suffix, uint8_t offset,
                        uint32_t font, std::shared_ptr<const WordSummary>* summary) {
-      PdfChannel c;
-      c.stream = stream;
-      c.suffix = suffix;
-      c.font = font;
-      c.tail = offset != 0 ? " (odd)" : "";
-      c.source.encoding = enc;
-      c.source.bytes = bytes;
-      c.source.offset = offset;
-      c.source.font = font != 0 ? &fonts[font - 1] : nullptr;
-      c.binary = true;
+      PdfChannel c = binary_channel(stream, enc, bytes, suffix, offset, font, fonts);
       if (summary != nullptr && summarize_now) {
         if (*summary == nullptr) *summary = summarize(c.source);
         c.source.summary = summary->get();
