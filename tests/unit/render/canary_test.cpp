@@ -65,12 +65,7 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
   const std::string policy_path = root + "/policy-samples/strict-prepublication.xml";
   testing::TempDir tmp;
   fs::create_directories(tmp.file("in"));
-  std::vector<std::string> inputs;
-  for (const std::string& dir : {data + "/corpus", data + "/corpus/raw"})
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".txt")
-        inputs.push_back(e.path().string());
-  std::sort(inputs.begin(), inputs.end());
+  const std::vector<std::string> inputs = testing::corpus_files();
   ASSERT_GE(inputs.size(), 700u);
 
   // Plant.

@@ -86,12 +86,7 @@ std::string dump(const WithheldMaterial& m) {
 TEST(NeedleGolden, NeedlesAndPlanOfTheCorpusMatchTheReviewedDigests) {
   const std::string root = DECLASS_SOURCE_ROOT;
   const std::string data = DECLASS_TEST_DATA;
-  std::vector<std::string> inputs;
-  for (const std::string& dir : {data + "/corpus", data + "/corpus/raw"})
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".txt")
-        inputs.push_back(e.path().string());
-  std::sort(inputs.begin(), inputs.end());
+  const std::vector<std::string> inputs = testing::corpus_files();
   ASSERT_GE(inputs.size(), 700u);
   policies::ReviewContext ctx;
   ctx.review_date = core::Date(2024, 5, 1);

@@ -233,15 +233,19 @@ TEST(PdfReader, ReadsHandMadeFilesLikePodofo) {
   expect_same_scan(pdf);
 }
 
+// True if verification of `pdf` against `m` reports a leak; the PDF must be
+// read by the strict reader (no PoDoFo fallback).
+bool strict_leak(const WithheldMaterial& m, const std::string& pdf) {
+  EXPECT_EQ(scan_pdf(pdf).reader, PdfReaderChoice::kStrict) << scan_pdf(pdf).fallback_reason;
+  for (const auto& f : verify_output(m, OutputKind::kPdf, pdf, "x.pdf").findings)
+    if (f.code == "leak") return true;
+  return false;
+}
+
 TEST(PdfReader, EveryPlantedChannelIsFoundThroughTheStrictReader) {
   const auto doc = cable();
   const WithheldMaterial m = collect_withheld(doc, decide(doc));
-  auto leak = [&](const std::string& pdf) {
-    EXPECT_EQ(scan_pdf(pdf).reader, PdfReaderChoice::kStrict) << scan_pdf(pdf).fallback_reason;
-    for (const auto& f : verify_output(m, OutputKind::kPdf, pdf, "x.pdf").findings)
-      if (f.code == "leak") return true;
-    return false;
-  };
+  auto leak = [&](const std::string& pdf) { return strict_leak(m, pdf); };
   const std::string td = "BT /F1 10 Tf 72 700 Td ";
   EXPECT_FALSE(leak(page_pdf(td + "(A released closing paragraph.) Tj ET")));
   // Content streams: literal strings (plain, escaped, nested, continued), hex, deflated.
@@ -425,12 +429,7 @@ TEST(PdfReader, AFallbackStillReportsOrReadsTheFile) {
 TEST(StreamCache, ServesOnlyEqualBytesAndStillFindsPlantedWords) {
   const auto doc = cable();
   const WithheldMaterial m = collect_withheld(doc, decide(doc));
-  auto leak = [&](const std::string& pdf) {
-    EXPECT_EQ(scan_pdf(pdf).reader, PdfReaderChoice::kStrict) << scan_pdf(pdf).fallback_reason;
-    for (const auto& f : verify_output(m, OutputKind::kPdf, pdf, "x.pdf").findings)
-      if (f.code == "leak") return true;
-    return false;
-  };
+  auto leak = [&](const std::string& pdf) { return strict_leak(m, pdf); };
   // Random-looking bytes, large enough to be cached; no letters, so that
   // nothing in them reads as a word by chance.
   std::string noise;

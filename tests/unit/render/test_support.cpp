@@ -2,7 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -138,6 +140,16 @@ std::string make_pdf(const std::vector<std::string>& objects, const std::string&
   }
   out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
          trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+std::vector<std::string> corpus_files() {
+  const std::string data = DECLASS_TEST_DATA;
+  std::vector<std::string> out;
+  for (const std::string& dir : {data + "/corpus", data + "/corpus/raw"})
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".txt") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
   return out;
 }
 

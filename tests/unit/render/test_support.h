@@ -49,6 +49,10 @@ void redact(core::Decisions& d, size_t b, core::Span span, core::LabelSet labels
 /// Reads a file into a string (test data); empty on failure.
 std::string read_file(const std::string& path);
 
+/// Every cable of the test corpus (tests/data/corpus and corpus/raw), sorted
+/// by path.
+std::vector<std::string> corpus_files();
+
 /// zlib deflate (level 6) of `s`, for hand-made PDF streams.
 std::string deflate(const std::string& s);
 
