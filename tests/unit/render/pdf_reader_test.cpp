@@ -14,6 +14,7 @@
 #include "declass/render/pdf_writer.h"
 #include "declass/render/release_builder.h"
 #include "declass/render/verify.h"
+#include "flate.h"
 #include "pdf_inspect.h"
 #include "pdf_lexer.h"
 #include "test_support.h"
@@ -418,6 +419,43 @@ TEST(PdfReader, AFallbackStillReportsOrReadsTheFile) {
   for (const auto& f : verify_output(m, OutputKind::kPdf, deep, "x.pdf").findings)
     found |= f.code == "leak";
   EXPECT_TRUE(found);
+}
+
+// The deflate codec the writer and the strict reader share (libdeflate),
+// against zlib as an independent second implementation: what one writes the
+// other reads; the reader takes one complete stream with a correct checksum
+// and at most the allowed trailing bytes, within the output limit.
+TEST(Flate, RoundTripsWithZlibAndRefusesWhatIsNotOneCleanStream) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "BT /F1 10 Tf (line " + std::to_string(i) + ") Tj ET\n";
+  std::string out;
+  // zlib -> libdeflate, with an output far beyond the first size guess.
+  const std::string z = testing::deflate(text);
+  ASSERT_TRUE(detail::inflate(z, 2, size_t{1} << 30, &out));
+  EXPECT_EQ(out, text);
+  // libdeflate -> zlib.
+  const std::string d = detail::deflate(text, 1);
+  ASSERT_FALSE(d.empty());
+  std::string back(text.size(), '\0');
+  uLongf len = static_cast<uLongf>(back.size());
+  ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(back.data()), &len,
+                       reinterpret_cast<const Bytef*>(d.data()), static_cast<uLong>(d.size())),
+            Z_OK);
+  EXPECT_EQ(back.substr(0, len), text);
+  // A reused Deflater gives the same bytes as a fresh one.
+  detail::Deflater reused(1);
+  (void)reused("something else first");
+  EXPECT_EQ(std::string(reused(text)), d);
+  // Trailing bytes: a line break is allowed, more is not.
+  EXPECT_TRUE(detail::inflate(z + "\r\n", 2, size_t{1} << 30, &out));
+  EXPECT_FALSE(detail::inflate(z + "\r\nX", 2, size_t{1} << 30, &out));
+  // A wrong Adler-32, a cut stream, an output over the limit: refused.
+  std::string bad_sum = z;
+  bad_sum.back() = static_cast<char>(bad_sum.back() ^ 1);
+  EXPECT_FALSE(detail::inflate(bad_sum, 2, size_t{1} << 30, &out));
+  EXPECT_FALSE(detail::inflate(z.substr(0, z.size() / 2), 2, size_t{1} << 30, &out));
+  EXPECT_FALSE(detail::inflate(z, 2, text.size() - 1, &out));
+  EXPECT_TRUE(detail::inflate(z, 2, text.size(), &out));
 }
 
 // Streams other than page contents are served from a per-thread cache when
