@@ -366,12 +366,39 @@ class Scanner {
       i = e;
     }
     names(outside, "the file's objects");
+    // The channel comes first; its bytes are set by raw_bytes() once the
+    // file is parsed (or not).
     PdfChannel c;
     c.where = "raw bytes";
     c.source.encoding = Encoding::kCp1252;
-    c.source.bytes = out_.buffers.emplace_back(scrub_tags(std::string(bytes)));
     c.binary = true;
+    raw_channel_ = out_.channels.size();
     out_.channels.push_back(std::move(c));
+  }
+
+  // The raw channel's bytes: the file without `decoded`, the data of streams
+  // that were decoded (their decoded bytes are channels of their own, which
+  // hold every byte a deflate stream stores as it is: searching its
+  // compressed form again finds nothing more but costs most of the file).
+  // Each cut leaves a line break, so no word spans it, and keeps the last
+  // two bytes, which inflate() allows after the deflate data unread.
+  void raw_bytes(std::string_view bytes, std::vector<std::string_view> decoded) {
+    std::sort(decoded.begin(), decoded.end(),
+              [](std::string_view a, std::string_view b) { return a.data() < b.data(); });
+    std::string kept;
+    kept.reserve(bytes.size());
+    size_t from = 0;
+    for (const std::string_view d : decoded) {
+      const auto at = static_cast<size_t>(d.data() - bytes.data());
+      if (at < from || at > bytes.size() || d.size() > bytes.size() - at || d.size() <= 2)
+        continue;  // overlapping or not a view into `bytes`: cut nothing
+      kept.append(bytes.substr(from, at - from));
+      kept += '\n';
+      from = at + d.size() - 2;
+    }
+    kept.append(bytes.substr(from));
+    out_.channels[raw_channel_].source.bytes =
+        out_.buffers.emplace_back(scrub_tags(std::move(kept)));
   }
 
   void names(std::string_view syntax, const std::string& where) {
@@ -774,6 +801,7 @@ class Scanner {
 
  private:
   PdfScan& out_;
+  size_t raw_channel_ = 0;
   // Content streams as binary_channels() lexed them, by their data.
   std::vector<std::pair<const char*, std::unique_ptr<ContentTokens>>> lexed_;
 };
@@ -1023,11 +1051,17 @@ PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice) {
     std::string why;
     if (rd.parse(bytes, &why) && scan_parsed(rd, out, sc, &why)) {
       out.reader = PdfReaderChoice::kStrict;
+      // scan_parsed() decoded every stream (else PoDoFo reads the file).
+      std::vector<std::string_view> decoded;
+      for (const pdf::Indirect& o : rd.objects())
+        if (o.has_stream) decoded.push_back(o.raw);
+      sc.raw_bytes(bytes, decoded);
       return out;
     }
     out.fallback_reason = why;
   }
   out.reader = PdfReaderChoice::kPodofo;
+  sc.raw_bytes(bytes, {});  // every byte: this path decodes streams as PoDoFo finds them
   PoDoFo::PdfError::EnableLogging(false);
   try {
     PoDoFo::PdfMemDocument doc;
