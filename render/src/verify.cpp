@@ -1353,11 +1353,14 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     f.label = label_word(t.hash);
     f.own = f.label || wording_hashes.contains(t.hash) || cw.words.contains(t.hash);
   }
+  auto word_needle = [](const TokInfo& f) {
+    const bool long_enough = f.digits ? f.chars >= 6 : f.chars >= 3;
+    return long_enough && !f.allowed;
+  };
   for (size_t i = 0; i < hidden.size(); ++i) {
     const Tok& t = hidden[i];
     const TokInfo& f = info[i];
-    const bool long_enough = f.digits ? f.chars >= 6 : f.chars >= 3;
-    if (long_enough && !f.allowed && seen.insert(t.hash)) {
+    if (word_needle(f) && seen.insert(t.hash)) {
       WithheldMaterial::Needle needle;
       needle.kind = WithheldMaterial::Needle::kWord;
       needle.numeric = f.digits;
@@ -1376,8 +1379,16 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       // A placeholder label can sit next to any shown word, so a phrase with a
       // label word in it ("d classified by" after "[B1 1.4(D)]") is no proof.
       const bool has_label = f.label || f1.label || f2.label;
-      if (chars >= 10 && !has_label && !allowed_phrases.contains(key) &&
-          !cw.phrases.contains(key) && seen.insert(~key)) {
+      // Wherever the phrase is searched, a word needle of one of its words is
+      // searched too (that word is found wherever the phrase is), the phrase
+      // adds nothing: a word needle is searched in every channel but binary
+      // data, which needs 6 characters of it and 10 of a phrase, and in logs
+      // unless it is a number, which a phrase searched in logs holds none of.
+      auto covers = [&](const TokInfo& w) {
+        return word_needle(w) && (f.chars + f1.chars + f2.chars < 10 || w.chars >= 6);
+      };
+      if (chars >= 10 && !has_label && !covers(f) && !covers(f1) && !covers(f2) &&
+          !allowed_phrases.contains(key) && !cw.phrases.contains(key) && seen.insert(~key)) {
         WithheldMaterial::Needle needle;
         needle.kind = WithheldMaterial::Needle::kPhrase;
         needle.origin = t.origin;
@@ -1465,7 +1476,9 @@ VerifyReport verify_output(const WithheldMaterial& material, OutputKind kind,
       break;
     case OutputKind::kLog: {
       index.search(bytes, detail::Channel::kLog, name, "log", report);
-      // JSON escapes could split a word: search the unescaped form as well.
+      // JSON escapes could split a word: search the unescaped form as well
+      // (the same bytes, unless there is an escape).
+      if (bytes.find('\\') == std::string_view::npos) break;
       std::string plain;
       plain.reserve(bytes.size());
       for (size_t i = 0; i < bytes.size(); ++i) {
