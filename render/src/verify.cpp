@@ -161,21 +161,18 @@ const std::array<Cp1252Char, 256>& cp1252_table() {
 // word, to report them in the order a reader meets them).
 class WordMatcher {
  public:
-  WordMatcher(const NeedlePlan::Tables& table, const std::vector<uint32_t>& next,
-              const std::vector<uint8_t>& channels, uint8_t channel_bit,
-              const std::vector<uint64_t>& hashes, const std::vector<uint32_t>& first,
-              const std::vector<uint32_t>& count, const std::vector<bool>& reported,
-              size_t ring_mask)
-      : table_(table),
-        next_(next),
-        channels_(channels),
+  WordMatcher(const NeedlePlan& plan, uint8_t channel_bit, const std::vector<bool>& reported)
+      : plan_(plan),
+        table_(plan.tables_),
+        next_(plan.next_),
+        channels_(plan.channels_),
         channel_bit_(channel_bit),
-        hashes_(hashes),
-        first_(first),
-        count_(count),
+        hashes_(plan.hashes_),
+        first_(plan.first_),
+        count_(plan.count_),
         reported_(reported),
-        ring_(ring_mask + 1, 0),
-        ring_mask_(ring_mask) {}
+        ring_(plan.ring_mask_ + 1, 0),
+        ring_mask_(plan.ring_mask_) {}
 
   void byte(unsigned char c) {
     if (!in_) {
@@ -399,8 +396,10 @@ class WordMatcher {
       return;
     }
     ring_[index_ & ring_mask_] = h;
-    check(table_.single.find(h));
-    if (index_ > 0) check(table_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
+    if (plan_.may_end_needle(h)) {
+      check(table_.single.find(h));
+      if (index_ > 0) check(table_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
+    }
     ++index_;
   }
   // The needles of one chain that end at the word just read.
@@ -420,6 +419,7 @@ class WordMatcher {
     }
   }
 
+  const NeedlePlan& plan_;
   const NeedlePlan::Tables& table_;
   const std::vector<uint32_t>& next_;
   const std::vector<uint8_t>& channels_;
@@ -675,9 +675,12 @@ void compile(NeedlePlan& plan, const std::vector<WithheldMaterial::Needle>& need
       table->heads.assign(cap, UINT32_MAX);
       table->mask = cap - 1;
     }
+    plan.last_words_.assign((size_t{1} << 16) / 64, 0);
     for (size_t k = 0; k < needles.size(); ++k) {
       if (channels[k] == 0) continue;
       const uint64_t last = hashes[first[k] + count[k] - 1];
+      const unsigned bit = NeedlePlan::last_word_bit(last);
+      plan.last_words_[bit >> 6] |= uint64_t{1} << (bit & 63);
       NeedlePlan::Table& table = count[k] == 1 ? t.single : t.multi;
       uint64_t h = count[k] == 1 ? last : pair_key(hashes[first[k] + count[k] - 2], last);
       if (h == 0) h = 1;
@@ -784,8 +787,7 @@ std::shared_ptr<const WordSummary> summarize(const Source& source) {
   static const std::vector<bool> kNoneReported;
   const NeedlePlan& p = kNoNeedles;
   std::vector<uint64_t> seq;
-  WordMatcher wm(p.tables_, p.next_, p.channels_, 0, p.hashes_, p.first_, p.count_, kNoneReported,
-                 p.ring_mask_);
+  WordMatcher wm(p, 0, kNoneReported);
   wm.record(&seq);
   wm.source(source);
   auto out = std::make_shared<WordSummary>();
@@ -872,8 +874,7 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
     }
   }
   const auto bit = static_cast<uint8_t>(1u << static_cast<unsigned>(channel));
-  WordMatcher wm(p.tables_, p.next_, p.channels_, bit, p.hashes_, p.first_, p.count_, reported_,
-                 p.ring_mask_);
+  WordMatcher wm(p, bit, reported_);
   wm.source(source);
   auto& hits = wm.hits();
   if (hits.empty()) return;
@@ -1430,17 +1431,20 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       order.emplace_back(m.needles_[k].origin, k);
     std::sort(order.begin(), order.end());
   }
+  // The source's line table finds each needle's line; only the bytes from
+  // the line start (or the previous needle on that line) are counted.
+  const core::Source& src = doc.source;
   core::Position pos;
   uint32_t at = 0;
   for (const auto& [origin, k] : order) {
-    for (; at < origin && at < n; ++at) {
-      if (text[at] == '\n') {
-        ++pos.line;
-        pos.column = 1;
-      } else if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) {
-        ++pos.column;
-      }
+    const uint32_t to = std::min(origin, n);
+    while (pos.line < src.line_count() && src.line_start(pos.line + 1) <= to) {
+      ++pos.line;
+      pos.column = 1;
+      at = src.line_start(pos.line);
     }
+    for (; at < to; ++at)
+      if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) ++pos.column;
     m.needles_[k].where = pos;
   }
   std::vector<uint32_t> first(tok_first.begin(), tok_first.end());

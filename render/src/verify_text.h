@@ -281,6 +281,17 @@ struct NeedlePlan {
   Grams cp1252_grams_;
   Grams utf16_grams_;
   size_t ring_mask_ = 0;
+  /// A bit per hash of the last word of a searched needle (2^16 bits, one
+  /// hash): most words of an output end no needle, and this answers so
+  /// without probing the tables.
+  std::vector<uint64_t> last_words_;
+  static unsigned last_word_bit(uint64_t h) {
+    return static_cast<unsigned>((h * 0x9E3779B97F4A7C15ull) >> 48);
+  }
+  bool may_end_needle(uint64_t h) const {
+    const unsigned bit = last_word_bit(h);
+    return (last_words_[bit >> 6] >> (bit & 63)) & 1;
+  }
 };
 
 /// Searches the channels of one output and appends findings (one per needle
@@ -317,8 +328,14 @@ class NeedleIndex {
 
 // ---------------------------------------------------------------------------
 
+inline constexpr std::array<bool, 256> kWordByteAscii = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0; c < 256; ++c)
+    t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return t;
+}();
 inline bool word_byte_ascii(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return kWordByteAscii[c];
 }
 
 // Non-ASCII code points that separate words rather than form them.
