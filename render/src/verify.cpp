@@ -156,6 +156,13 @@ const std::array<Cp1252Char, 256>& cp1252_table() {
   return table;
 }
 
+constexpr std::array<unsigned char, 256> kFoldAscii = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned c = 0; c < 256; ++c)
+    t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return t;
+}();
+
 // The word state of one channel: the hash of the word being read, the hashes
 // of the words before it, and the needles found (by the index of their first
 // word, to report them in the order a reader meets them).
@@ -215,7 +222,6 @@ class WordMatcher {
   // UTF-8 text, read as for_each_word() reads it. ASCII (nearly all of our
   // text) runs through a table with the word state in locals.
   void utf8(std::string_view text) {
-    const auto& t = cp1252_table();  // the same as ASCII below 0x80
     for (size_t i = 0; i < text.size();) {
       const auto c = static_cast<unsigned char>(text[i]);
       if (c < 0x80) {
@@ -225,7 +231,17 @@ class WordMatcher {
         for (; j < text.size(); ++j) {
           const auto a = static_cast<unsigned char>(text[j]);
           if (a >= 0x80) break;
-          feed(t[a], h, in);
+          // feed(t[a], h, in) for ASCII: one folded byte or a break.
+          if (word_byte_ascii(a)) {
+            if (!in) {
+              in = true;
+              h = kFnvOffset;
+            }
+            h = (h ^ kFoldAscii[a]) * kFnvPrime;
+          } else if (in) {
+            in = false;
+            end_word(h);
+          }
         }
         h_ = h;
         in_ = in;
@@ -437,13 +453,6 @@ class WordMatcher {
   std::vector<bool> found_;  // per needle, once one is found
   std::vector<uint64_t>* record_ = nullptr;
 };
-
-constexpr std::array<unsigned char, 256> kFoldAscii = [] {
-  std::array<unsigned char, 256> t{};
-  for (unsigned c = 0; c < 256; ++c)
-    t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return t;
-}();
 
 uint32_t gram_bit(uint32_t g) {
   return static_cast<uint32_t>((g * 0x9E3779B1u) >> 16);
