@@ -757,41 +757,70 @@ class Scanner {
       }
       const std::string_view op = v;
       const size_t n = operands.size();
-      if (op == "Tf" && n >= 2 && operands[n - 2].kind == Token::kName) {
-        auto it = fonts.find(value(operands[n - 2]));
-        font = it != fonts.end() ? it->second : nullptr;
-        size = num(operands[n - 1]);
-      } else if (op == "BT") {
-        x = y = line_x = line_y = 0;
-        scale = 1;
-        have_last = false;
-      } else if (op == "Tm" && n >= 6) {
-        scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
-        x = line_x = num(operands[n - 2]);
-        y = line_y = num(operands[n - 1]);
-      } else if ((op == "Td" || op == "TD") && n >= 2) {
-        line_x += num(operands[n - 2]) * scale;
-        line_y += num(operands[n - 1]) * scale;
-        if (op == "TD") leading = -num(operands[n - 1]) * scale;
-        x = line_x;
-        y = line_y;
-      } else if (op == "TL" && n >= 1) {
-        leading = num(operands[n - 1]) * scale;
-      } else if (op == "T*") {
-        next_line();
-      } else if (op == "Tj" && n >= 1 && operands[n - 1].kind == Token::kString) {
-        show(value(operands[n - 1]));
-      } else if ((op == "'" || op == "\"") && n >= 1 && operands[n - 1].kind == Token::kString) {
-        next_line();
-        show(value(operands[n - 1]));
-      } else if (op == "TJ") {
-        for (const ContentTokens::Tok& item : array_items) {
-          if (item.kind == Token::kString)
-            show(value(item));
-          else if (item.kind == Token::kOther)
-            x -= number_of(value(item)) / 1000 * size * scale;
-        }
-        array_items.clear();
+      // Operators by their (at most two) bytes; only text operators matter
+      // here, anything else (paths, colours, states) just drops its operands.
+      constexpr auto code = [](char a, char b = 0) {
+        return static_cast<uint16_t>((static_cast<unsigned char>(a) << 8) |
+                                     static_cast<unsigned char>(b));
+      };
+      const uint16_t opc = op.size() == 1 ? code(op[0]) : op.size() == 2 ? code(op[0], op[1]) : 0;
+      switch (opc) {
+        case code('T', 'f'):
+          if (n >= 2 && operands[n - 2].kind == Token::kName) {
+            auto it = fonts.find(value(operands[n - 2]));
+            font = it != fonts.end() ? it->second : nullptr;
+            size = num(operands[n - 1]);
+          }
+          break;
+        case code('B', 'T'):
+          x = y = line_x = line_y = 0;
+          scale = 1;
+          have_last = false;
+          break;
+        case code('T', 'm'):
+          if (n >= 6) {
+            scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
+            x = line_x = num(operands[n - 2]);
+            y = line_y = num(operands[n - 1]);
+          }
+          break;
+        case code('T', 'd'):
+        case code('T', 'D'):
+          if (n >= 2) {
+            line_x += num(operands[n - 2]) * scale;
+            line_y += num(operands[n - 1]) * scale;
+            if (opc == code('T', 'D')) leading = -num(operands[n - 1]) * scale;
+            x = line_x;
+            y = line_y;
+          }
+          break;
+        case code('T', 'L'):
+          if (n >= 1) leading = num(operands[n - 1]) * scale;
+          break;
+        case code('T', '*'):
+          next_line();
+          break;
+        case code('T', 'j'):
+          if (n >= 1 && operands[n - 1].kind == Token::kString) show(value(operands[n - 1]));
+          break;
+        case code('\''):
+        case code('"'):
+          if (n >= 1 && operands[n - 1].kind == Token::kString) {
+            next_line();
+            show(value(operands[n - 1]));
+          }
+          break;
+        case code('T', 'J'):
+          for (const ContentTokens::Tok& item : array_items) {
+            if (item.kind == Token::kString)
+              show(value(item));
+            else if (item.kind == Token::kOther)
+              x -= number_of(value(item)) / 1000 * size * scale;
+          }
+          array_items.clear();
+          break;
+        default:
+          break;
       }
       // BI: record_for_extract() skipped its image data.
       operands.clear();
