@@ -1282,8 +1282,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   // Needles. Terms first: they are searched whatever else is allowed, except
   // where they are the writers' own wording (a reviewer named like a term).
   detail::HashSet64& seen = scratch.seen;
-  seen.reset(hidden.size() * 2 + terms.size());
-  m.needles_.reserve(hidden.size() * 2 + terms.size());
+  seen.reset(hidden.size() + terms.size());  // grows if phrases need more
+  m.needles_.reserve(hidden.size() + terms.size());
   std::vector<std::string_view>& term_words = scratch.term_words;
   for (const auto& [span, block] : terms) {
     (void)block;

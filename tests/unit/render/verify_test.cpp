@@ -447,6 +447,18 @@ TEST_F(PdfLeaks, HygieneRules) {
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
                 "<< /Type /Annot /Subtype /Text /Contents (note) >>"}),
       "/Annots"));
+  // Every forbidden name, wherever a name can stand (here in a content
+  // stream), and not a name that merely starts like one.
+  for (const std::string n :
+       {"AA",        "AcroForm",       "ActualText",    "Alt",       "Annot",
+        "Annots",    "EmbeddedFile",   "EmbeddedFiles", "Encrypt",   "Filespec",
+        "JS",        "JavaScript",     "Launch",        "Metadata",  "Names",
+        "ObjStm",    "OpenAction",     "Outlines",      "PieceInfo", "Prev",
+        "RichMedia", "StructTreeRoot", "SubmitForm",    "URI",       "XFA",
+        "XRef",      "XRefStm"}) {
+    EXPECT_TRUE(hygiene(page_pdf("/" + n + " gs BT ET"), "forbidden name /" + n)) << n;
+    EXPECT_FALSE(hygiene(page_pdf("/" + n + "x gs BT ET"), "forbidden name")) << n;
+  }
   // Not a PDF at all: fails closed.
   const VerifyReport junk = check("this is not a pdf");
   EXPECT_FALSE(junk.ok());
