@@ -1,5 +1,7 @@
 #include "declass/render/log_writer.h"
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 #include <charconv>
 #include <numeric>
@@ -23,9 +25,28 @@ void append_number(std::string& out, uint64_t n) {
   out.append(digits, end);
 }
 
+// Byte classes, one table lookup per byte (string_view::find_first_of calls
+// memchr once per byte and was half the cost of the CSV log).
+using ByteTable = std::array<bool, 256>;
+constexpr ByteTable kCsvSpecial = [] {
+  ByteTable t{};
+  for (const char c : {',', '"', '\n', '\r'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+// Printable ASCII that JSON takes as is.
+constexpr ByteTable kJsonPlain = [] {
+  ByteTable t{};
+  for (unsigned char c = 0x20; c < 0x7F; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
+
+bool is(const ByteTable& table, char c) {
+  return table[static_cast<unsigned char>(c)];
+}
+
 // Quoted, with quotes doubled, only if `s` holds a comma, quote, CR or LF.
 void append_csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return is(kCsvSpecial, c); })) {
     out += s;
     return;
   }
@@ -56,11 +77,11 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   size_t copied = 0;  // s[copied, i) is plain text not yet appended
   for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+    if (is(kJsonPlain, s[i])) {
       ++i;
       continue;
     }
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       if (const size_t len = utf8_sequence_length(s, i); len > 0) {
         i += len;
