@@ -713,9 +713,9 @@ void compile(NeedlePlan& plan, const std::vector<WithheldMaterial::Needle>& need
   for (size_t k = 0; k < needles.size(); ++k) {
     if ((channels[k] & (1u << static_cast<unsigned>(Channel::kBinary))) == 0) continue;
     const WithheldMaterial::Needle& n = needles[k];
-    const std::string* anchor = &n.tokens[0];
+    const std::string_view* anchor = &n.tokens[0];
     size_t most = 0;
-    for (const std::string& t : n.tokens)
+    for (const std::string_view& t : n.tokens)
       if (const size_t c = code_point_count_fast(t); c > most) {
         most = c;
         anchor = &t;
@@ -750,7 +750,7 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles) {
   for (const WithheldMaterial::Needle& n : needles) {
     first_.push_back(static_cast<uint32_t>(hashes_.size()));
     count_.push_back(static_cast<uint32_t>(n.tokens.size()));
-    for (const std::string& t : n.tokens) hashes_.push_back(folded_hash(t));
+    for (const std::string_view t : n.tokens) hashes_.push_back(folded_hash(t));
   }
   compile(*this, needles);
 }
@@ -1271,11 +1271,12 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     return wording_hashes.contains(h) || cw.words.contains(h) || label_word(h);
   };
 
-  // The needles' words: one store of folded words that their tokens view
-  // (the words of the terms, then every withheld word, each once: a phrase
-  // views three neighbours), and beside it their hashes, from which the plan
-  // is compiled without hashing a word again.
-  auto store = std::make_shared<std::vector<std::string>>();
+  // The needles' words: views of the source text (the words of the terms,
+  // then every withheld word, each once: a phrase views three neighbours),
+  // moved to a copy of the text once complete, and beside them their folded
+  // hashes, from which the plan is compiled without hashing a word again.
+  auto store = std::make_shared<detail::WordStore>();
+  std::vector<std::string_view>& words_in = store->words;
   std::vector<uint64_t> store_hashes;
   std::vector<uint32_t>& tok_first = scratch.tok_first;
   tok_first.clear();
@@ -1322,10 +1323,10 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     needle.numeric = numeric;
     needle.origin = span.begin;
     needle.chars = cps(term);
-    const auto at = static_cast<uint32_t>(store->size());
+    const auto at = static_cast<uint32_t>(words_in.size());
     for (size_t k = lo; k < hi; ++k) {
       const uint64_t h = detail::folded_hash(term_words[k]);
-      store->push_back(detail::fold(term_words[k]));
+      words_in.push_back(term_words[k]);
       store_hashes.push_back(h);
       needle.word_chars += cps(term_words[k]);
       if (words > 1 && (all_digits(term_words[k]) || own_word(h))) needle.own_words = true;
@@ -1338,23 +1339,23 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
         if (shown[i].hash != first_hash) continue;
         bool match = true;
         for (size_t t = 0; t < words && match; ++t)
-          match = detail::folded_equal(shown[i + t].word, (*store)[at + t]) &&
+          match = detail::folded_equal(shown[i + t].word, words_in[at + t]) &&
                   (t == 0 || !shown[i + t].brk);
         needle.released_elsewhere = match;
       }
     tok_first.push_back(at);
-    needle.tokens = std::span<const std::string>(store->data(), words);  // set below
+    needle.tokens = std::span<const std::string_view>(words_in.data(), words);  // set below
     m.needles_.push_back(needle);
   }
   // Every withheld word once, looked up once.
   std::vector<TokInfo>& info = scratch.info;
   info.resize(hidden.size());
-  const auto base = static_cast<uint32_t>(store->size());
-  store->reserve(store->size() + hidden.size());
+  const auto base = static_cast<uint32_t>(words_in.size());
+  words_in.reserve(words_in.size() + hidden.size());
   store_hashes.reserve(store_hashes.size() + hidden.size());
   for (size_t i = 0; i < hidden.size(); ++i) {
     const Tok& t = hidden[i];
-    store->push_back(detail::fold(t.word));
+    words_in.push_back(t.word);
     store_hashes.push_back(t.hash);
     TokInfo& f = info[i];
     f.chars = cps(t.word);
@@ -1378,7 +1379,7 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       needle.chars = f.chars;
       needle.word_chars = f.chars;
       tok_first.push_back(base + static_cast<uint32_t>(i));
-      needle.tokens = std::span<const std::string>(store->data(), 1);  // set below
+      needle.tokens = std::span<const std::string_view>(words_in.data(), 1);  // set below
       m.needles_.push_back(needle);
     }
     if (i + 2 < hidden.size() && !hidden[i + 1].brk && !hidden[i + 2].brk) {
@@ -1406,16 +1407,23 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
         needle.word_chars = f.chars + f1.chars + f2.chars;
         needle.own_words = f.digits || f.own || f1.digits || f1.own || f2.digits || f2.own;
         tok_first.push_back(base + static_cast<uint32_t>(i));
-        needle.tokens = std::span<const std::string>(store->data(), 3);  // set below
+        needle.tokens = std::span<const std::string_view>(words_in.data(), 3);  // set below
         m.needles_.push_back(needle);
       }
     }
   }
-  // The store is complete: point the tokens at their words.
+  // The store is complete: its views move to the material's copy of the
+  // text (same offsets), and the tokens point at them.
+  if (!words_in.empty()) {
+    store->text.assign(text);
+    const std::string_view copy = store->text;
+    for (std::string_view& w : words_in)
+      w = copy.substr(static_cast<size_t>(w.data() - text.data()), w.size());
+  }
   for (size_t k = 0; k < m.needles_.size(); ++k) {
     WithheldMaterial::Needle& needle = m.needles_[k];
     needle.tokens =
-        std::span<const std::string>(store->data() + tok_first[k], needle.tokens.size());
+        std::span<const std::string_view>(words_in.data() + tok_first[k], needle.tokens.size());
   }
   // Line:column of every needle in one sweep over the text. The words and
   // phrases come in source order already; only the terms need sorting.

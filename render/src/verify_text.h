@@ -413,15 +413,24 @@ inline uint64_t folded_hash(std::string_view w) {
   return h;
 }
 
-/// True if `w`, folded, equals the already folded `needle`.
-inline bool folded_equal(std::string_view w, std::string_view needle) {
-  if (w.size() != needle.size()) return false;
-  for (size_t i = 0; i < w.size(); ++i) {
-    auto c = static_cast<unsigned char>(w[i]);
+/// True if `a` and `b` are equal once folded.
+inline bool folded_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto c = static_cast<unsigned char>(a[i]);
+    auto d = static_cast<unsigned char>(b[i]);
     if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    if (c != static_cast<unsigned char>(needle[i])) return false;
+    if (d >= 'A' && d <= 'Z') d = static_cast<unsigned char>(d - 'A' + 'a');
+    if (c != d) return false;
   }
   return true;
 }
+
+/// What the needles of one WithheldMaterial view: a copy of the source text
+/// and the needles' words in it.
+struct WordStore {
+  std::string text;
+  std::vector<std::string_view> words;  // views of `text`
+};
 
 }  // namespace declass::render::detail

@@ -38,7 +38,7 @@ std::string dump(const WithheldMaterial& m) {
     o << static_cast<int>(n.kind) << ' ' << n.origin << ' ' << n.where.line << ':' << n.where.column
       << ' ' << n.chars << ' ' << n.word_chars << ' ' << n.released_elsewhere << n.numeric
       << n.own_words;
-    for (const auto& t : n.tokens) o << " [" << t << ']';
+    for (const auto& t : n.tokens) o << " [" << detail::fold(t) << ']';  // as compared
     o << '\n';
   }
   const detail::NeedlePlan* p = detail::plan_of(m);

@@ -8,6 +8,7 @@
 #include "declass/render/release_builder.h"
 #include "declass/render/text_writer.h"
 #include "test_support.h"
+#include "verify_text.h"
 
 namespace declass::render {
 namespace {
@@ -51,7 +52,7 @@ core::Decisions decide(const core::Document& doc) {
 bool has_needle(const WithheldMaterial& m, const std::string& joined) {
   for (const auto& n : m.needles()) {
     std::string s;
-    for (const auto& t : n.tokens) s += (s.empty() ? "" : " ") + t;
+    for (const auto& t : n.tokens) s += (s.empty() ? "" : " ") + detail::fold(t);
     if (s == joined) return true;
   }
   return false;

@@ -23,6 +23,7 @@ class WithheldMaterial;
 namespace detail {
 class NeedleIndex;
 struct NeedlePlan;
+struct WordStore;
 /// The compiled needles of `m` (for tests); nullptr if it has none.
 const NeedlePlan* plan_of(const WithheldMaterial& m);
 }  // namespace detail
@@ -34,13 +35,15 @@ const NeedlePlan* plan_of(const WithheldMaterial& m);
 /// - every word of withheld text of 3+ characters (numbers: 6+ digits) that is
 ///   not also released in the document nor part of the writers' own wording;
 /// - every run of 3 consecutive withheld words (10+ characters) that does not
-///   also occur in the released text or the writers' wording.
+///   also occur in the released text or the writers' wording, unless one of
+///   its words is a needle wherever the phrase would be searched.
 class WithheldMaterial {
  public:
   struct Needle {
-    /// Folded words: a view of the material's word store, valid while the
+    /// Its words as they stand in the source (compare them folded): views
+    /// into the material's own copy of the source, valid while the
     /// WithheldMaterial it came from (or a copy of it) lives.
-    std::span<const std::string> tokens;
+    std::span<const std::string_view> tokens;
     uint32_t origin = 0;      ///< offset of its first occurrence in the source
     core::Position where;     ///< line:col of that occurrence
     uint32_t chars = 0;       ///< code points, for messages
@@ -63,8 +66,8 @@ class WithheldMaterial {
   friend class detail::NeedleIndex;
   friend const detail::NeedlePlan* detail::plan_of(const WithheldMaterial&);
   std::vector<Needle> needles_;
-  std::shared_ptr<const detail::NeedlePlan> plan_;         // the needles compiled for search
-  std::shared_ptr<const std::vector<std::string>> words_;  // what the needles' tokens view
+  std::shared_ptr<const detail::NeedlePlan> plan_;  // the needles compiled for search
+  std::shared_ptr<const detail::WordStore> words_;  // what the needles' tokens view
   std::string source_path_;
   std::string document_id_;
   uint64_t withheld_bytes_ = 0;
