@@ -29,7 +29,7 @@ const NeedlePlan* plan_of(const WithheldMaterial& m);
 }  // namespace detail
 
 /// What must never appear in the outputs of one document. Needles are
-/// case-folded word sequences (see docs/release-outputs.md for the rule):
+/// word sequences, compared case-folded (see docs/release-outputs.md for the rule):
 /// - every redacted term (the text of a redaction span) of 3+ letters or digits,
 ///   trimmed of the writers' own words at either end (digits only: 6+);
 /// - every word of withheld text of 3+ characters (numbers: 6+ digits) that is
