@@ -10,17 +10,214 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <list>
 #include <map>
 #include <new>
 #include <sstream>
+#include <type_traits>
 
 #include "flate.h"
 #include "font_subset.h"
+#include "pdf_writer_internal.h"
 #include "stamp.h"
 
 namespace declass::render {
+
+namespace detail {
+
+bool append_format(std::string& out, const char* format, va_list args) {
+  const size_t start = out.size();
+  auto give_up = [&] {
+    out.resize(start);
+    return false;
+  };
+  for (const char* p = format; *p != '\0';) {
+    if (*p != '%') {
+      const char* q = p;
+      while (*q != '\0' && *q != '%') ++q;
+      out.append(p, static_cast<size_t>(q - p));
+      p = q;
+      continue;
+    }
+    ++p;
+    if (*p == '%') {
+      out += '%';
+      ++p;
+      continue;
+    }
+    bool left = false, zero = false, plus = false, space = false;
+    for (;; ++p) {
+      if (*p == '-')
+        left = true;
+      else if (*p == '0')
+        zero = true;
+      else if (*p == '+')
+        plus = true;
+      else if (*p == ' ')
+        space = true;
+      else
+        break;
+    }
+    size_t width = 0;
+    for (; *p >= '0' && *p <= '9'; ++p) {
+      width = width * 10 + static_cast<size_t>(*p - '0');
+      if (width > 4096) return give_up();
+    }
+    long precision = -1;
+    if (*p == '.') {
+      precision = 0;
+      for (++p; *p >= '0' && *p <= '9'; ++p) {
+        precision = precision * 10 + (*p - '0');
+        if (precision > 4096) return give_up();
+      }
+    }
+    enum { kInt, kChar, kShort, kLong, kLongLong, kSize, kMax, kPtrdiff } length = kInt;
+    if (p[0] == 'h' && p[1] == 'h') {
+      length = kChar;
+      p += 2;
+    } else if (p[0] == 'l' && p[1] == 'l') {
+      length = kLongLong;
+      p += 2;
+    } else if (*p == 'h' || *p == 'l' || *p == 'z' || *p == 'j' || *p == 't') {
+      length = *p == 'h'   ? kShort
+               : *p == 'l' ? kLong
+               : *p == 'z' ? kSize
+               : *p == 'j' ? kMax
+                           : kPtrdiff;
+      ++p;
+    }
+    const char conversion = *p++;
+    auto pad = [&](size_t used) {
+      if (width > used) out.append(width - used, ' ');
+    };
+    if (conversion == 's' || conversion == 'c') {
+      if (zero || length != kInt) return give_up();
+      char c = 0;
+      const char* s = &c;
+      size_t n = 1;
+      if (conversion == 'c') {
+        c = static_cast<char>(va_arg(args, int));
+      } else {
+        s = va_arg(args, const char*);
+        if (s == nullptr) return give_up();
+        n = precision < 0 ? std::strlen(s) : strnlen(s, static_cast<size_t>(precision));
+      }
+      if (!left) pad(n);
+      out.append(s, n);
+      if (left) pad(n);
+      continue;
+    }
+    if (conversion != 'd' && conversion != 'i' && conversion != 'u') return give_up();
+    unsigned long long magnitude = 0;
+    char sign = 0;
+    if (conversion == 'u') {
+      switch (length) {
+        case kInt:
+          magnitude = va_arg(args, unsigned);
+          break;
+        case kChar:
+          magnitude = static_cast<unsigned char>(va_arg(args, unsigned));
+          break;
+        case kShort:
+          magnitude = static_cast<unsigned short>(va_arg(args, unsigned));
+          break;
+        case kLong:
+          magnitude = va_arg(args, unsigned long);
+          break;
+        case kLongLong:
+          magnitude = va_arg(args, unsigned long long);
+          break;
+        case kSize:
+          magnitude = va_arg(args, size_t);
+          break;
+        case kMax:
+          magnitude = va_arg(args, uintmax_t);
+          break;
+        case kPtrdiff:
+          magnitude = static_cast<std::make_unsigned_t<ptrdiff_t>>(va_arg(args, ptrdiff_t));
+          break;
+      }
+    } else {
+      long long v = 0;
+      switch (length) {
+        case kInt:
+          v = va_arg(args, int);
+          break;
+        case kChar:
+          v = static_cast<signed char>(va_arg(args, int));
+          break;
+        case kShort:
+          v = static_cast<short>(va_arg(args, int));
+          break;
+        case kLong:
+          v = va_arg(args, long);
+          break;
+        case kLongLong:
+          v = va_arg(args, long long);
+          break;
+        case kSize:
+          v = static_cast<std::make_signed_t<size_t>>(va_arg(args, size_t));
+          break;
+        case kMax:
+          v = static_cast<long long>(va_arg(args, intmax_t));
+          break;
+        case kPtrdiff:
+          v = va_arg(args, ptrdiff_t);
+          break;
+      }
+      magnitude =
+          v < 0 ? 0ull - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+      sign = v < 0 ? '-' : plus ? '+' : space ? ' ' : '\0';
+    }
+    char digits[24];
+    size_t n = 0;
+    for (unsigned long long m = magnitude; m != 0; m /= 10)
+      digits[n++] = static_cast<char>('0' + m % 10);
+    if (n == 0 && precision != 0) digits[n++] = '0';
+    const size_t zeros = precision > 0 && static_cast<size_t>(precision) > n
+                             ? static_cast<size_t>(precision) - n
+                             : 0;
+    const size_t used = (sign != 0 ? 1 : 0) + zeros + n;
+    const size_t fill = width > used ? width - used : 0;
+    if (!left && !(zero && precision < 0)) out.append(fill, ' ');
+    if (sign != 0) out += sign;
+    if (!left && zero && precision < 0) out.append(fill, '0');
+    out.append(zeros, '0');
+    while (n > 0) out += digits[--n];
+    if (left) out.append(fill, ' ');
+  }
+  return true;
+}
+
+void append_vformat(std::string& out, const char* format, va_list args) {
+  va_list copy;
+  va_copy(copy, args);
+  const bool done = append_format(out, format, copy);
+  va_end(copy);
+  if (done) return;
+  char small[256];
+  va_copy(copy, args);
+  const int n = std::vsnprintf(small, sizeof small, format, copy);
+  va_end(copy);
+  if (n < 0) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidDataType);
+  if (static_cast<size_t>(n) < sizeof small) {
+    out.append(small, static_cast<size_t>(n));
+    return;
+  }
+  const size_t start = out.size();
+  out.resize(start + static_cast<size_t>(n) + 1);
+  va_copy(copy, args);
+  std::vsnprintf(out.data() + start, static_cast<size_t>(n) + 1, format, copy);
+  va_end(copy);
+  out.resize(start + static_cast<size_t>(n));
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -234,6 +431,36 @@ const std::u32string& base_repertoire() {
   }();
   return kBase;
 }
+
+// PoDoFo writes the file token by token through PdfOutputDevice::Print(),
+// which formats each one twice with vsnprintf() (once to measure it) and was
+// most of the time PdfMemDocument::Write() took. This device takes the same
+// calls and appends to a string, formatting PoDoFo's few integer and string
+// conversions itself: the same bytes, without vsnprintf() on the way.
+class StringDevice final : public PoDoFo::PdfOutputDevice {
+ public:
+  explicit StringDevice(std::string& out) : out_(out) {}
+  void Print(const char* format, ...) override {
+    va_list args;
+    va_start(args, format);
+    detail::append_vformat(out_, format, args);
+    va_end(args);
+  }
+  void PrintV(const char* format, long, va_list args) override {
+    detail::append_vformat(out_, format, args);
+  }
+  void Write(const char* data, size_t n) override { out_.append(data, n); }
+  size_t GetLength() const override { return out_.size(); }
+  size_t Tell() const override { return out_.size(); }
+  // A complete rewrite only ever appends: anything else is a PoDoFo path
+  // this writer does not expect, and fails the document.
+  void Seek(size_t) override { throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic); }
+  size_t Read(char*, size_t) override { throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic); }
+  void Flush() override {}
+
+ private:
+  std::string& out_;
+};
 
 struct PdfWriter::Impl {
   PdfOptions options;
@@ -496,6 +723,8 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
                                       static_cast<PoDoFo::pdf_long>(deflated.size()));
       o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
     };
+    // Streams plus room for the dictionaries, the xref table and the trailer.
+    size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
     const std::string base_font = f->tag + "+DejaVuSansMono";
     PdfObject* file = objects.CreateObject();
     file->GetDictionary().AddKey("Length1", integer(f->font_length));
@@ -568,6 +797,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       const std::string_view deflated = m.content_deflater(m.content);
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
       raw_stream(main, deflated);
+      bytes_hint += deflated.size() + 512;
       PdfObject* footer = objects.CreateObject();
       const std::string bates = m.bates_content(*f, label);
       PoDoFo::PdfMemoryInputStream in(bates.data(), static_cast<PoDoFo::pdf_long>(bates.size()));
@@ -593,10 +823,9 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       info.AddKey("CreationDate", PdfString(d));
       info.AddKey("ModDate", PdfString(d));
     }
-    PoDoFo::PdfRefCountedBuffer buffer;
-    PoDoFo::PdfOutputDevice device(&buffer);
+    out.bytes.reserve(bytes_hint);
+    StringDevice device(out.bytes);
     doc.Write(&device);
-    out.bytes.assign(buffer.GetBuffer(), device.GetLength());
   } catch (const PoDoFo::PdfError& e) {
     core::Diagnostic d;
     d.code = "pdf-error";
