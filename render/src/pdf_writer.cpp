@@ -785,15 +785,41 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       d.AddKey("DescendantFonts", descendants);
       d.AddKey("ToUnicode", to_unicode->Reference());
     }
-    PdfDictionary fonts;
-    fonts.AddKey("F1", type0->Reference());
+    // The page tree by hand: one /Pages node whose /Kids are the pages in
+    // order, without PoDoFo's page cache and per-page bookkeeping
+    // (CreatePage()). Every page shares one /Resources object: the font, and
+    // the /ProcSet CreatePage() gave every page.
+    PdfObject* pages_node = doc.GetPagesTree()->GetObject();
+    const PdfObject parent = pages_node->Reference();
+    PdfObject* resources = objects.CreateObject();
+    {
+      PdfDictionary fonts;
+      fonts.AddKey("F1", type0->Reference());
+      resources->GetDictionary().AddKey("Font", fonts);
+      PdfArray procset;
+      for (const char* name : {"PDF", "Text", "ImageB", "ImageC", "ImageI"})
+        procset.push_back(PdfName(name));
+      resources->GetDictionary().AddKey("ProcSet", procset);
+    }
+    const PdfObject resources_ref = resources->Reference();
+    PdfObject media_box{PdfArray()};
+    for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
+      media_box.GetArray().push_back(integer(std::llround(v)));
+    const PdfName kContents("Contents");
+    const PdfName kMediaBox("MediaBox");
+    const PdfName kParent("Parent");
+    const PdfName kResources("Resources");
+    PdfArray kids;
+    kids.reserve(total);
     for (uint32_t p = 0; p < total; ++p) {
-      PoDoFo::PdfPage* page = doc.CreatePage(PoDoFo::PdfRect(0, 0, kPageWidth, kPageHeight));
-      if (page == nullptr) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidHandle);
-      page->GetResources()->GetDictionary().AddKey("Font", fonts);
+      PdfObject* page = objects.CreateObject("Page");
+      PdfDictionary& d = page->GetDictionary();
+      d.AddKey(kMediaBox, media_box);
+      d.AddKey(kParent, parent);
+      d.AddKey(kResources, resources_ref);
       const std::string label = format_bates(m.options.bates, m.next_bates + p);
       m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
-      PdfObject* main = page->GetContents();
+      PdfObject* main = objects.CreateObject();
       const std::string_view deflated = m.content_deflater(m.content);
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
       raw_stream(main, deflated);
@@ -805,8 +831,11 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       PdfArray contents;
       contents.push_back(main->Reference());
       contents.push_back(footer->Reference());
-      page->GetObject()->GetDictionary().AddKey("Contents", contents);
+      d.AddKey(kContents, contents);
+      kids.push_back(page->Reference());
     }
+    pages_node->GetDictionary().AddKey("Kids", kids);
+    pages_node->GetDictionary().AddKey("Count", integer(total));
     // Info: only what the view allows; dates from the review date, never the clock.
     PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
     info.Clear();
