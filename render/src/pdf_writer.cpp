@@ -250,20 +250,36 @@ constexpr size_t kFontCacheSize = 32;
 constexpr int kContentDeflateLevel = 1;
 constexpr int kFontDeflateLevel = 12;
 
-// Fixed-point number for content streams: never locale-dependent.
-void num(std::string& out, double v) {
-  long long n = std::llround(v * 100);
-  if (n < 0) {
-    out += '-';
-    n = -n;
-  }
-  out += std::to_string(n / 100);
-  const long long frac = n % 100;
+// Fixed-point number for content streams from hundredths of a point: never
+// locale-dependent, at most two decimals, no trailing zeros.
+void put_hundredths(std::string& out, long long n) {
+  char buf[32];
+  char* e = buf + sizeof buf;
+  char* p = e;
+  const bool negative = n < 0;
+  unsigned long long m =
+      negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+  const auto frac = static_cast<unsigned>(m % 100);
+  m /= 100;
   if (frac != 0) {
-    out += '.';
-    out += static_cast<char>('0' + frac / 10);
-    if (frac % 10 != 0) out += static_cast<char>('0' + frac % 10);
+    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
+    *--p = static_cast<char>('0' + frac / 10);
+    *--p = '.';
   }
+  do {
+    *--p = static_cast<char>('0' + m % 10);
+    m /= 10;
+  } while (m != 0);
+  if (negative) *--p = '-';
+  out.append(p, static_cast<size_t>(e - p));
+}
+
+long long hundredths(double v) {
+  return std::llround(v * 100);
+}
+
+void num(std::string& out, double v) {
+  put_hundredths(out, hundredths(v));
 }
 
 std::u32string decode_utf8(std::string_view s) {
@@ -472,11 +488,29 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
-  std::string content;  // reused page content buffer
+  std::string content;  // reused page content buffer, and its text and strike-through parts
+  std::string text_;
+  std::string strike_;
+
+  // Where the text of a BT ... ET block stands: font size and the start of
+  // the current line, in hundredths of a point (moves are exact integers).
+  class TextState {
+   public:
+    explicit TextState(bool literal) : literal_(literal) {}
+    void show(std::string& out, const FontResources& f, double size, double x, double y,
+              std::string_view utf8);
+
+   private:
+    bool literal_;
+    bool started_ = false;
+    long long size_ = -1;
+    long long x_ = 0;
+    long long y_ = 0;
+  };
 
   std::shared_ptr<const FontResources> resources(std::u32string chars);
   void page_content(std::string& out, const Page& page, const FontResources& f,
-                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total) const;
+                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total);
   std::string bates_content(const FontResources& f, const std::string& bates) const;
   void text(std::string& out, const FontResources& f, double size, double x, double y,
             std::string_view utf8, bool literal) const;
@@ -497,6 +531,41 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
   return r;
 }
 
+// The glyph codes of `utf8` as the inside of a literal or hex string.
+void append_codes(std::string& out, const FontResources& f, std::string_view utf8, bool literal) {
+  bool ascii = true;
+  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (!ascii) {
+    for (const char32_t c : decode_utf8(utf8)) {
+      if (literal)
+        literal2(out, f.cid(c));
+      else
+        hex4(out, f.cid(c));
+    }
+    return;
+  }
+  // At most 4 bytes a character: room is made once, then written through a
+  // pointer (this loop is most of what drawing a page costs).
+  const size_t at = out.size();
+  out.resize(at + 4 * utf8.size());
+  char* p = out.data() + at;
+  if (literal) {
+    for (const char c : utf8) {
+      const auto u = static_cast<unsigned char>(c);
+      std::memcpy(p, f.ascii_lit[u].data(), 4);
+      p += f.ascii_lit_size[u];
+    }
+  } else {
+    for (const char c : utf8) {
+      std::memcpy(p, f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
+      p += 4;
+    }
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
+}
+
+// The Bates label: absolute position, hex string, "> Tj" (the form
+// rebase_pdf_bates() looks for).
 void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size, double x,
                            double y, std::string_view utf8, bool literal) const {
   out += "/F1 ";
@@ -505,44 +574,77 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
   num(out, x);
   out += ' ';
   num(out, y);
-  bool ascii = true;
-  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (literal) {
-    out += " Tm (";
-    if (ascii) {
-      for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        out.append(f.ascii_lit[u].data(), f.ascii_lit_size[u]);
-      }
-    } else {
-      for (const char32_t c : decode_utf8(utf8)) literal2(out, f.cid(c));
-    }
-    out += ") Tj\n";
-    return;
+  out += literal ? " Tm (" : " Tm <";
+  append_codes(out, f, utf8, literal);
+  out += literal ? ") Tj\n" : "> Tj\n";
+}
+
+// Page text. A run straight under the start of the previous one moves there
+// with `'` (next line by the leading, 12 TL) or `0 dy Td`; any other run is
+// placed with an absolute Tm as before. A viewer then computes every glyph
+// position from the very numbers an absolute Tm would give it (the vertical
+// moves are whole points, so their sums are exact), and the pages render to
+// the same pixels. Tf only when the size changes.
+void PdfWriter::Impl::TextState::show(std::string& out, const FontResources& f, double size,
+                                      double x, double y, std::string_view utf8) {
+  const long long s = hundredths(size);
+  if (s != size_) {
+    out += "/F1 ";
+    put_hundredths(out, s);
+    out += " Tf\n";
+    size_ = s;
   }
-  out += " Tm <";
-  if (ascii) {
-    for (const char c : utf8) out.append(f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
-  } else {
-    for (const char32_t c : decode_utf8(utf8)) hex4(out, f.cid(c));
+  const long long nx = hundredths(x);
+  const long long ny = hundredths(y);
+  const bool down = started_ && nx == x_ && ny % 100 == 0 && y_ % 100 == 0;
+  const bool next_line = down && ny == y_ - hundredths(kLeading);
+  if (!down) {
+    out += "1 0 0 1 ";
+    put_hundredths(out, nx);
+    out += ' ';
+    put_hundredths(out, ny);
+    out += " Tm";
+  } else if (!next_line) {
+    out += "0 ";
+    put_hundredths(out, ny - y_);
+    out += " Td";
   }
-  out += "> Tj\n";
+  x_ = nx;
+  y_ = ny;
+  started_ = true;
+  out += literal_ ? '(' : '<';
+  append_codes(out, f, utf8, literal_);
+  out += literal_ ? ')' : '>';
+  out += next_line ? "'\n" : "Tj\n";
 }
 
 void PdfWriter::Impl::page_content(std::string& out, const Page& page, const FontResources& f,
                                    const std::vector<std::string>& stamp, uint32_t number,
-                                   uint32_t total) const {
-  const bool lit = options.literal_strings;
+                                   uint32_t total) {
   const double mono = char_width / kBodySize;  // advance per point of font size
   const double right = left + columns * char_width;
-  std::string g;  // graphics: boxes and rules
-  std::string t;  // text
-  std::string s;  // strike-through lines, over the text
+  std::string& g = out;      // graphics: boxes and rules
+  std::string& t = text_;    // text
+  std::string& s = strike_;  // strike-through lines, over the text
+  g.clear();
+  t.clear();
+  s.clear();
   g += "0 g 0 G\n";
   t += "BT\n";
+  num(t, kLeading);
+  t += " TL\n";
+  TextState ts(options.literal_strings);
   auto centered = [&](double size, double y, const std::string& str) {
     const double w = static_cast<double>(count_code_points(str)) * size * mono;
-    text(t, f, size, (kPageWidth - w) / 2, y, str, lit);
+    ts.show(t, f, size, (kPageWidth - w) / 2, y, str);
+  };
+  // Line widths as set last: a width is only written when it changes.
+  double width = -1;
+  auto set_width = [&](std::string& to, double w) {
+    if (w == width) return;
+    num(to, w);
+    to += " w ";
+    width = w;
   };
   // Top: UNCLASSIFIED and the stamp; the disposition line is boxed.
   centered(kMarkSize, kTopMark, detail::kUnclassified);
@@ -550,9 +652,9 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
     const double y = kStampTop - static_cast<double>(i) * kStampLeading;
     const double n = static_cast<double>(count_code_points(stamp[i]));
     const double size = std::min(kStampSize, (right - left) / std::max(1.0, n * mono));
-    text(t, f, size, left, y, stamp[i], lit);
+    ts.show(t, f, size, left, y, stamp[i]);
     if (i == 1) {
-      g += "0.8 w ";
+      set_width(g, 0.8);
       num(g, left - 2);
       g += ' ';
       num(g, y - 2.5);
@@ -564,7 +666,7 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
     }
   }
   auto rule = [&](double y) {
-    g += "0.5 w ";
+    set_width(g, 0.5);
     num(g, left);
     g += ' ';
     num(g, y);
@@ -576,7 +678,8 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
   };
   rule(kTopRule);
   rule(kBottomRule);
-  // Body rows.
+  // Body rows. Boxes are filled, never stroked: from here on only the
+  // strike-through lines (drawn after all of `g`) set a line width.
   bool white = false;
   for (size_t r = 0; r < page.rows.size(); ++r) {
     const double y = kBodyTop - static_cast<double>(r) * kLeading;
@@ -595,15 +698,15 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
         if (!item.text.empty()) {
           if (!white) t += "1 g\n";
           white = true;
-          text(t, f, kBodySize, x, y, item.text, lit);
+          ts.show(t, f, kBodySize, x, y, item.text);
         }
         continue;
       }
       if (white) t += "0 g\n";
       white = false;
-      text(t, f, kBodySize, x, y, item.text, lit);
+      ts.show(t, f, kBodySize, x, y, item.text);
       if (item.kind == ItemKind::kStruck) {
-        s += "0.8 w ";
+        set_width(s, 0.8);
         num(s, x);
         s += ' ';
         num(s, y + 3.2);
@@ -619,11 +722,8 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
   // Footer: UNCLASSIFIED, page x of y, Bates number.
   centered(kMarkSize, kBottomMark, detail::kUnclassified);
   const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
-  text(t, f, kStampSize, left, kFooterLine, page_no, lit);
+  ts.show(t, f, kStampSize, left, kFooterLine, page_no);
   t += "ET\n";
-  out.clear();
-  out.reserve(g.size() + t.size() + s.size());
-  out += g;
   out += t;
   out += s;
 }

@@ -96,6 +96,30 @@ TEST(PdfWriter, PassesQpdfCheckAndIsACompleteRewrite) {
   EXPECT_EQ(pdf.rfind("%PDF-1.", 0), 0u);
 }
 
+// Page text moves down a row with `'` (12 TL) or `0 dy Td` and sets the font
+// size only when it changes, instead of a Tf and an absolute Tm for every run.
+TEST(PdfWriter, PageTextSetsTheSizeOnceAndMovesDownByTheLeading) {
+  const auto doc = make_document("p.txt", "line one\nline two\nline three\nline four\nline five\n",
+                                 {{BlockKind::kParagraph, 1, 5, ""}});
+  const std::string pdf = pdf_of(make_release_view(doc, release_all(doc)));
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("a.pdf"), pdf));
+  int status = -1;
+  testing::run("qpdf --qdf --object-streams=disable " + dir.file("a.pdf") + " " +
+                   dir.file("q.pdf") + " 2>&1",
+               &status);
+  ASSERT_EQ(status, 0);
+  const std::string q = testing::read_file(dir.file("q.pdf"));
+  EXPECT_EQ(count(q, "/F1 10 Tf"), 1u);  // the body, on the only page
+  EXPECT_EQ(count(q, "BT\n12 TL\n"), 1u);
+  // (qpdf --qdf writes the strings in hex)
+  EXPECT_EQ(count(q, ">'\n"), 4u);   // the body rows under the first
+  EXPECT_EQ(count(q, "0.8 w"), 1u);  // the stamp box; nothing is struck
+  const std::string text = testing::run("pdftotext -raw -enc UTF-8 " + dir.file("a.pdf") + " -");
+  EXPECT_NE(text.find("line one\nline two\nline three\nline four\nline five\n"), std::string::npos)
+      << text;
+}
+
 TEST(PdfWriter, InfoHoldsOnlyIdDispositionProducerAndReviewDates) {
   const auto doc = cable();
   const std::string pdf = pdf_of(make_release_view(doc, decide(doc)));
