@@ -10,17 +10,214 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <list>
 #include <map>
 #include <new>
 #include <sstream>
+#include <type_traits>
 
 #include "flate.h"
 #include "font_subset.h"
+#include "pdf_writer_internal.h"
 #include "stamp.h"
 
 namespace declass::render {
+
+namespace detail {
+
+bool append_format(std::string& out, const char* format, va_list args) {
+  const size_t start = out.size();
+  auto give_up = [&] {
+    out.resize(start);
+    return false;
+  };
+  for (const char* p = format; *p != '\0';) {
+    if (*p != '%') {
+      const char* q = p;
+      while (*q != '\0' && *q != '%') ++q;
+      out.append(p, static_cast<size_t>(q - p));
+      p = q;
+      continue;
+    }
+    ++p;
+    if (*p == '%') {
+      out += '%';
+      ++p;
+      continue;
+    }
+    bool left = false, zero = false, plus = false, space = false;
+    for (;; ++p) {
+      if (*p == '-')
+        left = true;
+      else if (*p == '0')
+        zero = true;
+      else if (*p == '+')
+        plus = true;
+      else if (*p == ' ')
+        space = true;
+      else
+        break;
+    }
+    size_t width = 0;
+    for (; *p >= '0' && *p <= '9'; ++p) {
+      width = width * 10 + static_cast<size_t>(*p - '0');
+      if (width > 4096) return give_up();
+    }
+    long precision = -1;
+    if (*p == '.') {
+      precision = 0;
+      for (++p; *p >= '0' && *p <= '9'; ++p) {
+        precision = precision * 10 + (*p - '0');
+        if (precision > 4096) return give_up();
+      }
+    }
+    enum { kInt, kChar, kShort, kLong, kLongLong, kSize, kMax, kPtrdiff } length = kInt;
+    if (p[0] == 'h' && p[1] == 'h') {
+      length = kChar;
+      p += 2;
+    } else if (p[0] == 'l' && p[1] == 'l') {
+      length = kLongLong;
+      p += 2;
+    } else if (*p == 'h' || *p == 'l' || *p == 'z' || *p == 'j' || *p == 't') {
+      length = *p == 'h'   ? kShort
+               : *p == 'l' ? kLong
+               : *p == 'z' ? kSize
+               : *p == 'j' ? kMax
+                           : kPtrdiff;
+      ++p;
+    }
+    const char conversion = *p++;
+    auto pad = [&](size_t used) {
+      if (width > used) out.append(width - used, ' ');
+    };
+    if (conversion == 's' || conversion == 'c') {
+      if (zero || length != kInt) return give_up();
+      char c = 0;
+      const char* s = &c;
+      size_t n = 1;
+      if (conversion == 'c') {
+        c = static_cast<char>(va_arg(args, int));
+      } else {
+        s = va_arg(args, const char*);
+        if (s == nullptr) return give_up();
+        n = precision < 0 ? std::strlen(s) : strnlen(s, static_cast<size_t>(precision));
+      }
+      if (!left) pad(n);
+      out.append(s, n);
+      if (left) pad(n);
+      continue;
+    }
+    if (conversion != 'd' && conversion != 'i' && conversion != 'u') return give_up();
+    unsigned long long magnitude = 0;
+    char sign = 0;
+    if (conversion == 'u') {
+      switch (length) {
+        case kInt:
+          magnitude = va_arg(args, unsigned);
+          break;
+        case kChar:
+          magnitude = static_cast<unsigned char>(va_arg(args, unsigned));
+          break;
+        case kShort:
+          magnitude = static_cast<unsigned short>(va_arg(args, unsigned));
+          break;
+        case kLong:
+          magnitude = va_arg(args, unsigned long);
+          break;
+        case kLongLong:
+          magnitude = va_arg(args, unsigned long long);
+          break;
+        case kSize:
+          magnitude = va_arg(args, size_t);
+          break;
+        case kMax:
+          magnitude = va_arg(args, uintmax_t);
+          break;
+        case kPtrdiff:
+          magnitude = static_cast<std::make_unsigned_t<ptrdiff_t>>(va_arg(args, ptrdiff_t));
+          break;
+      }
+    } else {
+      long long v = 0;
+      switch (length) {
+        case kInt:
+          v = va_arg(args, int);
+          break;
+        case kChar:
+          v = static_cast<signed char>(va_arg(args, int));
+          break;
+        case kShort:
+          v = static_cast<short>(va_arg(args, int));
+          break;
+        case kLong:
+          v = va_arg(args, long);
+          break;
+        case kLongLong:
+          v = va_arg(args, long long);
+          break;
+        case kSize:
+          v = static_cast<std::make_signed_t<size_t>>(va_arg(args, size_t));
+          break;
+        case kMax:
+          v = static_cast<long long>(va_arg(args, intmax_t));
+          break;
+        case kPtrdiff:
+          v = va_arg(args, ptrdiff_t);
+          break;
+      }
+      magnitude =
+          v < 0 ? 0ull - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+      sign = v < 0 ? '-' : plus ? '+' : space ? ' ' : '\0';
+    }
+    char digits[24];
+    size_t n = 0;
+    for (unsigned long long m = magnitude; m != 0; m /= 10)
+      digits[n++] = static_cast<char>('0' + m % 10);
+    if (n == 0 && precision != 0) digits[n++] = '0';
+    const size_t zeros = precision > 0 && static_cast<size_t>(precision) > n
+                             ? static_cast<size_t>(precision) - n
+                             : 0;
+    const size_t used = (sign != 0 ? 1 : 0) + zeros + n;
+    const size_t fill = width > used ? width - used : 0;
+    if (!left && !(zero && precision < 0)) out.append(fill, ' ');
+    if (sign != 0) out += sign;
+    if (!left && zero && precision < 0) out.append(fill, '0');
+    out.append(zeros, '0');
+    while (n > 0) out += digits[--n];
+    if (left) out.append(fill, ' ');
+  }
+  return true;
+}
+
+void append_vformat(std::string& out, const char* format, va_list args) {
+  va_list copy;
+  va_copy(copy, args);
+  const bool done = append_format(out, format, copy);
+  va_end(copy);
+  if (done) return;
+  char small[256];
+  va_copy(copy, args);
+  const int n = std::vsnprintf(small, sizeof small, format, copy);
+  va_end(copy);
+  if (n < 0) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidDataType);
+  if (static_cast<size_t>(n) < sizeof small) {
+    out.append(small, static_cast<size_t>(n));
+    return;
+  }
+  const size_t start = out.size();
+  out.resize(start + static_cast<size_t>(n) + 1);
+  va_copy(copy, args);
+  std::vsnprintf(out.data() + start, static_cast<size_t>(n) + 1, format, copy);
+  va_end(copy);
+  out.resize(start + static_cast<size_t>(n));
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -53,20 +250,36 @@ constexpr size_t kFontCacheSize = 32;
 constexpr int kContentDeflateLevel = 1;
 constexpr int kFontDeflateLevel = 12;
 
-// Fixed-point number for content streams: never locale-dependent.
-void num(std::string& out, double v) {
-  long long n = std::llround(v * 100);
-  if (n < 0) {
-    out += '-';
-    n = -n;
-  }
-  out += std::to_string(n / 100);
-  const long long frac = n % 100;
+// Fixed-point number for content streams from hundredths of a point: never
+// locale-dependent, at most two decimals, no trailing zeros.
+void put_hundredths(std::string& out, long long n) {
+  char buf[32];
+  char* e = buf + sizeof buf;
+  char* p = e;
+  const bool negative = n < 0;
+  unsigned long long m =
+      negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+  const auto frac = static_cast<unsigned>(m % 100);
+  m /= 100;
   if (frac != 0) {
-    out += '.';
-    out += static_cast<char>('0' + frac / 10);
-    if (frac % 10 != 0) out += static_cast<char>('0' + frac % 10);
+    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
+    *--p = static_cast<char>('0' + frac / 10);
+    *--p = '.';
   }
+  do {
+    *--p = static_cast<char>('0' + m % 10);
+    m /= 10;
+  } while (m != 0);
+  if (negative) *--p = '-';
+  out.append(p, static_cast<size_t>(e - p));
+}
+
+long long hundredths(double v) {
+  return std::llround(v * 100);
+}
+
+void num(std::string& out, double v) {
+  put_hundredths(out, hundredths(v));
 }
 
 std::u32string decode_utf8(std::string_view s) {
@@ -235,6 +448,36 @@ const std::u32string& base_repertoire() {
   return kBase;
 }
 
+// PoDoFo writes the file token by token through PdfOutputDevice::Print(),
+// which formats each one twice with vsnprintf() (once to measure it) and was
+// most of the time PdfMemDocument::Write() took. This device takes the same
+// calls and appends to a string, formatting PoDoFo's few integer and string
+// conversions itself: the same bytes, without vsnprintf() on the way.
+class StringDevice final : public PoDoFo::PdfOutputDevice {
+ public:
+  explicit StringDevice(std::string& out) : out_(out) {}
+  void Print(const char* format, ...) override {
+    va_list args;
+    va_start(args, format);
+    detail::append_vformat(out_, format, args);
+    va_end(args);
+  }
+  void PrintV(const char* format, long, va_list args) override {
+    detail::append_vformat(out_, format, args);
+  }
+  void Write(const char* data, size_t n) override { out_.append(data, n); }
+  size_t GetLength() const override { return out_.size(); }
+  size_t Tell() const override { return out_.size(); }
+  // A complete rewrite only ever appends: anything else is a PoDoFo path
+  // this writer does not expect, and fails the document.
+  void Seek(size_t) override { throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic); }
+  size_t Read(char*, size_t) override { throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic); }
+  void Flush() override {}
+
+ private:
+  std::string& out_;
+};
+
 struct PdfWriter::Impl {
   PdfOptions options;
   std::optional<detail::TrueTypeFont> font;
@@ -245,11 +488,29 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
-  std::string content;  // reused page content buffer
+  std::string content;  // reused page content buffer, and its text and strike-through parts
+  std::string text_;
+  std::string strike_;
+
+  // Where the text of a BT ... ET block stands: font size and the start of
+  // the current line, in hundredths of a point (moves are exact integers).
+  class TextState {
+   public:
+    explicit TextState(bool literal) : literal_(literal) {}
+    void show(std::string& out, const FontResources& f, double size, double x, double y,
+              std::string_view utf8);
+
+   private:
+    bool literal_;
+    bool started_ = false;
+    long long size_ = -1;
+    long long x_ = 0;
+    long long y_ = 0;
+  };
 
   std::shared_ptr<const FontResources> resources(std::u32string chars);
   void page_content(std::string& out, const Page& page, const FontResources& f,
-                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total) const;
+                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total);
   std::string bates_content(const FontResources& f, const std::string& bates) const;
   void text(std::string& out, const FontResources& f, double size, double x, double y,
             std::string_view utf8, bool literal) const;
@@ -270,6 +531,41 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
   return r;
 }
 
+// The glyph codes of `utf8` as the inside of a literal or hex string.
+void append_codes(std::string& out, const FontResources& f, std::string_view utf8, bool literal) {
+  bool ascii = true;
+  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (!ascii) {
+    for (const char32_t c : decode_utf8(utf8)) {
+      if (literal)
+        literal2(out, f.cid(c));
+      else
+        hex4(out, f.cid(c));
+    }
+    return;
+  }
+  // At most 4 bytes a character: room is made once, then written through a
+  // pointer (this loop is most of what drawing a page costs).
+  const size_t at = out.size();
+  out.resize(at + 4 * utf8.size());
+  char* p = out.data() + at;
+  if (literal) {
+    for (const char c : utf8) {
+      const auto u = static_cast<unsigned char>(c);
+      std::memcpy(p, f.ascii_lit[u].data(), 4);
+      p += f.ascii_lit_size[u];
+    }
+  } else {
+    for (const char c : utf8) {
+      std::memcpy(p, f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
+      p += 4;
+    }
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
+}
+
+// The Bates label: absolute position, hex string, "> Tj" (the form
+// rebase_pdf_bates() looks for).
 void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size, double x,
                            double y, std::string_view utf8, bool literal) const {
   out += "/F1 ";
@@ -278,44 +574,77 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
   num(out, x);
   out += ' ';
   num(out, y);
-  bool ascii = true;
-  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (literal) {
-    out += " Tm (";
-    if (ascii) {
-      for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        out.append(f.ascii_lit[u].data(), f.ascii_lit_size[u]);
-      }
-    } else {
-      for (const char32_t c : decode_utf8(utf8)) literal2(out, f.cid(c));
-    }
-    out += ") Tj\n";
-    return;
+  out += literal ? " Tm (" : " Tm <";
+  append_codes(out, f, utf8, literal);
+  out += literal ? ") Tj\n" : "> Tj\n";
+}
+
+// Page text. A run straight under the start of the previous one moves there
+// with `'` (next line by the leading, 12 TL) or `0 dy Td`; any other run is
+// placed with an absolute Tm as before. A viewer then computes every glyph
+// position from the very numbers an absolute Tm would give it (the vertical
+// moves are whole points, so their sums are exact), and the pages render to
+// the same pixels. Tf only when the size changes.
+void PdfWriter::Impl::TextState::show(std::string& out, const FontResources& f, double size,
+                                      double x, double y, std::string_view utf8) {
+  const long long s = hundredths(size);
+  if (s != size_) {
+    out += "/F1 ";
+    put_hundredths(out, s);
+    out += " Tf\n";
+    size_ = s;
   }
-  out += " Tm <";
-  if (ascii) {
-    for (const char c : utf8) out.append(f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
-  } else {
-    for (const char32_t c : decode_utf8(utf8)) hex4(out, f.cid(c));
+  const long long nx = hundredths(x);
+  const long long ny = hundredths(y);
+  const bool down = started_ && nx == x_ && ny % 100 == 0 && y_ % 100 == 0;
+  const bool next_line = down && ny == y_ - hundredths(kLeading);
+  if (!down) {
+    out += "1 0 0 1 ";
+    put_hundredths(out, nx);
+    out += ' ';
+    put_hundredths(out, ny);
+    out += " Tm";
+  } else if (!next_line) {
+    out += "0 ";
+    put_hundredths(out, ny - y_);
+    out += " Td";
   }
-  out += "> Tj\n";
+  x_ = nx;
+  y_ = ny;
+  started_ = true;
+  out += literal_ ? '(' : '<';
+  append_codes(out, f, utf8, literal_);
+  out += literal_ ? ')' : '>';
+  out += next_line ? "'\n" : "Tj\n";
 }
 
 void PdfWriter::Impl::page_content(std::string& out, const Page& page, const FontResources& f,
                                    const std::vector<std::string>& stamp, uint32_t number,
-                                   uint32_t total) const {
-  const bool lit = options.literal_strings;
+                                   uint32_t total) {
   const double mono = char_width / kBodySize;  // advance per point of font size
   const double right = left + columns * char_width;
-  std::string g;  // graphics: boxes and rules
-  std::string t;  // text
-  std::string s;  // strike-through lines, over the text
+  std::string& g = out;      // graphics: boxes and rules
+  std::string& t = text_;    // text
+  std::string& s = strike_;  // strike-through lines, over the text
+  g.clear();
+  t.clear();
+  s.clear();
   g += "0 g 0 G\n";
   t += "BT\n";
+  num(t, kLeading);
+  t += " TL\n";
+  TextState ts(options.literal_strings);
   auto centered = [&](double size, double y, const std::string& str) {
     const double w = static_cast<double>(count_code_points(str)) * size * mono;
-    text(t, f, size, (kPageWidth - w) / 2, y, str, lit);
+    ts.show(t, f, size, (kPageWidth - w) / 2, y, str);
+  };
+  // Line widths as set last: a width is only written when it changes.
+  double width = -1;
+  auto set_width = [&](std::string& to, double w) {
+    if (w == width) return;
+    num(to, w);
+    to += " w ";
+    width = w;
   };
   // Top: UNCLASSIFIED and the stamp; the disposition line is boxed.
   centered(kMarkSize, kTopMark, detail::kUnclassified);
@@ -323,9 +652,9 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
     const double y = kStampTop - static_cast<double>(i) * kStampLeading;
     const double n = static_cast<double>(count_code_points(stamp[i]));
     const double size = std::min(kStampSize, (right - left) / std::max(1.0, n * mono));
-    text(t, f, size, left, y, stamp[i], lit);
+    ts.show(t, f, size, left, y, stamp[i]);
     if (i == 1) {
-      g += "0.8 w ";
+      set_width(g, 0.8);
       num(g, left - 2);
       g += ' ';
       num(g, y - 2.5);
@@ -337,7 +666,7 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
     }
   }
   auto rule = [&](double y) {
-    g += "0.5 w ";
+    set_width(g, 0.5);
     num(g, left);
     g += ' ';
     num(g, y);
@@ -349,7 +678,8 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
   };
   rule(kTopRule);
   rule(kBottomRule);
-  // Body rows.
+  // Body rows. Boxes are filled, never stroked: from here on only the
+  // strike-through lines (drawn after all of `g`) set a line width.
   bool white = false;
   for (size_t r = 0; r < page.rows.size(); ++r) {
     const double y = kBodyTop - static_cast<double>(r) * kLeading;
@@ -368,15 +698,15 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
         if (!item.text.empty()) {
           if (!white) t += "1 g\n";
           white = true;
-          text(t, f, kBodySize, x, y, item.text, lit);
+          ts.show(t, f, kBodySize, x, y, item.text);
         }
         continue;
       }
       if (white) t += "0 g\n";
       white = false;
-      text(t, f, kBodySize, x, y, item.text, lit);
+      ts.show(t, f, kBodySize, x, y, item.text);
       if (item.kind == ItemKind::kStruck) {
-        s += "0.8 w ";
+        set_width(s, 0.8);
         num(s, x);
         s += ' ';
         num(s, y + 3.2);
@@ -392,11 +722,8 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
   // Footer: UNCLASSIFIED, page x of y, Bates number.
   centered(kMarkSize, kBottomMark, detail::kUnclassified);
   const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
-  text(t, f, kStampSize, left, kFooterLine, page_no, lit);
+  ts.show(t, f, kStampSize, left, kFooterLine, page_no);
   t += "ET\n";
-  out.clear();
-  out.reserve(g.size() + t.size() + s.size());
-  out += g;
   out += t;
   out += s;
 }
@@ -496,6 +823,8 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
                                       static_cast<PoDoFo::pdf_long>(deflated.size()));
       o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
     };
+    // Streams plus room for the dictionaries, the xref table and the trailer.
+    size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
     const std::string base_font = f->tag + "+DejaVuSansMono";
     PdfObject* file = objects.CreateObject();
     file->GetDictionary().AddKey("Length1", integer(f->font_length));
@@ -556,18 +885,45 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       d.AddKey("DescendantFonts", descendants);
       d.AddKey("ToUnicode", to_unicode->Reference());
     }
-    PdfDictionary fonts;
-    fonts.AddKey("F1", type0->Reference());
+    // The page tree by hand: one /Pages node whose /Kids are the pages in
+    // order, without PoDoFo's page cache and per-page bookkeeping
+    // (CreatePage()). Every page shares one /Resources object: the font, and
+    // the /ProcSet CreatePage() gave every page.
+    PdfObject* pages_node = doc.GetPagesTree()->GetObject();
+    const PdfObject parent = pages_node->Reference();
+    PdfObject* resources = objects.CreateObject();
+    {
+      PdfDictionary fonts;
+      fonts.AddKey("F1", type0->Reference());
+      resources->GetDictionary().AddKey("Font", fonts);
+      PdfArray procset;
+      for (const char* name : {"PDF", "Text", "ImageB", "ImageC", "ImageI"})
+        procset.push_back(PdfName(name));
+      resources->GetDictionary().AddKey("ProcSet", procset);
+    }
+    const PdfObject resources_ref = resources->Reference();
+    PdfObject media_box{PdfArray()};
+    for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
+      media_box.GetArray().push_back(integer(std::llround(v)));
+    const PdfName kContents("Contents");
+    const PdfName kMediaBox("MediaBox");
+    const PdfName kParent("Parent");
+    const PdfName kResources("Resources");
+    PdfArray kids;
+    kids.reserve(total);
     for (uint32_t p = 0; p < total; ++p) {
-      PoDoFo::PdfPage* page = doc.CreatePage(PoDoFo::PdfRect(0, 0, kPageWidth, kPageHeight));
-      if (page == nullptr) throw PoDoFo::PdfError(PoDoFo::ePdfError_InvalidHandle);
-      page->GetResources()->GetDictionary().AddKey("Font", fonts);
+      PdfObject* page = objects.CreateObject("Page");
+      PdfDictionary& d = page->GetDictionary();
+      d.AddKey(kMediaBox, media_box);
+      d.AddKey(kParent, parent);
+      d.AddKey(kResources, resources_ref);
       const std::string label = format_bates(m.options.bates, m.next_bates + p);
       m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
-      PdfObject* main = page->GetContents();
+      PdfObject* main = objects.CreateObject();
       const std::string_view deflated = m.content_deflater(m.content);
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
       raw_stream(main, deflated);
+      bytes_hint += deflated.size() + 512;
       PdfObject* footer = objects.CreateObject();
       const std::string bates = m.bates_content(*f, label);
       PoDoFo::PdfMemoryInputStream in(bates.data(), static_cast<PoDoFo::pdf_long>(bates.size()));
@@ -575,8 +931,11 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       PdfArray contents;
       contents.push_back(main->Reference());
       contents.push_back(footer->Reference());
-      page->GetObject()->GetDictionary().AddKey("Contents", contents);
+      d.AddKey(kContents, contents);
+      kids.push_back(page->Reference());
     }
+    pages_node->GetDictionary().AddKey("Kids", kids);
+    pages_node->GetDictionary().AddKey("Count", integer(total));
     // Info: only what the view allows; dates from the review date, never the clock.
     PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
     info.Clear();
@@ -593,10 +952,9 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       info.AddKey("CreationDate", PdfString(d));
       info.AddKey("ModDate", PdfString(d));
     }
-    PoDoFo::PdfRefCountedBuffer buffer;
-    PoDoFo::PdfOutputDevice device(&buffer);
+    out.bytes.reserve(bytes_hint);
+    StringDevice device(out.bytes);
     doc.Write(&device);
-    out.bytes.assign(buffer.GetBuffer(), device.GetLength());
   } catch (const PoDoFo::PdfError& e) {
     core::Diagnostic d;
     d.code = "pdf-error";

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <clocale>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 
@@ -11,6 +14,7 @@
 #include "declass/render/release_builder.h"
 #include "declass/render/text_writer.h"
 #include "declass/render/verify.h"
+#include "pdf_writer_internal.h"
 #include "test_support.h"
 
 namespace declass::render {
@@ -90,6 +94,30 @@ TEST(PdfWriter, PassesQpdfCheckAndIsACompleteRewrite) {
         "/JS", "/OpenAction", "/AcroForm", "/Prev"})
     EXPECT_EQ(pdf.find(forbidden), std::string::npos) << forbidden;
   EXPECT_EQ(pdf.rfind("%PDF-1.", 0), 0u);
+}
+
+// Page text moves down a row with `'` (12 TL) or `0 dy Td` and sets the font
+// size only when it changes, instead of a Tf and an absolute Tm for every run.
+TEST(PdfWriter, PageTextSetsTheSizeOnceAndMovesDownByTheLeading) {
+  const auto doc = make_document("p.txt", "line one\nline two\nline three\nline four\nline five\n",
+                                 {{BlockKind::kParagraph, 1, 5, ""}});
+  const std::string pdf = pdf_of(make_release_view(doc, release_all(doc)));
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::write_file(dir.file("a.pdf"), pdf));
+  int status = -1;
+  testing::run("qpdf --qdf --object-streams=disable " + dir.file("a.pdf") + " " +
+                   dir.file("q.pdf") + " 2>&1",
+               &status);
+  ASSERT_EQ(status, 0);
+  const std::string q = testing::read_file(dir.file("q.pdf"));
+  EXPECT_EQ(count(q, "/F1 10 Tf"), 1u);  // the body, on the only page
+  EXPECT_EQ(count(q, "BT\n12 TL\n"), 1u);
+  // (qpdf --qdf writes the strings in hex)
+  EXPECT_EQ(count(q, ">'\n"), 4u);   // the body rows under the first
+  EXPECT_EQ(count(q, "0.8 w"), 1u);  // the stamp box; nothing is struck
+  const std::string text = testing::run("pdftotext -raw -enc UTF-8 " + dir.file("a.pdf") + " -");
+  EXPECT_NE(text.find("line one\nline two\nline three\nline four\nline five\n"), std::string::npos)
+      << text;
 }
 
 TEST(PdfWriter, InfoHoldsOnlyIdDispositionProducerAndReviewDates) {
@@ -364,6 +392,101 @@ TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
       verify_output(collect_withheld(doc, decide(doc)), OutputKind::kPdf,
                     pdf_of(make_release_view(doc, release_all(doc)), lit), "t.pdf");
   EXPECT_FALSE(caught.ok());
+}
+
+// PoDoFo's tokens are formatted by our own output device: every conversion it
+// takes must give vsnprintf()'s bytes, and the rest must be handed back.
+std::string formatted(bool* ours, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  std::string out = "x";
+  *ours = detail::append_format(out, format, args);
+  va_end(args);
+  return out;
+}
+std::string formatted_any(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  std::string out = "x";
+  detail::append_vformat(out, format, args);
+  va_end(args);
+  return out;
+}
+std::string reference(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  char buf[512];
+  const int n = std::vsnprintf(buf, sizeof buf, format, args);
+  va_end(args);
+  return "x" + std::string(buf, static_cast<size_t>(n));
+}
+
+TEST(PdfWriterFormat, IntegerAndStringConversionsMatchVsnprintf) {
+  const char* int_formats[] = {"%d",     "%i",   "%5d",   "%-5d|", "%05d",
+                               "%+d",    "% d",  "%.3d",  "%8.3d", "%-8.3d|",
+                               "%08.3d", "%.0d", "%+05d", "%0.5i", "obj %d %d R\n"};
+  for (const char* f : int_formats)
+    for (const int v : {0, 1, -1, 7, 42, -42, 65535, 123456789, INT_MAX, INT_MIN}) {
+      bool ours = false;
+      const std::string got = formatted(&ours, f, v, v);
+      EXPECT_TRUE(ours) << f;
+      EXPECT_EQ(got, reference(f, v, v)) << f << " " << v;
+    }
+  for (const char* f : {"%u", "%10u", "%.10u", "%0.10u", "%-3u|"})
+    for (const unsigned v : {0u, 3u, 4294967295u}) {
+      bool ours = false;
+      EXPECT_EQ(formatted(&ours, f, v), reference(f, v)) << f << " " << v;
+      EXPECT_TRUE(ours);
+    }
+  for (const char* f : {"%ld", "%li", "%lu", "%12ld"})
+    for (const long v : {0L, -5L, LONG_MAX, LONG_MIN}) {
+      bool ours = false;
+      EXPECT_EQ(formatted(&ours, f, v), reference(f, v)) << f << " " << v;
+    }
+  for (const char* f : {"%lld", "%llu", "%0.10llu", "%020lld"})
+    for (const long long v : {0LL, 17LL, -17LL, LLONG_MAX, LLONG_MIN}) {
+      bool ours = false;
+      EXPECT_EQ(formatted(&ours, f, v), reference(f, v)) << f << " " << v;
+    }
+  for (const char* f : {"%zu", "%zd", "%hu", "%hd", "%hhu", "%hhd", "%ju", "%td"})
+    for (const int v : {0, 300, -300, 70000}) {
+      bool ours = false;
+      if (f[1] == 'z' || f[1] == 'j' || f[1] == 't')
+        EXPECT_EQ(formatted(&ours, f, static_cast<size_t>(v)), reference(f, static_cast<size_t>(v)))
+            << f;
+      else
+        EXPECT_EQ(formatted(&ours, f, v), reference(f, v)) << f << " " << v;
+    }
+  for (const char* f : {"%s", "/%s", "%8s|", "%-8s|", "%.2s", "%5.1s|", "a%%b%s%c"}) {
+    bool ours = false;
+    EXPECT_EQ(formatted(&ours, f, "Type", 'Q'), reference(f, "Type", 'Q')) << f;
+    EXPECT_TRUE(ours) << f;
+  }
+  for (const char* f : {"%c", "%3c|", "%-3c|", "%0.10llu %0.5hu %c \n"}) {
+    bool ours = false;
+    if (f[1] == '0')
+      EXPECT_EQ(formatted(&ours, f, 1234ULL, static_cast<unsigned short>(0), 'n'),
+                reference(f, 1234ULL, static_cast<unsigned short>(0), 'n'));
+    else
+      EXPECT_EQ(formatted(&ours, f, 'f'), reference(f, 'f')) << f;
+  }
+}
+
+TEST(PdfWriterFormat, HandsBackWhatItDoesNotTakeAndTheFallbackFormatsIt) {
+  for (const char* f : {"%f", "%.2f", "%x", "%#d", "%*d", "%g", "%p"}) {
+    bool ours = true;
+    const std::string out = formatted(&ours, f, 1.5);
+    EXPECT_FALSE(ours) << f;
+    EXPECT_EQ(out, "x") << f;  // unchanged
+  }
+  bool ours = true;
+  EXPECT_EQ(formatted(&ours, "%s", static_cast<const char*>(nullptr)), "x");
+  EXPECT_FALSE(ours);
+  EXPECT_EQ(formatted_any("%.2f %d", 1.25, 7), reference("%.2f %d", 1.25, 7));
+  EXPECT_EQ(formatted_any("%x %s", 255u, "end"), reference("%x %s", 255u, "end"));
+  const std::string long_text(1000, 'a');
+  EXPECT_EQ(formatted_any("%.1f%s", 2.0, long_text.c_str()),
+            "x2.0" + long_text);  // longer than the fallback's stack buffer
 }
 
 }  // namespace
