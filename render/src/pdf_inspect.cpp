@@ -308,7 +308,7 @@ struct ContentTokens {
 
   void add(const Token& t) {
     const auto begin = static_cast<uint32_t>(text.size());
-    text += t.value;
+    text += t.text();
     toks.push_back({t.kind, begin, static_cast<uint32_t>(text.size())});
   }
   std::string_view value(const Tok& t) const {
@@ -319,7 +319,7 @@ struct ContentTokens {
 // The tokens extract() reads: inline image data (after BI outside an array)
 // skipped up to EI.
 void record_for_extract(std::string_view content, ContentTokens& out) {
-  Lexer lx(content);
+  Lexer lx(content, true);
   bool in_array = false;
   Token t;
   for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
@@ -328,7 +328,7 @@ void record_for_extract(std::string_view content, ContentTokens& out) {
       in_array = true;
     } else if (t.kind == Token::kArrayClose) {
       in_array = false;
-    } else if (!in_array && t.kind == Token::kOther && std::string_view(t.value) == "BI") {
+    } else if (!in_array && t.kind == Token::kOther && t.text() == "BI") {
       const size_t ei = content.find("EI", lx.pos());
       lx.skip_to(ei == std::string_view::npos ? content.size() : ei + 2);
     }
@@ -564,7 +564,7 @@ class Scanner {
     // One pass of the lexer: the strings, and the names (as names() would
     // check them; it does not skip inline images, so when one is skipped
     // here the names are checked again the long way).
-    Lexer lx(data);
+    Lexer lx(data, true);
     std::vector<std::string> forbidden;
     bool skipped_image = false;
     ContentTokens& tokens =
@@ -577,7 +577,7 @@ class Scanner {
         if (check_names && forbidden_name(t.value)) forbidden.push_back(t.value);
         continue;
       }
-      if (t.kind == Token::kOther && std::string_view(t.value) == "BI") {
+      if (t.kind == Token::kOther && t.text() == "BI") {
         const size_t ei = data.find("EI", lx.pos());
         lx.skip_to(ei == std::string::npos ? data.size() : ei + 2);
         skipped_image = true;

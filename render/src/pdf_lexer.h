@@ -45,11 +45,17 @@ inline int hexval(char c) {
 struct Token {
   enum Kind : uint8_t { kString, kName, kOther, kArrayOpen, kArrayClose, kEnd } kind = kEnd;
   std::string value;  // decoded string bytes, name (decoded #xx), or operator/number text
+  /// kOther from a Lexer made with `views`: the token's bytes in the input
+  /// (`value` stays empty: copying every number and operator was a fifth of
+  /// the lexer's work).
+  std::string_view other;
+  /// The token's text: `other` or `value`.
+  std::string_view text() const { return kind == kOther && !other.empty() ? other : value; }
 };
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view s) : s_(s) {}
+  explicit Lexer(std::string_view s, bool views = false) : s_(s), views_(views) {}
   Token next() {
     Token t;
     next(t);
@@ -59,6 +65,7 @@ class Lexer {
   void next(Token& t) {
     t.kind = Token::kEnd;
     t.value.clear();
+    t.other = {};
     while (i_ < s_.size()) {
       if (pdf_space(s_[i_])) {
         ++i_;
@@ -133,15 +140,13 @@ class Lexer {
       return;
     }
     if (c == '<' && i_ + 1 < s_.size() && s_[i_ + 1] == '<') {
-      i_ += 2;
       t.kind = Token::kOther;
-      t.value = "<<";
+      set_other(t, 2);
       return;
     }
     if (c == '>' && i_ + 1 < s_.size() && s_[i_ + 1] == '>') {
-      i_ += 2;
       t.kind = Token::kOther;
-      t.value = ">>";
+      set_other(t, 2);
       return;
     }
     if (c == '<') {
@@ -196,14 +201,12 @@ class Lexer {
     }
     t.kind = Token::kOther;
     if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
-      t.value.assign(1, c);
-      ++i_;
+      set_other(t, 1);
       return;
     }
     size_t j = i_;
     while (j < s_.size() && pdf_regular(s_[j])) ++j;
-    t.value.assign(s_.data() + i_, j - i_);
-    i_ = j;
+    set_other(t, j - i_);
   }
   size_t pos() const { return i_; }
   /// A string or hex string ran to the end of the input.
@@ -211,7 +214,17 @@ class Lexer {
   void skip_to(size_t i) { i_ = i; }
 
  private:
+  // The next `n` bytes as the text of kOther token `t`.
+  void set_other(Token& t, size_t n) {
+    if (views_)
+      t.other = s_.substr(i_, n);
+    else
+      t.value.assign(s_.data() + i_, n);
+    i_ += n;
+  }
+
   std::string_view s_;
+  bool views_ = false;
   bool truncated_ = false;
   size_t i_ = 0;
 };

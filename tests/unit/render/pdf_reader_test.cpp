@@ -203,6 +203,31 @@ void expect_same_scan(const std::string& pdf) {
   }
 }
 
+// A lexer made with views leaves numbers and operators in the input instead
+// of copying them: every token's kind and text are those of a copying lexer.
+TEST(PdfLexer, ViewsGiveTheSameTokensAsCopies) {
+  const std::string content =
+      "BT /F#31 10 Tf 1 0 0 1 72 700 Tm (a \\(b\\)) Tj <4142> ' [(x) -20 (y)] TJ << /K >> "
+      "0.5 -3 Td ) } ET BI /W 1 ID \x01\x02 EI q";
+  detail::Lexer copies(content);
+  detail::Lexer views(content, true);
+  detail::Token a;
+  detail::Token b;
+  size_t n = 0;
+  for (copies.next(a), views.next(b); a.kind != detail::Token::kEnd;
+       copies.next(a), views.next(b)) {
+    ++n;
+    EXPECT_EQ(a.kind, b.kind) << n;
+    EXPECT_EQ(a.text(), b.text()) << n;
+    EXPECT_EQ(a.text(), a.value) << n;
+    if (b.kind == detail::Token::kOther) {
+      EXPECT_TRUE(b.value.empty()) << n;
+    }
+  }
+  EXPECT_EQ(b.kind, detail::Token::kEnd);
+  EXPECT_GT(n, 30u);
+}
+
 TEST(PdfLexer, LiteralStringsWithEveryEscape) {
   auto str = [](const std::string& s) {
     detail::Lexer lx(s);
