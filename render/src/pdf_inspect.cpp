@@ -336,6 +336,53 @@ void record_for_extract(std::string_view content, ContentTokens& out) {
   out.size = content.size();
 }
 
+// Where a content stream stops being plain syntax outside its strings: its
+// first comment and its first byte that is neither printable ASCII nor a
+// blank (npos: none). The lexer notes both as it reads; this reads the bytes
+// again for streams the lexer did not read to the end as syntax, and stops
+// at the first of the two.
+struct SyntaxFaults {
+  size_t comment = std::string_view::npos;
+  size_t binary = std::string_view::npos;
+};
+SyntaxFaults syntax_faults_slow(std::string_view data) {
+  SyntaxFaults f;
+  bool in_string = false;
+  int depth = 0;
+  bool in_hex = false;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '(')
+        ++depth;
+      else if (c == ')' && --depth == 0)
+        in_string = false;
+      continue;
+    }
+    if (in_hex) {
+      in_hex = c != '>';
+      continue;
+    }
+    if (c == '(') {
+      in_string = true;
+      depth = 1;
+    } else if (c == '<' && i + 1 < data.size() && data[i + 1] != '<') {
+      in_hex = true;
+    } else if (c == '<') {
+      ++i;
+    } else if (c == '%') {
+      f.comment = i;
+      break;
+    } else if ((c < 0x20 && !pdf_space(static_cast<char>(c))) || c >= 0x7F) {
+      f.binary = i;
+      break;
+    }
+  }
+  return f;
+}
+
 class Scanner {
  public:
   explicit Scanner(PdfScan& out) : out_(out) {}
@@ -596,43 +643,16 @@ class Scanner {
     }
     // Outside strings a content stream is plain syntax: printable ASCII and
     // blanks. Anything else (binary bytes, comments) could only hide data.
-    {
-      bool in_string = false;
-      int depth = 0;
-      bool in_hex = false;
-      for (size_t i = 0; i < data.size(); ++i) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        if (in_string) {
-          if (c == '\\')
-            ++i;
-          else if (c == '(')
-            ++depth;
-          else if (c == ')' && --depth == 0)
-            in_string = false;
-          continue;
-        }
-        if (in_hex) {
-          in_hex = c != '>';
-          continue;
-        }
-        if (c == '(') {
-          in_string = true;
-          depth = 1;
-        } else if (c == '<' && i + 1 < data.size() && data[i + 1] != '<') {
-          in_hex = true;
-        } else if (c == '<') {
-          ++i;
-        } else if (c == '%') {
-          add_problem(where + ": a comment in a content stream");
-          break;
-        } else if ((c < 0x20 && !pdf_space(static_cast<char>(c))) || c >= 0x7F) {
-          if (data.compare(i >= 3 ? i - 3 : 0, 3, " ID") == 0 ||
-              data.find("BI", 0) != std::string::npos)
-            break;
-          add_problem(where + ": binary bytes outside strings in a content stream");
-          break;
-        }
-      }
+    const SyntaxFaults f = skipped_image || lx.truncated()
+                               ? syntax_faults_slow(data)
+                               : SyntaxFaults{lx.first_comment(), lx.first_binary()};
+    if (f.comment < f.binary) {
+      add_problem(where + ": a comment in a content stream");
+    } else if (f.binary != std::string_view::npos &&
+               // binary data right after an inline image's ID is the image's
+               data.compare(f.binary >= 3 ? f.binary - 3 : 0, 3, " ID") != 0 &&
+               data.find("BI", 0) == std::string::npos) {
+      add_problem(where + ": binary bytes outside strings in a content stream");
     }
     if (!ends.empty()) {
       channel(Encoding::kCp1252, strings, " strings as Windows-1252", 0, 0, &ends);

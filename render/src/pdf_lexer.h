@@ -70,6 +70,7 @@ class Lexer {
       if (pdf_space(s_[i_])) {
         ++i_;
       } else if (s_[i_] == '%') {
+        if (first_comment_ == std::string_view::npos) first_comment_ = i_;
         while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
       } else {
         break;
@@ -182,6 +183,7 @@ class Lexer {
       t.kind = Token::kName;
       size_t j = i_;
       while (j < s_.size() && pdf_regular(s_[j])) ++j;
+      note_binary(i_, j);
       const std::string_view raw = s_.substr(i_, j - i_);
       i_ = j;
       if (raw.find('#') == std::string_view::npos) {
@@ -206,14 +208,30 @@ class Lexer {
     }
     size_t j = i_;
     while (j < s_.size() && pdf_regular(s_[j])) ++j;
+    note_binary(i_, j);
     set_other(t, j - i_);
   }
   size_t pos() const { return i_; }
+  /// Offset of the first comment (outside strings), or npos.
+  size_t first_comment() const { return first_comment_; }
+  /// Offset of the first byte outside strings that is neither printable
+  /// ASCII nor a blank (it can only stand in a name or another token), or npos.
+  size_t first_binary() const { return first_binary_; }
   /// A string or hex string ran to the end of the input.
   bool truncated() const { return truncated_; }
   void skip_to(size_t i) { i_ = i; }
 
  private:
+  void note_binary(size_t from, size_t to) {
+    if (first_binary_ != std::string_view::npos) return;
+    for (size_t k = from; k < to; ++k) {
+      const auto c = static_cast<unsigned char>(s_[k]);
+      if (c < 0x20 || c >= 0x7F) {  // no blank is a regular byte
+        first_binary_ = k;
+        return;
+      }
+    }
+  }
   // The next `n` bytes as the text of kOther token `t`.
   void set_other(Token& t, size_t n) {
     if (views_)
@@ -226,6 +244,8 @@ class Lexer {
   std::string_view s_;
   bool views_ = false;
   bool truncated_ = false;
+  size_t first_comment_ = std::string_view::npos;
+  size_t first_binary_ = std::string_view::npos;
   size_t i_ = 0;
 };
 

@@ -448,6 +448,25 @@ TEST_F(PdfLeaks, HygieneRules) {
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
                 "<< /Type /Annot /Subtype /Text /Contents (note) >>"}),
       "/Annots"));
+  // Outside strings a content stream is plain syntax: the first comment or
+  // binary byte is reported; strings and hex strings may hold anything, and
+  // binary data after an inline image's ID is the image's.
+  const std::string comment = "a comment in a content stream";
+  const std::string binary = "binary bytes outside strings";
+  EXPECT_TRUE(hygiene(page_pdf("BT ET % a note"), comment));
+  EXPECT_TRUE(hygiene(page_pdf("BT /F\x01 1 Tf ET"), binary));
+  EXPECT_TRUE(hygiene(page_pdf("BT 1 0 0 1 72\x80 700 Tm ET"), binary));
+  EXPECT_TRUE(hygiene(page_pdf("BT \x01x % note\n ET"), binary));
+  EXPECT_FALSE(hygiene(page_pdf("BT \x01x % note\n ET"), comment));
+  EXPECT_TRUE(hygiene(page_pdf("BT % note\n \x01x ET"), comment));
+  EXPECT_FALSE(hygiene(page_pdf("BT % note\n \x01x ET"), binary));
+  for (const std::string& plain :
+       {std::string("BT (50% \x01 \\) \x80) Tj <41\x01 42> Tj ET"), std::string("BT \0 ET"),
+        std::string("q BI /W 1 /H 1 ID \x01\x02 EI Q % after the image"),
+        std::string("BT (never closed \x01")}) {
+    EXPECT_FALSE(hygiene(page_pdf(plain), comment)) << plain;
+    EXPECT_FALSE(hygiene(page_pdf(plain), binary)) << plain;
+  }
   // Every forbidden name, wherever a name can stand (here in a content
   // stream), and not a name that merely starts like one.
   for (const std::string n :
