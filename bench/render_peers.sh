@@ -4,12 +4,16 @@
 #   declass redact --format pdf --no-verify   (read + decide + view + PDF)
 #   declass redact --format pdf               (the same, every PDF verified)
 #   declass redact                            (text + PDF + logs, all verified)
-# Prints cables per CPU second (user + sys) and peak memory. Run it on an idle
-# machine; repeat and take the median for figures worth quoting.
+# Prints cables per CPU second (user + sys) and peak memory, for each of REPS
+# rounds (the four pipelines one after the other in each round, nothing
+# deleted until the end), then per pipeline the median and best round and
+# its ratio to PyMuPDF's. On this project's VM the CPU time of one run varies
+# by up to a third from run to run (other work on the host; ext4 after
+# deletions): compare medians of several rounds, never single runs.
 #
 # Usage: bench/render_peers.sh [CORPUS_DIR] (default tests/data/corpus)
 # Env:   DECLASS (the binary, default build/bench/bin/declass), PEERS (the peer
-#        scripts, default ../shared/bench-peers), POLICY, AS_OF.
+#        scripts, default ../shared/bench-peers), POLICY, AS_OF, REPS (default 3).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:-$root/tests/data/corpus}
@@ -27,16 +31,35 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=$(ls "$corpus"/*.txt | wc -l)
 echo "corpus: $n cables, $(cat "$corpus"/*.txt | wc -c) bytes"
-measure() {  # measure NAME COMMAND...
+reps=${REPS:-3}
+# measure NAME COMMAND...: one run; appends "NAME<TAB>CPU" to $work/cpu
+measure() {
   name=$1; shift
   /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" || {
     echo "$name failed:"; tail -5 "$work/err"; return 1; }
   read -r user sys wall rss < "$work/time"
   awk -v n="$n" -v u="$user" -v s="$sys" -v w="$wall" -v m="$rss" -v name="$name" 'BEGIN {
     cpu = u + s; printf "%-34s %8.1f cables/CPU-s  %6.2f s CPU  %6.2f s wall  %7d KB peak\n", name, n / cpu, cpu, w, m }'
+  printf '%s\t%s\n' "$name" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" >> "$work/cpu"
 }
-mkdir -p "$work/fitz" "$work/a" "$work/b" "$work/c"
-measure "PyMuPDF (pdf-fitz.py)" $py "$peers/pdf-fitz.py" --review-date "$as_of" "$work/fitz" "$corpus"/*.txt
-measure "declass pdf, no verification" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf --no-verify -o "$work/a" "$corpus"/*.txt
-measure "declass pdf, verified" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf -o "$work/b" "$corpus"/*.txt
-measure "declass text+pdf+log, verified" "$bin" redact --policy "$policy" --as-of "$as_of" -o "$work/c" "$corpus"/*.txt
+r=1
+while [ "$r" -le "$reps" ]; do
+  echo "round $r of $reps"
+  mkdir -p "$work/$r/fitz" "$work/$r/a" "$work/$r/b" "$work/$r/c"
+  measure "PyMuPDF (pdf-fitz.py)" $py "$peers/pdf-fitz.py" --review-date "$as_of" "$work/$r/fitz" "$corpus"/*.txt
+  measure "declass pdf, no verification" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf --no-verify -o "$work/$r/a" "$corpus"/*.txt
+  measure "declass pdf, verified" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf -o "$work/$r/b" "$corpus"/*.txt
+  measure "declass text+pdf+log, verified" "$bin" redact --policy "$policy" --as-of "$as_of" -o "$work/$r/c" "$corpus"/*.txt
+  r=$((r + 1))
+done
+echo "over $reps rounds (cables per CPU second; x PyMuPDF at the same statistic):"
+sort -t "$(printf '\t')" -k1,1 -k2,2g "$work/cpu" | awk -F '\t' -v n="$n" '
+  { cpu[$1, ++k[$1]] = $2; if (!($1 in seen)) { seen[$1] = 1; order[++names] = $1 } }
+  END {
+    peer = "PyMuPDF (pdf-fitz.py)"
+    pm = cpu[peer, int((k[peer] + 1) / 2)]; pb = cpu[peer, 1]
+    for (i = 1; i <= names; ++i) {
+      name = order[i]; med = cpu[name, int((k[name] + 1) / 2)]; best = cpu[name, 1]
+      printf "%-34s median %8.1f (%5.1fx)   best %8.1f (%5.1fx)\n", name, n / med, pm / med, n / best, pb / best
+    }
+  }'
