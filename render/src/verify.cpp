@@ -1390,11 +1390,11 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
       // A placeholder label can sit next to any shown word, so a phrase with a
       // label word in it ("d classified by" after "[B1 1.4(D)]") is no proof.
       const bool has_label = f.label || f1.label || f2.label;
-      // Wherever the phrase is searched, a word needle of one of its words is
-      // searched too (that word is found wherever the phrase is), the phrase
-      // adds nothing: a word needle is searched in every channel but binary
-      // data, which needs 6 characters of it and 10 of a phrase, and in logs
-      // unless it is a number, which a phrase searched in logs holds none of.
+      // A phrase adds nothing where one of its words is a word needle
+      // searched in every channel the phrase is (that word is found wherever
+      // the phrase is): a word needle is searched everywhere except in binary
+      // data below 6 characters (a phrase there needs 10) and in logs if it is
+      // a number (a phrase searched in logs holds none).
       auto covers = [&](const TokInfo& w) {
         return word_needle(w) && (f.chars + f1.chars + f2.chars < 10 || w.chars >= 6);
       };
@@ -1425,8 +1425,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     needle.tokens =
         std::span<const std::string_view>(words_in.data() + tok_first[k], needle.tokens.size());
   }
-  // Line:column of every needle in one sweep over the text. The words and
-  // phrases come in source order already; only the terms need sorting.
+  // Line:column of every needle, in source order. The words and phrases
+  // come in source order already; only the terms need sorting.
   auto& order = scratch.order;  // origin, needle
   order.clear();
   size_t n_terms = 0;
