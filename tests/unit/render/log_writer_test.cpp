@@ -11,33 +11,16 @@
 namespace declass::render {
 namespace {
 
-using core::BlockKind;
 using testing::b1;
 using testing::b6;
 using testing::labels;
-using testing::make_document;
 using testing::release_all;
 using testing::span_of;
-
-constexpr const char* kCable =
-    "SUBJECT: MEETING WITH THE MINISTER\n"                        // 1
-    "\n"                                                          // 2
-    "1. (C) The minister and the ambassador met in Tokyo.\n"      // 3
-    "Kathleen Stephens attended.\n"                               // 4
-    "\n"                                                          // 5
-    "2. (C) The source QUILLFEATHER said the minister\n"          // 6
-    "would resign, and Stephen Nagamine agreed with the plan.\n"  // 7
-    "\n"                                                          // 8
-    "3. (U) A released closing paragraph.\n";                     // 9
 
 // A span and a block withheld, with a comma and quotes in the case id, rule
 // and match, and every kind of awkward byte in the justification.
 ReleaseView awkward_view() {
-  const core::Document doc = make_document("v.txt", kCable,
-                                           {{BlockKind::kSubject, 1, 1, ""},
-                                            {BlockKind::kParagraph, 3, 4, "1"},
-                                            {BlockKind::kParagraph, 6, 7, "2"},
-                                            {BlockKind::kParagraph, 9, 9, "3"}});
+  const core::Document doc = testing::minister_cable();
   core::Decisions d = release_all(doc);
   d.review.case_id = "F-1, \"A\"";
   testing::redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}), "names");

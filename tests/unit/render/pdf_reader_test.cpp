@@ -23,43 +23,19 @@
 namespace declass::render {
 namespace {
 
-using core::BlockKind;
 using detail::PdfReaderChoice;
 using detail::PdfScan;
 using detail::scan_pdf;
-using testing::b1;
-using testing::b6;
 using testing::deflate;
-using testing::labels;
-using testing::make_document;
 using testing::make_pdf;
 using testing::release_all;
-using testing::span_of;
-
-constexpr const char* kCable =
-    "SUBJECT: MEETING WITH THE MINISTER\n"
-    "\n"
-    "1. (C) The minister and the ambassador met in Tokyo.\n"
-    "Kathleen Stephens attended.\n"
-    "\n"
-    "2. (C) The source QUILLFEATHER said the minister\n"
-    "would resign, and Stephen Nagamine agreed with the plan.\n"
-    "\n"
-    "3. (U) A released closing paragraph.\n";
 
 core::Document cable() {
-  return make_document("v.txt", kCable,
-                       {{BlockKind::kSubject, 1, 1, ""},
-                        {BlockKind::kParagraph, 3, 4, "1"},
-                        {BlockKind::kParagraph, 6, 7, "2"},
-                        {BlockKind::kParagraph, 9, 9, "3"}});
+  return testing::minister_cable();
 }
 
 core::Decisions decide(const core::Document& doc) {
-  core::Decisions d = release_all(doc);
-  testing::withhold(d, 2, labels({b1("bd")}));
-  testing::redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}));
-  return d;
+  return testing::minister_decisions(doc);
 }
 
 std::string stream(const std::string& data, bool flate = false, const std::string& extra = "") {

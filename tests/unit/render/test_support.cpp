@@ -76,6 +76,31 @@ core::Decisions release_all(const core::Document& doc) {
   return d;
 }
 
+core::Document minister_cable() {
+  static constexpr const char* kText =
+      "SUBJECT: MEETING WITH THE MINISTER\n"                        // 1
+      "\n"                                                          // 2
+      "1. (C) The minister and the ambassador met in Tokyo.\n"      // 3
+      "Kathleen Stephens attended.\n"                               // 4
+      "\n"                                                          // 5
+      "2. (C) The source QUILLFEATHER said the minister\n"          // 6
+      "would resign, and Stephen Nagamine agreed with the plan.\n"  // 7
+      "\n"                                                          // 8
+      "3. (U) A released closing paragraph.\n";                     // 9
+  return make_document("v.txt", kText,
+                       {{core::BlockKind::kSubject, 1, 1, ""},
+                        {core::BlockKind::kParagraph, 3, 4, "1"},
+                        {core::BlockKind::kParagraph, 6, 7, "2"},
+                        {core::BlockKind::kParagraph, 9, 9, "3"}});
+}
+
+core::Decisions minister_decisions(const core::Document& doc) {
+  core::Decisions d = release_all(doc);
+  withhold(d, 2, labels({b1("bd")}));
+  redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}));
+  return d;
+}
+
 core::Span span_of(const core::Document& doc, std::string_view needle, int nth) {
   const std::string_view t = doc.source.text();
   size_t at = t.find(needle);

@@ -28,6 +28,13 @@ core::Document make_document(std::string path, std::string text,
 /// Decisions releasing every block, with review data filled in.
 core::Decisions release_all(const core::Document& doc);
 
+/// The small cable most render tests share ("v.txt"): a SUBJECT line and
+/// paragraphs 1 (with "Kathleen Stephens"), 2 (with "QUILLFEATHER") and 3.
+core::Document minister_cable();
+/// Its usual decisions: paragraph 2 withheld (B1 1.4(B), 1.4(D)), "Kathleen
+/// Stephens" redacted (B6), everything else released.
+core::Decisions minister_decisions(const core::Document& doc);
+
 /// The span of the `nth` (0-based) occurrence of `needle` in the document text.
 core::Span span_of(const core::Document& doc, std::string_view needle, int nth = 0);
 

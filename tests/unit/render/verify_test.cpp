@@ -23,30 +23,12 @@ using testing::make_pdf;
 using testing::release_all;
 using testing::span_of;
 
-constexpr const char* kCable =
-    "SUBJECT: MEETING WITH THE MINISTER\n"                        // 1
-    "\n"                                                          // 2
-    "1. (C) The minister and the ambassador met in Tokyo.\n"      // 3
-    "Kathleen Stephens attended.\n"                               // 4
-    "\n"                                                          // 5
-    "2. (C) The source QUILLFEATHER said the minister\n"          // 6
-    "would resign, and Stephen Nagamine agreed with the plan.\n"  // 7
-    "\n"                                                          // 8
-    "3. (U) A released closing paragraph.\n";                     // 9
-
 core::Document cable() {
-  return make_document("v.txt", kCable,
-                       {{BlockKind::kSubject, 1, 1, ""},
-                        {BlockKind::kParagraph, 3, 4, "1"},
-                        {BlockKind::kParagraph, 6, 7, "2"},
-                        {BlockKind::kParagraph, 9, 9, "3"}});
+  return testing::minister_cable();
 }
 
 core::Decisions decide(const core::Document& doc) {
-  core::Decisions d = release_all(doc);
-  testing::withhold(d, 2, labels({b1("bd")}));
-  testing::redact(d, 1, span_of(doc, "Kathleen Stephens"), labels({b6()}));
-  return d;
+  return testing::minister_decisions(doc);
 }
 
 bool has_needle(const WithheldMaterial& m, const std::string& joined) {
