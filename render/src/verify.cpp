@@ -170,13 +170,7 @@ class WordMatcher {
  public:
   WordMatcher(const NeedlePlan& plan, uint8_t channel_bit, const std::vector<bool>& reported)
       : plan_(plan),
-        table_(plan.tables_),
-        next_(plan.next_),
-        channels_(plan.channels_),
         channel_bit_(channel_bit),
-        hashes_(plan.hashes_),
-        first_(plan.first_),
-        count_(plan.count_),
         reported_(reported),
         ring_(plan.ring_mask_ + 1, 0),
         ring_mask_(plan.ring_mask_) {}
@@ -413,20 +407,21 @@ class WordMatcher {
     }
     ring_[index_ & ring_mask_] = h;
     if (plan_.may_end_needle(h)) {
-      check(table_.single.find(h));
-      if (index_ > 0) check(table_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
+      check(plan_.tables_.single.find(h));
+      if (index_ > 0)
+        check(plan_.tables_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
     }
     ++index_;
   }
   // The needles of one chain that end at the word just read.
   void check(uint32_t head) {
-    for (uint32_t k = head; k != UINT32_MAX; k = next_[k]) {
-      if ((channels_[k] & channel_bit_) == 0 || reported_[k]) continue;
-      const uint32_t n = count_[k];
+    for (uint32_t k = head; k != UINT32_MAX; k = plan_.next_[k]) {
+      if ((plan_.channels_[k] & channel_bit_) == 0 || reported_[k]) continue;
+      const uint32_t n = plan_.count_[k];
       if (n > index_ + 1) continue;
       bool match = true;
       for (uint32_t t = 0; t < n && match; ++t)
-        match = ring_[(index_ - (n - 1) + t) & ring_mask_] == hashes_[first_[k] + t];
+        match = ring_[(index_ - (n - 1) + t) & ring_mask_] == plan_.hashes_[plan_.first_[k] + t];
       if (!match) continue;
       if (found_.empty()) found_.assign(reported_.size(), false);
       if (found_[k]) continue;
@@ -436,13 +431,7 @@ class WordMatcher {
   }
 
   const NeedlePlan& plan_;
-  const NeedlePlan::Tables& table_;
-  const std::vector<uint32_t>& next_;
-  const std::vector<uint8_t>& channels_;
   uint8_t channel_bit_;
-  const std::vector<uint64_t>& hashes_;
-  const std::vector<uint32_t>& first_;
-  const std::vector<uint32_t>& count_;
   const std::vector<bool>& reported_;
   std::vector<uint64_t> ring_;
   size_t ring_mask_;
