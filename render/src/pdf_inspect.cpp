@@ -254,10 +254,9 @@ StreamCache& stream_cache() {
 // The forbidden names of `syntax`, in order.
 std::vector<std::string> forbidden_in(std::string_view syntax) {
   std::vector<std::string> out;
-  Lexer lx(syntax);
-  Token t;
-  for (lx.next(t); t.kind != Token::kEnd; lx.next(t))
-    if (t.kind == Token::kName && forbidden_name(t.value)) out.push_back(t.value);
+  for_each_name(syntax, [&](std::string_view name) {
+    if (forbidden_name(name)) out.emplace_back(name);
+  });
   return out;
 }
 

@@ -24,6 +24,12 @@ constexpr std::array<uint8_t, 256> kPdfClass = [] {
     t[static_cast<unsigned char>(c)] = kDelim;
   return t;
 }();
+// The bytes that end a run of plain bytes in a literal string.
+constexpr std::array<bool, 256> kStringStop = [] {
+  std::array<bool, 256> t{};
+  for (const char c : {'\\', '(', ')', '\r'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
 inline bool pdf_space(char c) {
   return kPdfClass[static_cast<unsigned char>(c)] == kPdfSpace;
 }
@@ -34,11 +40,78 @@ inline bool pdf_delim(char c) {
 inline bool pdf_regular(char c) {
   return kPdfClass[static_cast<unsigned char>(c)] == 0;
 }
-inline int hexval(char c) {
+constexpr int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+// hexval() of every byte, for the lexer's hex strings.
+inline constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) t[c] = static_cast<int8_t>(hexval(static_cast<char>(c)));
+  return t;
+}();
+
+// The bytes of a name after its '/', with #xx escapes decoded, into `out`.
+inline void decode_name(std::string_view raw, std::string& out) {
+  if (raw.find('#') == std::string_view::npos) {
+    out.assign(raw);
+    return;
+  }
+  out.clear();
+  for (size_t k = 0; k < raw.size(); ++k) {
+    if (raw[k] == '#' && k + 2 < raw.size() && hexval(raw[k + 1]) >= 0 && hexval(raw[k + 2]) >= 0) {
+      out += static_cast<char>(hexval(raw[k + 1]) * 16 + hexval(raw[k + 2]));
+      k += 2;
+    } else {
+      out += raw[k];
+    }
+  }
+}
+
+// Calls f(name) for every name token the Lexer below would read in `s`
+// (decoded as its Token::value), without making the other tokens: only a
+// name, a string, a hex string or a comment changes where the next name can
+// start, so every other byte is stepped over.
+template <class F>
+void for_each_name(std::string_view s, F&& f) {
+  std::string name;
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const char c = s[i];
+    if (c == '/') {
+      size_t j = i + 1;
+      while (j < n && kPdfClass[static_cast<unsigned char>(s[j])] == 0) ++j;
+      decode_name(s.substr(i + 1, j - i - 1), name);
+      f(std::string_view(name));
+      i = j;
+    } else if (c == '(') {
+      // As the lexer reads a literal string: an escape takes the next byte.
+      int depth = 1;
+      for (++i; i < n && depth > 0; ++i) {
+        const char d = s[i];
+        if (d == '\\')
+          ++i;
+        else if (d == '(')
+          ++depth;
+        else if (d == ')')
+          --depth;
+      }
+    } else if (c == '<') {
+      if (i + 1 < n && s[i + 1] == '<') {
+        i += 2;
+      } else {
+        const size_t end = s.find('>', i + 1);
+        i = end == std::string_view::npos ? n : end + 1;
+      }
+    } else if (c == '%') {
+      while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
+    } else {
+      ++i;
+    }
+  }
 }
 
 // A minimal PDF lexer, enough for content streams and CMaps.
@@ -85,7 +158,7 @@ class Lexer {
       while (i_ < s_.size()) {
         // Copy the run up to the next special byte in one go.
         size_t j = i_;
-        while (j < s_.size() && s_[j] != '\\' && s_[j] != '(' && s_[j] != ')' && s_[j] != '\r') ++j;
+        while (j < s_.size() && !kStringStop[static_cast<unsigned char>(s_[j])]) ++j;
         t.value.append(s_.data() + i_, j - i_);
         i_ = j;
         if (i_ >= s_.size()) break;
@@ -157,9 +230,17 @@ class Lexer {
       if (end == s_.size()) truncated_ = true;
       t.value.resize((end - i_) / 2 + 1);
       size_t o = 0;
+      // Two digits at a time while there is nothing between them (as our
+      // writer puts them); from the first other byte on, one at a time.
+      for (; i_ + 1 < end; i_ += 2) {
+        const int a = kHexValue[static_cast<unsigned char>(s_[i_])];
+        const int b = kHexValue[static_cast<unsigned char>(s_[i_ + 1])];
+        if ((a | b) < 0) break;
+        t.value[o++] = static_cast<char>(a * 16 + b);
+      }
       int hi = -1;
       for (; i_ < end; ++i_) {
-        const int v = hexval(s_[i_]);
+        const int v = kHexValue[static_cast<unsigned char>(s_[i_])];
         if (v < 0) continue;
         if (hi < 0) {
           hi = v;
@@ -184,21 +265,8 @@ class Lexer {
       size_t j = i_;
       while (j < s_.size() && pdf_regular(s_[j])) ++j;
       note_binary(i_, j);
-      const std::string_view raw = s_.substr(i_, j - i_);
+      decode_name(s_.substr(i_, j - i_), t.value);
       i_ = j;
-      if (raw.find('#') == std::string_view::npos) {
-        t.value.assign(raw);
-        return;
-      }
-      for (size_t k = 0; k < raw.size(); ++k) {
-        if (raw[k] == '#' && k + 2 < raw.size() && hexval(raw[k + 1]) >= 0 &&
-            hexval(raw[k + 2]) >= 0) {
-          t.value += static_cast<char>(hexval(raw[k + 1]) * 16 + hexval(raw[k + 2]));
-          k += 2;
-        } else {
-          t.value += raw[k];
-        }
-      }
       return;
     }
     t.kind = Token::kOther;

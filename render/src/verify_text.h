@@ -111,15 +111,20 @@ struct FontMap {
   /// one-character ASCII word text, 0 for a blank (no text, or one ASCII
   /// character that is no word), 1 for anything else (read the text).
   std::vector<uint8_t> ascii;
+  /// Per code of `dense`, for decode_append()'s fast path: the one byte it
+  /// appends (a blank for no text), or 0 where it appends anything else.
+  std::vector<char> single;
 
   void finish() {
     if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
     dense.assign(to_text.rbegin()->first + 1, std::string());
     for (const auto& [code, text] : to_text) dense[code] = text;
     ascii.assign(dense.size(), 0);
+    single.assign(dense.size(), ' ');
     for (size_t code = 0; code < dense.size(); ++code) {
       const std::string& t = dense[code];
       if (t.empty()) continue;
+      single[code] = t.size() == 1 ? t[0] : '\0';
       const auto c = static_cast<unsigned char>(t[0]);
       if (t.size() != 1 || c >= 0x80)
         ascii[code] = 1;
@@ -145,22 +150,27 @@ struct FontMap {
   }
   void decode_append(std::string& out, std::string_view bytes, size_t offset = 0) const {
     if (code_bytes == 2 && !dense.empty()) {
-      // lookup() through the table, a character at a time (page text is
-      // nearly all one-byte texts).
-      for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
+      // lookup() through the table. Page text is nearly all one-byte texts:
+      // they are written into room made for one byte per code, and the
+      // room is remade after any longer text.
+      size_t i = offset;
+      while (i + 2 <= bytes.size()) {
+        const size_t at = out.size();
+        out.resize(at + (bytes.size() - i) / 2);
+        char* o = out.data() + at;
+        for (; i + 2 <= bytes.size(); i += 2) {
+          const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
+                                static_cast<unsigned char>(bytes[i + 1]);
+          const char c = code < single.size() ? single[code] : ' ';
+          if (c == '\0') break;
+          *o++ = c;
+        }
+        out.resize(static_cast<size_t>(o - out.data()));
+        if (i + 2 > bytes.size()) break;
         const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
                               static_cast<unsigned char>(bytes[i + 1]);
-        if (code >= dense.size()) {
-          out += ' ';
-          continue;
-        }
-        const std::string& t = dense[code];
-        if (t.size() == 1)
-          out += t[0];
-        else if (t.empty())
-          out += ' ';
-        else
-          out += t;
+        out += dense[code];
+        i += 2;
       }
       return;
     }

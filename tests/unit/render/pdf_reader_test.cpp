@@ -204,6 +204,58 @@ TEST(PdfLexer, ViewsGiveTheSameTokensAsCopies) {
   EXPECT_GT(n, 30u);
 }
 
+// for_each_name() steps over everything but names, strings, hex strings and
+// comments: it must meet exactly the names the lexer reads, in order, on
+// tricky input and on random bytes drawn mostly from PDF delimiters.
+TEST(PdfLexer, NamesOnlyScanMeetsTheLexersNames) {
+  auto lexer_names = [](std::string_view s) {
+    std::vector<std::string> out;
+    detail::Lexer lx(s);
+    detail::Token t;
+    for (lx.next(t); t.kind != detail::Token::kEnd; lx.next(t))
+      if (t.kind == detail::Token::kName) out.push_back(t.value);
+    return out;
+  };
+  auto scan_names = [](std::string_view s) {
+    std::vector<std::string> out;
+    detail::for_each_name(s, [&](std::string_view n) { out.emplace_back(n); });
+    return out;
+  };
+  std::vector<std::string> inputs = {
+      "<< /Type /Page /JS#20x /A#2 /#4A#53 >>",
+      "(a /NotAName (nested /No) \\) /Yes) /After",
+      "(escaped \\( paren /No) /Yes (\\\\) /Too",
+      "<41 /42> /Name <<>> <</Inner>> >> > /Last",
+      "% a comment /No\n/Yes %\r/No2\r/Yes2",
+      "abc/def[/g]{/h}/i)/j(/k",
+      "(never closed /No",
+      "<4142 /no end",
+      "(ends in \\",
+      "/",
+      "//A/",
+  };
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  const std::string alphabet = "/()<>\\%[]{} \n\r#AJS0a";
+  for (int k = 0; k < 2000; ++k) {
+    std::string s;
+    const auto len = static_cast<size_t>(1 + k % 64);
+    for (size_t i = 0; i < len; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      s += (x >> 60) < 12 ? alphabet[(x >> 8) % alphabet.size()] : static_cast<char>(x >> 16);
+    }
+    inputs.push_back(s);
+  }
+  size_t names = 0;
+  for (const std::string& s : inputs) {
+    const auto want = lexer_names(s);
+    names += want.size();
+    EXPECT_EQ(scan_names(s), want) << s;
+  }
+  EXPECT_GT(names, 500u);  // the random inputs hold names at all
+}
+
 TEST(PdfLexer, LiteralStringsWithEveryEscape) {
   auto str = [](const std::string& s) {
     detail::Lexer lx(s);
