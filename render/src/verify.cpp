@@ -762,20 +762,45 @@ bool NeedlePlan::Grams::any(std::string_view bytes) const {
 }
 
 bool NeedlePlan::Grams::any(std::string_view bytes, const std::array<uint32_t, 256>& mask) const {
-  if (bytes.size() < 4) return false;
-  // A gram is 4 bytes that each occur (folded) in some gram: count the run
-  // of such bytes and test the bloom filter only where it reaches 4 (in
-  // binary data and glyph codes, rarely).
-  uint32_t run = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    run = (run + 1) & mask[static_cast<unsigned char>(bytes[i])];
-    if (run < 4) continue;
-    uint32_t g = 0;
-    for (size_t k = i - 3; k <= i; ++k)
-      g = (g << 8) | kFoldAscii[static_cast<unsigned char>(bytes[k])];
-    const uint32_t bit = gram_bit(g);
-    if ((bloom[bit >> 6] >> (bit & 63)) & 1)
-      if (std::binary_search(sorted.begin(), sorted.end(), g)) return true;
+  // A gram is 4 bytes that each occur (folded) in some gram. The scan looks
+  // at the last byte of a window first: where it occurs in no gram, no
+  // window holding it can be a gram, and the next window to look at ends 4
+  // bytes on (glyph codes and binary data skip most bytes this way). Where
+  // a whole window passes, the gram rolls along byte by byte and is tested
+  // in the bloom filter, then in the sorted grams.
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t e = 3;  // the last byte of the window looked at
+  while (e < n) {
+    if (mask[b[e]] == 0) {
+      e += 4;
+      continue;
+    }
+    if (mask[b[e - 1]] == 0) {
+      e += 3;
+      continue;
+    }
+    if (mask[b[e - 2]] == 0) {
+      e += 2;
+      continue;
+    }
+    if (mask[b[e - 3]] == 0) {
+      e += 1;
+      continue;
+    }
+    uint32_t g = (uint32_t{kFoldAscii[b[e - 3]]} << 24) | (uint32_t{kFoldAscii[b[e - 2]]} << 16) |
+                 (uint32_t{kFoldAscii[b[e - 1]]} << 8) | kFoldAscii[b[e]];
+    for (;;) {
+      const uint32_t bit = gram_bit(g);
+      if ((bloom[bit >> 6] >> (bit & 63)) & 1)
+        if (std::binary_search(sorted.begin(), sorted.end(), g)) return true;
+      if (++e >= n) return false;
+      if (mask[b[e]] == 0) {
+        e += 4;
+        break;
+      }
+      g = (g << 8) | kFoldAscii[b[e]];
+    }
   }
   return false;
 }

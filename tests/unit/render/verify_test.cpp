@@ -192,6 +192,57 @@ TEST(Matcher, APhraseOfReleasedWordsIsFoundAcrossSeparatorsButNotInsideOtherWord
   EXPECT_TRUE(verify_output(m, OutputKind::kText, write_text(make_release_view(doc, d)), "x").ok());
 }
 
+// The gram prefilter skips ahead where a byte occurs in no gram: it must
+// answer exactly "some 4-byte window, ASCII-folded, is a gram" on random
+// bytes full of such separators, at every position a gram can stand.
+TEST(Matcher, GramScanFindsExactlyTheWindowsThatAreGrams) {
+  auto gram = [](std::string_view w) {
+    uint32_t g = 0;
+    for (const char c : w)
+      g = (g << 8) | static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return g;
+  };
+  detail::NeedlePlan::Grams grams;
+  for (const char* w : {"quil", "feat", "ab1x", "zzzz"}) grams.sorted.push_back(gram(w));
+  std::sort(grams.sorted.begin(), grams.sorted.end());
+  grams.bloom.assign(1024, ~uint64_t{0});  // every bit set: the sorted grams decide
+  auto naive = [&](std::string_view b) {
+    for (size_t i = 0; i + 4 <= b.size(); ++i)
+      if (std::binary_search(grams.sorted.begin(), grams.sorted.end(), gram(b.substr(i, 4))))
+        return true;
+    return false;
+  };
+  // Pieces of grams, separators and letters, so that grams form and break.
+  const std::vector<std::string> pieces = {
+      "qu", "il", "fe", "AT", "ab", "1x",  "zz",
+      "q",  "l",  "u",  " ",  "z",  "QUI", std::string(1, '\0')};
+  uint64_t x = 0x2545F4914F6CDD1Dull;
+  size_t found = 0;
+  for (int k = 0; k < 5000; ++k) {
+    std::string b;
+    const auto len = static_cast<size_t>(k % 24);
+    for (size_t i = 0; i < len; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      b += pieces[(x >> 20) % pieces.size()];
+    }
+    const bool want = naive(b);
+    found += want;
+    EXPECT_EQ(grams.any(b), want) << ::testing::PrintToString(b);
+  }
+  using namespace std::string_view_literals;
+  for (const std::string_view b :
+       {"QUIL"sv, "xquil"sv, "\0\0\0quil"sv, "ququil"sv, "qu\0quil"sv, "zzzzz"sv}) {
+    EXPECT_TRUE(grams.any(b)) << b;
+  }
+  for (const std::string_view b : {"qui"sv, "qu l"sv, "quie"sv, ""sv, "zzz\0zzz"sv}) {
+    EXPECT_FALSE(grams.any(b)) << b;
+  }
+  EXPECT_GT(found, 100u);  // both answers occur
+  EXPECT_LT(found, 4900u);
+}
+
 TEST(Matcher, EveryNeedleEndingAtOneWordIsReportedInReadingOrder) {
   const auto doc = cable();
   const WithheldMaterial m = collect_withheld(doc, decide(doc));
