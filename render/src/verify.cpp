@@ -917,7 +917,7 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
     Finding f;
     f.code = n.released_elsewhere ? "term-released" : "leak";
     f.message = std::string(what) + " from " + m_.source_path() + ":" +
-                std::to_string(n.where.line) + ":" + std::to_string(n.where.column) + " (" +
+                std::to_string(m_.where(n).line) + ":" + std::to_string(m_.where(n).column) + " (" +
                 std::to_string(n.chars) + " characters) found in " + output + " (" + place + ")";
     if (n.released_elsewhere)
       f.message += "; the decisions also release this term elsewhere in the document";
@@ -1053,7 +1053,6 @@ struct CollectScratch {
   std::vector<Tok> shown;
   std::vector<TokInfo> info;  // per hidden token
   std::vector<std::pair<core::Span, size_t>> terms;
-  std::vector<std::pair<uint32_t, uint32_t>> order;
   std::vector<std::string_view> term_words;
   std::vector<uint32_t> tok_first;  // per needle: its first word in the store
   detail::HashSet64 allowed_words;
@@ -1067,6 +1066,21 @@ struct CollectScratch {
 };
 
 }  // namespace
+
+core::Position WithheldMaterial::where(const Needle& n) const {
+  // As core::Source::position() counts, over the store's copy of the text
+  // (a material with needles has one).
+  if (words_ == nullptr || words_->line_starts.empty()) return {};
+  const std::string_view text = words_->text;
+  const std::vector<uint32_t>& starts = words_->line_starts;
+  const uint32_t offset = std::min<uint32_t>(n.origin, static_cast<uint32_t>(text.size()));
+  const auto line = static_cast<uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) -
+                                          starts.begin());
+  uint32_t column = 1;
+  for (uint32_t i = starts[line - 1]; i < offset; ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+  return {line, column};
+}
 
 WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisions& decisions,
                                   const std::vector<std::string>& extra_wording) {
@@ -1439,44 +1453,12 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     needle.tokens =
         std::span<const std::string_view>(words_in.data() + tok_first[k], needle.tokens.size());
   }
-  // Line:column of every needle, in source order. The words and phrases
-  // come in source order already; only the terms need sorting.
-  auto& order = scratch.order;  // origin, needle
-  order.clear();
-  size_t n_terms = 0;
-  while (n_terms < m.needles_.size() && m.needles_[n_terms].kind == WithheldMaterial::Needle::kTerm)
-    ++n_terms;
-  for (uint32_t k = 0; k < n_terms; ++k) order.emplace_back(m.needles_[k].origin, k);
-  std::sort(order.begin(), order.end());
-  bool in_order = true;
-  for (size_t k = n_terms + 1; k < m.needles_.size() && in_order; ++k)
-    in_order = m.needles_[k - 1].origin <= m.needles_[k].origin;
-  if (in_order) {
-    const size_t sorted_terms = order.size();
-    for (uint32_t k = static_cast<uint32_t>(n_terms); k < m.needles_.size(); ++k)
-      order.emplace_back(m.needles_[k].origin, k);
-    std::inplace_merge(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted_terms),
-                       order.end());
-  } else {
-    for (uint32_t k = static_cast<uint32_t>(n_terms); k < m.needles_.size(); ++k)
-      order.emplace_back(m.needles_[k].origin, k);
-    std::sort(order.begin(), order.end());
-  }
-  // The source's line table finds each needle's line; only the bytes from
-  // the line start (or the previous needle on that line) are counted.
-  const core::Source& src = doc.source;
-  core::Position pos;
-  uint32_t at = 0;
-  for (const auto& [origin, k] : order) {
-    const uint32_t to = std::min(origin, n);
-    while (pos.line < src.line_count() && src.line_start(pos.line + 1) <= to) {
-      ++pos.line;
-      pos.column = 1;
-      at = src.line_start(pos.line);
-    }
-    for (; at < to; ++at)
-      if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) ++pos.column;
-    m.needles_[k].where = pos;
+  // The line table of the text the store copied, for where().
+  if (!words_in.empty()) {
+    const core::Source& src = doc.source;
+    store->line_starts.resize(src.line_count());
+    for (uint32_t line = 1; line <= src.line_count(); ++line)
+      store->line_starts[line - 1] = src.line_start(line);
   }
   std::vector<uint32_t> first(tok_first.begin(), tok_first.end());
   m.words_ = store;

@@ -441,6 +441,7 @@ inline bool folded_equal(std::string_view a, std::string_view b) {
 struct WordStore {
   std::string text;
   std::vector<std::string_view> words;  // views of `text`
+  std::vector<uint32_t> line_starts;    // of `text`, as its core::Source has them
 };
 
 }  // namespace declass::render::detail

@@ -35,9 +35,9 @@ std::string dump(const WithheldMaterial& m) {
   std::ostringstream o;
   o << m.source_path() << ' ' << m.document_id() << ' ' << m.withheld_bytes() << '\n';
   for (const auto& n : m.needles()) {
-    o << static_cast<int>(n.kind) << ' ' << n.origin << ' ' << n.where.line << ':' << n.where.column
-      << ' ' << n.chars << ' ' << n.word_chars << ' ' << n.released_elsewhere << n.numeric
-      << n.own_words;
+    o << static_cast<int>(n.kind) << ' ' << n.origin << ' ' << m.where(n).line << ':'
+      << m.where(n).column << ' ' << n.chars << ' ' << n.word_chars << ' ' << n.released_elsewhere
+      << n.numeric << n.own_words;
     for (const auto& t : n.tokens) o << " [" << detail::fold(t) << ']';  // as compared
     o << '\n';
   }

@@ -62,7 +62,13 @@ TEST(WithheldMaterial, WordsPhrasesAndTermsFollowTheDocumentedRule) {
   EXPECT_FALSE(has_needle(m, "the minister"));
   // The kept label and mark are shown, not withheld.
   EXPECT_FALSE(has_needle(m, "c"));
-  for (const auto& n : m.needles()) EXPECT_GT(n.where.line, 0u);
+  for (const auto& n : m.needles()) {
+    // As the source counts positions.
+    const core::Position want = doc.source.position(n.origin);
+    EXPECT_GT(m.where(n).line, 0u);
+    EXPECT_EQ(m.where(n).line, want.line);
+    EXPECT_EQ(m.where(n).column, want.column);
+  }
 }
 
 TEST(Verify, TheOutputsOfTheViewPassAndNeverQuoteWithheldText) {

@@ -45,7 +45,6 @@ class WithheldMaterial {
     /// WithheldMaterial it came from (or a copy of it) lives.
     std::span<const std::string_view> tokens;
     uint32_t origin = 0;      ///< offset of its first occurrence in the source
-    core::Position where;     ///< line:col of that occurrence
     uint32_t chars = 0;       ///< code points, for messages
     uint32_t word_chars = 0;  ///< code points of its words alone (no blanks or punctuation)
     enum Kind : uint8_t { kTerm, kWord, kPhrase } kind = kWord;
@@ -55,6 +54,9 @@ class WithheldMaterial {
   };
 
   const std::vector<Needle>& needles() const { return needles_; }
+  /// Line:column in the source of a needle's first occurrence (worked out
+  /// when asked: only findings print it).
+  core::Position where(const Needle& n) const;
   const std::string& source_path() const { return source_path_; }
   const std::string& document_id() const { return document_id_; }
   /// Number of withheld bytes the material was built from.
