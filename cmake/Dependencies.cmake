@@ -12,6 +12,13 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # libre2-dev
 set(ENV{PKG_CONFIG_PATH} "$ENV{PKG_CONFIG_PATH}:/usr/lib/pkgconfig")
 pkg_check_modules(PODOFO REQUIRED IMPORTED_TARGET libpodofo)  # PoDoFo 0.9.8
 pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)  # libdeflate-dev
+# tcmalloc (libgoogle-perftools-dev) for the declass program: a release run
+# allocates and frees small objects by the million (PoDoFo's objects, per-line
+# strings), and glibc's malloc took ~8% of its instructions. Off with the
+# sanitizers, which bring their own allocator.
+if(DECLASS_TCMALLOC)
+  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+endif()
 if(DECLASS_BUILD_TESTS)
   find_package(GTest REQUIRED CONFIG)                 # libgtest-dev
 endif()
