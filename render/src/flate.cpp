@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <memory>
 #include <new>
 
 namespace declass::render::detail {
@@ -36,21 +37,35 @@ bool inflate(std::string_view in, size_t max_trailing, size_t max_out, std::stri
   };
   thread_local Decompressor tls;
   if (tls.d == nullptr) return false;
-  // libdeflate needs room for the whole output: start from a typical ratio
-  // and double until it fits or reaches max_out.
-  size_t room = std::min(max_out, std::max<size_t>(in.size() * 4, 256));
+  // libdeflate needs room for the whole output. It goes into a per-thread
+  // buffer that keeps its size (no zero-filling, and most streams fit the
+  // first time), doubled until the output fits or max_out is reached.
+  thread_local std::unique_ptr<char[]> buffer;
+  thread_local size_t capacity = 0;
+  auto trim = [] {  // an unusually large stream's room is not kept
+    if (capacity > (size_t{1} << 22)) {
+      buffer.reset();
+      capacity = 0;
+    }
+  };
+  size_t room = std::min(max_out, std::max<size_t>({in.size() * 8, size_t{1} << 16, capacity}));
   for (;;) {
-    out->resize(room);
+    if (room > capacity) {
+      buffer = std::make_unique_for_overwrite<char[]>(room);
+      capacity = room;
+    }
     size_t used_in = 0;
     size_t produced = 0;
     const libdeflate_result r = libdeflate_zlib_decompress_ex(
-        tls.d, in.data(), in.size(), out->data(), room, &used_in, &produced);
+        tls.d, in.data(), in.size(), buffer.get(), room, &used_in, &produced);
     if (r == LIBDEFLATE_SUCCESS) {
-      out->resize(produced);
+      out->assign(buffer.get(), produced);
+      trim();
       return in.size() - used_in <= max_trailing;
     }
     if (r != LIBDEFLATE_INSUFFICIENT_SPACE || room >= max_out) {
       out->clear();
+      trim();
       return false;
     }
     room = std::min(max_out, room * 2);

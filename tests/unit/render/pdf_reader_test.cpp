@@ -570,6 +570,15 @@ TEST(Flate, RoundTripsWithZlibAndRefusesWhatIsNotOneCleanStream) {
   EXPECT_FALSE(detail::inflate(z.substr(0, z.size() / 2), 2, size_t{1} << 30, &out));
   EXPECT_FALSE(detail::inflate(z, 2, text.size() - 1, &out));
   EXPECT_TRUE(detail::inflate(z, 2, text.size(), &out));
+  // The per-thread room: a stream past the size it keeps (4 MB), then small
+  // ones again, each with exactly its own bytes.
+  const std::string big(5u << 20, 'x');
+  ASSERT_TRUE(detail::inflate(testing::deflate(big), 2, size_t{1} << 30, &out));
+  EXPECT_EQ(out, big);
+  ASSERT_TRUE(detail::inflate(z, 2, size_t{1} << 30, &out));
+  EXPECT_EQ(out, text);
+  ASSERT_TRUE(detail::inflate(testing::deflate("short"), 2, size_t{1} << 30, &out));
+  EXPECT_EQ(out, "short");
 }
 
 // Streams other than page contents are served from a per-thread cache when
