@@ -353,6 +353,18 @@ struct FontResources {
   std::array<std::array<char, 4>, 128> ascii_hex{};  // hex code of each ASCII character
   std::array<std::array<char, 4>, 128> ascii_lit{};  // escaped binary code of each, and
   std::array<uint8_t, 128> ascii_lit_size{};         // its length in bytes
+  // The font objects and the shared /Resources as PoDoFo wrote them into a
+  // new PdfMemDocument (see serialize_font_objects()): the same for every
+  // document with this character set, so they are copied in as raw data
+  // rather than built and written key by key again. Empty: build them.
+  struct RawObject {
+    uint32_t number = 0;
+    std::string body;  // what PoDoFo writes between "N 0 obj" and "\nendobj\n"
+  };
+  std::vector<RawObject> raw;
+  size_t raw_first = 0;  // objects a new document holds before the font's
+  PoDoFo::EPdfWriteMode raw_mode = PoDoFo::ePdfWriteMode_Default;
+  uint32_t resources_number = 0;
   uint16_t cid(char32_t c) const {
     auto it = std::lower_bound(chars.begin(), chars.end(), c);
     return it != chars.end() && *it == c ? static_cast<uint16_t>(it - chars.begin() + 1) : 0;
@@ -388,8 +400,7 @@ std::string to_unicode_cmap(const std::u32string& chars) {
   return s;
 }
 
-std::shared_ptr<const FontResources> build_font(const detail::TrueTypeFont& font,
-                                                std::u32string chars) {
+std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std::u32string chars) {
   auto r = std::make_shared<FontResources>();
   r->chars = std::move(chars);
   std::vector<uint16_t> glyphs;
@@ -478,6 +489,160 @@ class StringDevice final : public PoDoFo::PdfOutputDevice {
   std::string& out_;
 };
 
+// A stream object's data: already deflated, so PoDoFo takes it as it is.
+void set_deflated(PdfObject* o, std::string_view deflated) {
+  o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+  PoDoFo::PdfMemoryInputStream in(deflated.data(), static_cast<PoDoFo::pdf_long>(deflated.size()));
+  o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
+}
+
+// The embedded font (file, descriptor, CID font, CIDToGIDMap, ToUnicode,
+// Type0 font) and the /Resources every page shares, built key by key.
+// Returns the /Resources object.
+PoDoFo::PdfReference build_font_objects(PoDoFo::PdfVecObjects& objects, const FontResources& f,
+                                        const detail::TrueTypeFont& font) {
+  const std::string base_font = f.tag + "+DejaVuSansMono";
+  PdfObject* file = objects.CreateObject();
+  file->GetDictionary().AddKey("Length1", integer(f.font_length));
+  set_deflated(file, f.font_file);
+  PdfObject* descriptor = objects.CreateObject("FontDescriptor");
+  {
+    PdfDictionary& d = descriptor->GetDictionary();
+    const double scale = 1000.0 / font.units_per_em();
+    auto scaled = [&](int v) { return integer(std::lround(v * scale)); };
+    d.AddKey("FontName", PdfName(base_font));
+    d.AddKey("Flags", integer(33));  // fixed pitch, non-symbolic
+    PdfArray bbox;
+    for (int k = 0; k < 4; ++k) bbox.push_back(scaled(font.bbox()[k]));
+    d.AddKey("FontBBox", bbox);
+    d.AddKey("ItalicAngle", integer(0));
+    d.AddKey("Ascent", scaled(font.ascent()));
+    d.AddKey("Descent", scaled(font.descent()));
+    d.AddKey("CapHeight", scaled(font.cap_height()));
+    d.AddKey("StemV", integer(80));
+    d.AddKey("FontFile2", file->Reference());
+  }
+  PdfObject* cid_map = objects.CreateObject();
+  set_deflated(cid_map, f.cid_to_gid);
+  PdfObject* cid_font = objects.CreateObject("Font");
+  {
+    PdfDictionary& d = cid_font->GetDictionary();
+    d.AddKey("Subtype", PdfName("CIDFontType2"));
+    d.AddKey("BaseFont", PdfName(base_font));
+    PdfDictionary info;
+    info.AddKey("Registry", PdfString("Adobe"));
+    info.AddKey("Ordering", PdfString("Identity"));
+    info.AddKey("Supplement", integer(0));
+    d.AddKey("CIDSystemInfo", info);
+    d.AddKey("FontDescriptor", descriptor->Reference());
+    d.AddKey("DW", integer(f.dw));
+    if (!f.widths.empty()) {
+      PdfArray w;
+      for (const auto& [cid, width] : f.widths) {
+        w.push_back(integer(cid));
+        PdfArray one;
+        one.push_back(integer(width));
+        w.push_back(one);
+      }
+      d.AddKey("W", w);
+    }
+    d.AddKey("CIDToGIDMap", cid_map->Reference());
+  }
+  PdfObject* to_unicode = objects.CreateObject();
+  set_deflated(to_unicode, f.to_unicode);
+  PdfObject* type0 = objects.CreateObject("Font");
+  {
+    PdfDictionary& d = type0->GetDictionary();
+    d.AddKey("Subtype", PdfName("Type0"));
+    d.AddKey("BaseFont", PdfName(base_font));
+    d.AddKey("Encoding", PdfName("Identity-H"));
+    PdfArray descendants;
+    descendants.push_back(cid_font->Reference());
+    d.AddKey("DescendantFonts", descendants);
+    d.AddKey("ToUnicode", to_unicode->Reference());
+  }
+  PdfObject* resources = objects.CreateObject();
+  {
+    PdfDictionary fonts;
+    fonts.AddKey("F1", type0->Reference());
+    resources->GetDictionary().AddKey("Font", fonts);
+    PdfArray procset;
+    for (const char* name : {"PDF", "Text", "ImageB", "ImageC", "ImageI"})
+      procset.push_back(PdfName(name));
+    resources->GetDictionary().AddKey("ProcSet", procset);
+  }
+  return resources->Reference();
+}
+
+// What `o` writes as an object in `mode`.
+std::string serialized(const PdfObject& o, PoDoFo::EPdfWriteMode mode) {
+  std::string s;
+  StringDevice device(s);
+  o.WriteObject(&device, mode, nullptr);
+  return s;
+}
+
+// Fills f.raw: build_font_objects() into a new PdfMemDocument, each object
+// as PoDoFo writes it. An object whose raw body does not write back to the
+// very same bytes leaves f.raw empty (the objects are then built for every
+// document).
+void serialize_font_objects(FontResources& f, const detail::TrueTypeFont& font) {
+  try {
+    PoDoFo::PdfMemDocument scratch;
+    PoDoFo::PdfVecObjects& objects = scratch.GetObjects();
+    const PoDoFo::EPdfWriteMode mode = scratch.GetWriteMode();
+    const size_t first = objects.GetObjectCount();
+    const size_t index = objects.GetSize();
+    const PoDoFo::PdfReference resources = build_font_objects(objects, f, font);
+    std::vector<FontResources::RawObject> raw;
+    constexpr std::string_view kTail = "\nendobj\n";
+    for (size_t i = index; i < objects.GetSize(); ++i) {
+      const PdfObject& o = *objects[i];
+      if (o.Reference().GenerationNumber() != 0) return;
+      const std::string whole = serialized(o, mode);
+      // "N 0 obj" as PoDoFo writes it before a raw body (and "\nendobj\n" after).
+      std::string head =
+          serialized(PdfObject(o.Reference(), PdfVariant(PoDoFo::PdfData(""))), mode);
+      if (!head.ends_with(kTail)) return;
+      head.resize(head.size() - kTail.size());
+      if (whole.size() < head.size() + kTail.size() || !whole.starts_with(head) ||
+          !whole.ends_with(kTail))
+        return;
+      FontResources::RawObject r;
+      r.number = o.Reference().ObjectNumber();
+      r.body = whole.substr(head.size(), whole.size() - head.size() - kTail.size());
+      const PdfObject back(o.Reference(),
+                           PdfVariant(PoDoFo::PdfData(r.body.data(), r.body.size())));
+      if (serialized(back, mode) != whole) return;
+      raw.push_back(std::move(r));
+    }
+    if (raw.empty() || raw.back().number != resources.ObjectNumber()) return;
+    f.raw = std::move(raw);
+    f.raw_first = first;
+    f.raw_mode = mode;
+    f.resources_number = resources.ObjectNumber();
+  } catch (const PoDoFo::PdfError&) {
+    f.raw.clear();
+  }
+}
+
+// The font objects and /Resources of a new document: copied in from f.raw
+// when they fit (the document holds just its own first objects, and writes
+// in the same mode), built otherwise. Returns the /Resources object.
+PoDoFo::PdfReference add_font_objects(PoDoFo::PdfMemDocument& doc, const FontResources& f,
+                                      const detail::TrueTypeFont& font) {
+  PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+  if (f.raw.empty() || objects.GetObjectCount() != f.raw_first || doc.GetWriteMode() != f.raw_mode)
+    return build_font_objects(objects, f, font);
+  for (const FontResources::RawObject& r : f.raw) {
+    const PdfObject* o =
+        objects.CreateObject(PdfVariant(PoDoFo::PdfData(r.body.data(), r.body.size())));
+    if (o->Reference().ObjectNumber() != r.number || o->Reference().GenerationNumber() != 0)
+      throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic);
+  }
+  return PoDoFo::PdfReference(f.resources_number, 0);
+}
+
 struct PdfWriter::Impl {
   PdfOptions options;
   std::optional<detail::TrueTypeFont> font;
@@ -525,7 +690,9 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
       return hit;
     }
   }
-  auto r = build_font(*font, std::move(chars));
+  std::shared_ptr<FontResources> built = build_font(*font, std::move(chars));
+  serialize_font_objects(*built, *font);
+  std::shared_ptr<const FontResources> r = std::move(built);
   cache.push_back(r);
   if (cache.size() > kFontCacheSize) cache.pop_front();
   return r;
@@ -817,91 +984,16 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   try {
     PoDoFo::PdfMemDocument doc;
     auto& objects = doc.GetObjects();
-    auto raw_stream = [&](PdfObject* o, std::string_view deflated) {
-      o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
-      PoDoFo::PdfMemoryInputStream in(deflated.data(),
-                                      static_cast<PoDoFo::pdf_long>(deflated.size()));
-      o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
-    };
     // Streams plus room for the dictionaries, the xref table and the trailer.
     size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
-    const std::string base_font = f->tag + "+DejaVuSansMono";
-    PdfObject* file = objects.CreateObject();
-    file->GetDictionary().AddKey("Length1", integer(f->font_length));
-    raw_stream(file, f->font_file);
-    PdfObject* descriptor = objects.CreateObject("FontDescriptor");
-    {
-      PdfDictionary& d = descriptor->GetDictionary();
-      const double scale = 1000.0 / m.font->units_per_em();
-      auto scaled = [&](int v) { return integer(std::lround(v * scale)); };
-      d.AddKey("FontName", PdfName(base_font));
-      d.AddKey("Flags", integer(33));  // fixed pitch, non-symbolic
-      PdfArray bbox;
-      for (int k = 0; k < 4; ++k) bbox.push_back(scaled(m.font->bbox()[k]));
-      d.AddKey("FontBBox", bbox);
-      d.AddKey("ItalicAngle", integer(0));
-      d.AddKey("Ascent", scaled(m.font->ascent()));
-      d.AddKey("Descent", scaled(m.font->descent()));
-      d.AddKey("CapHeight", scaled(m.font->cap_height()));
-      d.AddKey("StemV", integer(80));
-      d.AddKey("FontFile2", file->Reference());
-    }
-    PdfObject* cid_map = objects.CreateObject();
-    raw_stream(cid_map, f->cid_to_gid);
-    PdfObject* cid_font = objects.CreateObject("Font");
-    {
-      PdfDictionary& d = cid_font->GetDictionary();
-      d.AddKey("Subtype", PdfName("CIDFontType2"));
-      d.AddKey("BaseFont", PdfName(base_font));
-      PdfDictionary info;
-      info.AddKey("Registry", PdfString("Adobe"));
-      info.AddKey("Ordering", PdfString("Identity"));
-      info.AddKey("Supplement", integer(0));
-      d.AddKey("CIDSystemInfo", info);
-      d.AddKey("FontDescriptor", descriptor->Reference());
-      d.AddKey("DW", integer(f->dw));
-      if (!f->widths.empty()) {
-        PdfArray w;
-        for (const auto& [cid, width] : f->widths) {
-          w.push_back(integer(cid));
-          PdfArray one;
-          one.push_back(integer(width));
-          w.push_back(one);
-        }
-        d.AddKey("W", w);
-      }
-      d.AddKey("CIDToGIDMap", cid_map->Reference());
-    }
-    PdfObject* to_unicode = objects.CreateObject();
-    raw_stream(to_unicode, f->to_unicode);
-    PdfObject* type0 = objects.CreateObject("Font");
-    {
-      PdfDictionary& d = type0->GetDictionary();
-      d.AddKey("Subtype", PdfName("Type0"));
-      d.AddKey("BaseFont", PdfName(base_font));
-      d.AddKey("Encoding", PdfName("Identity-H"));
-      PdfArray descendants;
-      descendants.push_back(cid_font->Reference());
-      d.AddKey("DescendantFonts", descendants);
-      d.AddKey("ToUnicode", to_unicode->Reference());
-    }
+    const PoDoFo::PdfReference resources_number = add_font_objects(doc, *f, *m.font);
     // The page tree by hand: one /Pages node whose /Kids are the pages in
     // order, without PoDoFo's page cache and per-page bookkeeping
     // (CreatePage()). Every page shares one /Resources object: the font, and
     // the /ProcSet CreatePage() gave every page.
     PdfObject* pages_node = doc.GetPagesTree()->GetObject();
     const PdfObject parent = pages_node->Reference();
-    PdfObject* resources = objects.CreateObject();
-    {
-      PdfDictionary fonts;
-      fonts.AddKey("F1", type0->Reference());
-      resources->GetDictionary().AddKey("Font", fonts);
-      PdfArray procset;
-      for (const char* name : {"PDF", "Text", "ImageB", "ImageC", "ImageI"})
-        procset.push_back(PdfName(name));
-      resources->GetDictionary().AddKey("ProcSet", procset);
-    }
-    const PdfObject resources_ref = resources->Reference();
+    const PdfObject resources_ref(resources_number);
     PdfObject media_box{PdfArray()};
     for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
       media_box.GetArray().push_back(integer(std::llround(v)));
@@ -922,7 +1014,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
       PdfObject* main = objects.CreateObject();
       const std::string_view deflated = m.content_deflater(m.content);
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
-      raw_stream(main, deflated);
+      set_deflated(main, deflated);
       bytes_hint += deflated.size() + 512;
       PdfObject* footer = objects.CreateObject();
       const std::string bates = m.bates_content(*f, label);
