@@ -626,6 +626,128 @@ void serialize_font_objects(FontResources& f, const detail::TrueTypeFont& font) 
   }
 }
 
+// One page and its two content streams (the page text, deflated, and the
+// Bates label), built key by key. Returns the page object.
+PoDoFo::PdfReference build_page(PoDoFo::PdfVecObjects& objects, const PoDoFo::PdfReference& parent,
+                                const PoDoFo::PdfReference& resources, std::string_view deflated,
+                                std::string_view footer_content) {
+  PdfObject* page = objects.CreateObject("Page");
+  PdfDictionary& d = page->GetDictionary();
+  PdfArray media_box;
+  for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
+    media_box.push_back(integer(std::llround(v)));
+  d.AddKey("MediaBox", media_box);
+  d.AddKey("Parent", parent);
+  d.AddKey("Resources", resources);
+  PdfObject* main = objects.CreateObject();
+  set_deflated(main, deflated);
+  PdfObject* footer = objects.CreateObject();
+  PoDoFo::PdfMemoryInputStream in(footer_content.data(),
+                                  static_cast<PoDoFo::pdf_long>(footer_content.size()));
+  footer->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(footer_content.size()));
+  PdfArray contents;
+  contents.push_back(main->Reference());
+  contents.push_back(footer->Reference());
+  d.AddKey("Contents", contents);
+  return page->Reference();
+}
+
+void append_number(std::string& out, uint64_t n) {
+  char buf[24];
+  char* e = buf + sizeof buf;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  out.append(p, static_cast<size_t>(e - p));
+}
+
+// " N G R", as PoDoFo writes a reference in compact mode.
+void append_reference(std::string& out, const PoDoFo::PdfReference& r) {
+  out += ' ';
+  append_number(out, r.ObjectNumber());
+  out += ' ';
+  append_number(out, r.GenerationNumber());
+  out += " R";
+}
+
+// A stream object's body as PoDoFo writes it between "N 0 obj" and
+// "\nendobj\n": the dictionary (/Filter, if any, and /Length), then the data.
+void stream_body(std::string& out, bool deflated, std::string_view data) {
+  out.clear();
+  out += deflated ? "<</Filter/FlateDecode/Length" : "<</Length";
+  out += ' ';
+  append_number(out, data.size());
+  out += ">>\nstream\n";
+  out.append(data);
+  out += "\nendstream";
+}
+
+PdfObject* raw_object(PoDoFo::PdfVecObjects& objects, const std::string& body) {
+  return objects.CreateObject(PdfVariant(PoDoFo::PdfData(body.data(), body.size())));
+}
+
+// build_page() as raw bodies of the bytes PoDoFo writes for it (compact
+// mode; checked against PoDoFo's own output by raw_pages_match()), without
+// the dictionaries, names, arrays and stream buffers of three objects a page.
+PoDoFo::PdfReference add_raw_page(PoDoFo::PdfVecObjects& objects,
+                                  const PoDoFo::PdfReference& parent,
+                                  const PoDoFo::PdfReference& resources, std::string_view deflated,
+                                  std::string_view footer_content, std::string& body) {
+  PdfObject* page = objects.CreateObject(PdfVariant(PoDoFo::PdfData("")));
+  stream_body(body, true, deflated);
+  const PdfObject* main = raw_object(objects, body);
+  stream_body(body, false, footer_content);
+  const PdfObject* footer = raw_object(objects, body);
+  body = "<</Type/Page/Contents[";
+  append_reference(body, main->Reference());
+  append_reference(body, footer->Reference());
+  body += "]/MediaBox[";
+  for (const double v : {0.0, 0.0, kPageWidth, kPageHeight}) {
+    body += ' ';
+    append_number(body, static_cast<uint64_t>(std::llround(v)));
+  }
+  body += "]/Parent";
+  append_reference(body, parent);
+  body += "/Resources";
+  append_reference(body, resources);
+  body += ">>";
+  page->GetRawData() = PoDoFo::PdfData(body.data(), body.size());
+  return page->Reference();
+}
+
+// True if add_raw_page() writes what build_page() does, byte for byte, in a
+// new document's write mode (object numbers of one and two digits).
+bool raw_pages_match() {
+  auto pages = [](bool raw) {
+    PoDoFo::PdfMemDocument doc;
+    PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* resources = nullptr;
+    while (objects.GetObjectCount() < 10) resources = objects.CreateObject();
+    const PoDoFo::PdfReference parent = doc.GetPagesTree()->GetObject()->Reference();
+    const size_t index = objects.GetSize();
+    std::string body;
+    const std::string deflated = detail::deflate("BT\n(x) Tj\nET\n", 1);
+    const std::string footer = "BT\n0 g\n/F1 8 Tf 1 0 0 1 495.2 54 Tm <0024> Tj\nET\n";
+    for (int p = 0; p < 2; ++p) {
+      if (raw)
+        add_raw_page(objects, parent, resources->Reference(), deflated, footer, body);
+      else
+        build_page(objects, parent, resources->Reference(), deflated, footer);
+    }
+    std::vector<std::string> written;
+    for (size_t i = index; i < objects.GetSize(); ++i)
+      written.push_back(serialized(*objects[i], doc.GetWriteMode()));
+    return written;
+  };
+  try {
+    return pages(true) == pages(false);
+  } catch (const PoDoFo::PdfError&) {
+    return false;
+  }
+}
+
 // The font objects and /Resources of a new document: copied in from f.raw
 // when they fit (the document holds just its own first objects, and writes
 // in the same mode), built otherwise. Returns the /Resources object.
@@ -653,7 +775,9 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
-  std::string content;  // reused page content buffer, and its text and strike-through parts
+  bool raw_pages = false;  // raw_pages_match(): pages go in as raw bodies
+  std::string body;        // reused raw object body
+  std::string content;     // reused page content buffer, and its text and strike-through parts
   std::string text_;
   std::string strike_;
 
@@ -948,6 +1072,7 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   impl->columns = geometry.columns;
   impl->left = (kPageWidth - impl->columns * impl->char_width) / 2;
   impl->font = std::move(font);
+  impl->raw_pages = raw_pages_match();
   result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
   return result;
 }
@@ -986,45 +1111,24 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
     auto& objects = doc.GetObjects();
     // Streams plus room for the dictionaries, the xref table and the trailer.
     size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
-    const PoDoFo::PdfReference resources_number = add_font_objects(doc, *f, *m.font);
+    const PoDoFo::PdfReference resources = add_font_objects(doc, *f, *m.font);
     // The page tree by hand: one /Pages node whose /Kids are the pages in
     // order, without PoDoFo's page cache and per-page bookkeeping
     // (CreatePage()). Every page shares one /Resources object: the font, and
     // the /ProcSet CreatePage() gave every page.
     PdfObject* pages_node = doc.GetPagesTree()->GetObject();
-    const PdfObject parent = pages_node->Reference();
-    const PdfObject resources_ref(resources_number);
-    PdfObject media_box{PdfArray()};
-    for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
-      media_box.GetArray().push_back(integer(std::llround(v)));
-    const PdfName kContents("Contents");
-    const PdfName kMediaBox("MediaBox");
-    const PdfName kParent("Parent");
-    const PdfName kResources("Resources");
+    const PoDoFo::PdfReference parent = pages_node->Reference();
     PdfArray kids;
     kids.reserve(total);
     for (uint32_t p = 0; p < total; ++p) {
-      PdfObject* page = objects.CreateObject("Page");
-      PdfDictionary& d = page->GetDictionary();
-      d.AddKey(kMediaBox, media_box);
-      d.AddKey(kParent, parent);
-      d.AddKey(kResources, resources_ref);
-      const std::string label = format_bates(m.options.bates, m.next_bates + p);
       m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
-      PdfObject* main = objects.CreateObject();
       const std::string_view deflated = m.content_deflater(m.content);
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
-      set_deflated(main, deflated);
       bytes_hint += deflated.size() + 512;
-      PdfObject* footer = objects.CreateObject();
-      const std::string bates = m.bates_content(*f, label);
-      PoDoFo::PdfMemoryInputStream in(bates.data(), static_cast<PoDoFo::pdf_long>(bates.size()));
-      footer->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(bates.size()));
-      PdfArray contents;
-      contents.push_back(main->Reference());
-      contents.push_back(footer->Reference());
-      d.AddKey(kContents, contents);
-      kids.push_back(page->Reference());
+      const std::string bates =
+          m.bates_content(*f, format_bates(m.options.bates, m.next_bates + p));
+      kids.push_back(m.raw_pages ? add_raw_page(objects, parent, resources, deflated, bates, m.body)
+                                 : build_page(objects, parent, resources, deflated, bates));
     }
     pages_node->GetDictionary().AddKey("Kids", kids);
     pages_node->GetDictionary().AddKey("Count", integer(total));
