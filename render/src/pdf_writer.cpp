@@ -282,6 +282,21 @@ void num(std::string& out, double v) {
   put_hundredths(out, hundredths(v));
 }
 
+// True if every byte of `s` is below 0x80 (8 bytes at a time: all page
+// text goes through here, twice).
+bool all_ascii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; ++p, --n) any |= static_cast<unsigned char>(*p);
+  return (any & 0x8080808080808080ull) == 0;
+}
+
 std::u32string decode_utf8(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
@@ -752,9 +767,10 @@ bool raw_pages_match() {
 // when they fit (the document holds just its own first objects, and writes
 // in the same mode), built otherwise. Returns the /Resources object.
 PoDoFo::PdfReference add_font_objects(PoDoFo::PdfMemDocument& doc, const FontResources& f,
-                                      const detail::TrueTypeFont& font) {
+                                      const detail::TrueTypeFont& font, bool raw) {
   PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-  if (f.raw.empty() || objects.GetObjectCount() != f.raw_first || doc.GetWriteMode() != f.raw_mode)
+  if (!raw || f.raw.empty() || objects.GetObjectCount() != f.raw_first ||
+      doc.GetWriteMode() != f.raw_mode)
     return build_font_objects(objects, f, font);
   for (const FontResources::RawObject& r : f.raw) {
     const PdfObject* o =
@@ -775,6 +791,7 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
+  bool raw_fonts = true;   // font objects go in as raw bodies when they can
   bool raw_pages = false;  // raw_pages_match(): pages go in as raw bodies
   std::string body;        // reused raw object body
   std::string content;     // reused page content buffer, and its text and strike-through parts
@@ -824,9 +841,7 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
 
 // The glyph codes of `utf8` as the inside of a literal or hex string.
 void append_codes(std::string& out, const FontResources& f, std::string_view utf8, bool literal) {
-  bool ascii = true;
-  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (!ascii) {
+  if (!all_ascii(utf8)) {
     for (const char32_t c : decode_utf8(utf8)) {
       if (literal)
         literal2(out, f.cid(c));
@@ -1032,6 +1047,15 @@ std::string PdfWriter::Impl::bates_content(const FontResources& f, const std::st
   return t;
 }
 
+void detail::PdfWriterTestAccess::build_objects(PdfWriter& writer) {
+  writer.impl_->raw_fonts = false;
+  writer.impl_->raw_pages = false;
+}
+
+bool detail::PdfWriterTestAccess::raw_pages(const PdfWriter& writer) {
+  return writer.impl_->raw_pages;
+}
+
 PdfWriter::PdfWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PdfWriter::~PdfWriter() = default;
 
@@ -1091,9 +1115,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   // ASCII is in the base set: only other characters need collecting.
   std::u32string chars = base_repertoire();
   auto add = [&](std::string_view s) {
-    bool ascii = true;
-    for (const char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
-    if (ascii) return;
+    if (all_ascii(s)) return;
     for (const char32_t c : decode_utf8(s))
       if (c >= 0x80) chars += c;
   };
@@ -1111,7 +1133,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
     auto& objects = doc.GetObjects();
     // Streams plus room for the dictionaries, the xref table and the trailer.
     size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
-    const PoDoFo::PdfReference resources = add_font_objects(doc, *f, *m.font);
+    const PoDoFo::PdfReference resources = add_font_objects(doc, *f, *m.font, m.raw_fonts);
     // The page tree by hand: one /Pages node whose /Kids are the pages in
     // order, without PoDoFo's page cache and per-page bookkeeping
     // (CreatePage()). Every page shares one /Resources object: the font, and
