@@ -50,6 +50,25 @@ class Paginator {
       if (n > 0) put(kind, s, n);
       return;
     }
+    // The runs placed on one row follow each other in `s`: they are put as
+    // one piece when the row ends (the item they would have merged into).
+    size_t from = 0;
+    size_t to = 0;
+    uint32_t cols = 0;
+    auto place = [&](size_t a, size_t b, uint32_t len) {
+      if (cols == 0) from = a;
+      to = b;
+      cols += len;
+      col_ += len;
+    };
+    auto flush = [&] {
+      if (cols > 0) put_at(kind, s.substr(from, to - from), col_ - cols, cols);
+      cols = 0;
+    };
+    auto next_row = [&] {
+      flush();
+      new_row();
+    };
     for (size_t i = 0; i < s.size();) {
       const bool blank = blank_at(s, i);
       size_t j = i;
@@ -61,12 +80,12 @@ class Paginator {
       if (blank) {
         // Blanks that do not fit end the row and are not carried over.
         if (col_ + len > columns_) {
-          new_row();
+          next_row();
         } else {
-          put(kind, s.substr(i, j - i), len);
+          place(i, j, len);
         }
       } else {
-        if (col_ + len > columns_ && col_ > 0) new_row();
+        if (col_ + len > columns_ && col_ > 0) next_row();
         size_t k = i;
         uint32_t left = len;
         while (left > 0) {
@@ -75,14 +94,15 @@ class Paginator {
           if constexpr (kFull) {
             for (uint32_t c = 0; c < take; ++c) e = cp_end(s, e);
           }
-          put(kind, s.substr(k, e - k), take);
+          place(k, e, take);
           k = e;
           left -= take;
-          if (left > 0) new_row();
+          if (left > 0) next_row();
         }
       }
       i = j;
     }
+    flush();
   }
 
   void box(std::string_view label, uint32_t width, bool to_margin, int32_t placeholder) {
@@ -153,13 +173,19 @@ class Paginator {
   }
 
   void put(ItemKind kind, std::string_view bytes, uint32_t cols) {
+    put_at(kind, bytes, col_, cols);
+    col_ += cols;
+  }
+
+  // put() at `column` of the current row, leaving col_ alone.
+  void put_at(ItemKind kind, std::string_view bytes, uint32_t column, uint32_t cols) {
     if constexpr (kFull) {
       std::vector<RowItem>& items = pages_.back().rows.back().items;
       if (items.empty() || items.back().kind != kind ||
-          items.back().column + items.back().columns != col_) {
+          items.back().column + items.back().columns != column) {
         RowItem item;
         item.kind = kind;
-        item.column = col_;
+        item.column = column;
         items.push_back(std::move(item));
       }
       items.back().text.append(bytes);
@@ -167,8 +193,9 @@ class Paginator {
     } else {
       (void)kind;
       (void)bytes;
+      (void)column;
+      (void)cols;
     }
-    col_ += cols;
   }
 
   uint32_t columns_;

@@ -282,6 +282,21 @@ void num(std::string& out, double v) {
   put_hundredths(out, hundredths(v));
 }
 
+// True if every byte of `s` is below 0x80 (8 bytes at a time: all page
+// text goes through here, twice).
+bool all_ascii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; ++p, --n) any |= static_cast<unsigned char>(*p);
+  return (any & 0x8080808080808080ull) == 0;
+}
+
 std::u32string decode_utf8(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
@@ -353,6 +368,18 @@ struct FontResources {
   std::array<std::array<char, 4>, 128> ascii_hex{};  // hex code of each ASCII character
   std::array<std::array<char, 4>, 128> ascii_lit{};  // escaped binary code of each, and
   std::array<uint8_t, 128> ascii_lit_size{};         // its length in bytes
+  // The font objects and the shared /Resources as PoDoFo wrote them into a
+  // new PdfMemDocument (see serialize_font_objects()): the same for every
+  // document with this character set, so they are copied in as raw data
+  // rather than built and written key by key again. Empty: build them.
+  struct RawObject {
+    uint32_t number = 0;
+    std::string body;  // what PoDoFo writes between "N 0 obj" and "\nendobj\n"
+  };
+  std::vector<RawObject> raw;
+  size_t raw_first = 0;  // objects a new document holds before the font's
+  PoDoFo::EPdfWriteMode raw_mode = PoDoFo::ePdfWriteMode_Default;
+  uint32_t resources_number = 0;
   uint16_t cid(char32_t c) const {
     auto it = std::lower_bound(chars.begin(), chars.end(), c);
     return it != chars.end() && *it == c ? static_cast<uint16_t>(it - chars.begin() + 1) : 0;
@@ -388,8 +415,7 @@ std::string to_unicode_cmap(const std::u32string& chars) {
   return s;
 }
 
-std::shared_ptr<const FontResources> build_font(const detail::TrueTypeFont& font,
-                                                std::u32string chars) {
+std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std::u32string chars) {
   auto r = std::make_shared<FontResources>();
   r->chars = std::move(chars);
   std::vector<uint16_t> glyphs;
@@ -478,6 +504,283 @@ class StringDevice final : public PoDoFo::PdfOutputDevice {
   std::string& out_;
 };
 
+// A stream object's data: already deflated, so PoDoFo takes it as it is.
+void set_deflated(PdfObject* o, std::string_view deflated) {
+  o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+  PoDoFo::PdfMemoryInputStream in(deflated.data(), static_cast<PoDoFo::pdf_long>(deflated.size()));
+  o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
+}
+
+// The embedded font (file, descriptor, CID font, CIDToGIDMap, ToUnicode,
+// Type0 font) and the /Resources every page shares, built key by key.
+// Returns the /Resources object.
+PoDoFo::PdfReference build_font_objects(PoDoFo::PdfVecObjects& objects, const FontResources& f,
+                                        const detail::TrueTypeFont& font) {
+  const std::string base_font = f.tag + "+DejaVuSansMono";
+  PdfObject* file = objects.CreateObject();
+  file->GetDictionary().AddKey("Length1", integer(f.font_length));
+  set_deflated(file, f.font_file);
+  PdfObject* descriptor = objects.CreateObject("FontDescriptor");
+  {
+    PdfDictionary& d = descriptor->GetDictionary();
+    const double scale = 1000.0 / font.units_per_em();
+    auto scaled = [&](int v) { return integer(std::lround(v * scale)); };
+    d.AddKey("FontName", PdfName(base_font));
+    d.AddKey("Flags", integer(33));  // fixed pitch, non-symbolic
+    PdfArray bbox;
+    for (int k = 0; k < 4; ++k) bbox.push_back(scaled(font.bbox()[k]));
+    d.AddKey("FontBBox", bbox);
+    d.AddKey("ItalicAngle", integer(0));
+    d.AddKey("Ascent", scaled(font.ascent()));
+    d.AddKey("Descent", scaled(font.descent()));
+    d.AddKey("CapHeight", scaled(font.cap_height()));
+    d.AddKey("StemV", integer(80));
+    d.AddKey("FontFile2", file->Reference());
+  }
+  PdfObject* cid_map = objects.CreateObject();
+  set_deflated(cid_map, f.cid_to_gid);
+  PdfObject* cid_font = objects.CreateObject("Font");
+  {
+    PdfDictionary& d = cid_font->GetDictionary();
+    d.AddKey("Subtype", PdfName("CIDFontType2"));
+    d.AddKey("BaseFont", PdfName(base_font));
+    PdfDictionary info;
+    info.AddKey("Registry", PdfString("Adobe"));
+    info.AddKey("Ordering", PdfString("Identity"));
+    info.AddKey("Supplement", integer(0));
+    d.AddKey("CIDSystemInfo", info);
+    d.AddKey("FontDescriptor", descriptor->Reference());
+    d.AddKey("DW", integer(f.dw));
+    if (!f.widths.empty()) {
+      PdfArray w;
+      for (const auto& [cid, width] : f.widths) {
+        w.push_back(integer(cid));
+        PdfArray one;
+        one.push_back(integer(width));
+        w.push_back(one);
+      }
+      d.AddKey("W", w);
+    }
+    d.AddKey("CIDToGIDMap", cid_map->Reference());
+  }
+  PdfObject* to_unicode = objects.CreateObject();
+  set_deflated(to_unicode, f.to_unicode);
+  PdfObject* type0 = objects.CreateObject("Font");
+  {
+    PdfDictionary& d = type0->GetDictionary();
+    d.AddKey("Subtype", PdfName("Type0"));
+    d.AddKey("BaseFont", PdfName(base_font));
+    d.AddKey("Encoding", PdfName("Identity-H"));
+    PdfArray descendants;
+    descendants.push_back(cid_font->Reference());
+    d.AddKey("DescendantFonts", descendants);
+    d.AddKey("ToUnicode", to_unicode->Reference());
+  }
+  PdfObject* resources = objects.CreateObject();
+  {
+    PdfDictionary fonts;
+    fonts.AddKey("F1", type0->Reference());
+    resources->GetDictionary().AddKey("Font", fonts);
+    PdfArray procset;
+    for (const char* name : {"PDF", "Text", "ImageB", "ImageC", "ImageI"})
+      procset.push_back(PdfName(name));
+    resources->GetDictionary().AddKey("ProcSet", procset);
+  }
+  return resources->Reference();
+}
+
+// What `o` writes as an object in `mode`.
+std::string serialized(const PdfObject& o, PoDoFo::EPdfWriteMode mode) {
+  std::string s;
+  StringDevice device(s);
+  o.WriteObject(&device, mode, nullptr);
+  return s;
+}
+
+// Fills f.raw: build_font_objects() into a new PdfMemDocument, each object
+// as PoDoFo writes it. An object whose raw body does not write back to the
+// very same bytes leaves f.raw empty (the objects are then built for every
+// document).
+void serialize_font_objects(FontResources& f, const detail::TrueTypeFont& font) {
+  try {
+    PoDoFo::PdfMemDocument scratch;
+    PoDoFo::PdfVecObjects& objects = scratch.GetObjects();
+    const PoDoFo::EPdfWriteMode mode = scratch.GetWriteMode();
+    const size_t first = objects.GetObjectCount();
+    const size_t index = objects.GetSize();
+    const PoDoFo::PdfReference resources = build_font_objects(objects, f, font);
+    std::vector<FontResources::RawObject> raw;
+    constexpr std::string_view kTail = "\nendobj\n";
+    for (size_t i = index; i < objects.GetSize(); ++i) {
+      const PdfObject& o = *objects[i];
+      if (o.Reference().GenerationNumber() != 0) return;
+      const std::string whole = serialized(o, mode);
+      // "N 0 obj" as PoDoFo writes it before a raw body (and "\nendobj\n" after).
+      std::string head =
+          serialized(PdfObject(o.Reference(), PdfVariant(PoDoFo::PdfData(""))), mode);
+      if (!head.ends_with(kTail)) return;
+      head.resize(head.size() - kTail.size());
+      if (whole.size() < head.size() + kTail.size() || !whole.starts_with(head) ||
+          !whole.ends_with(kTail))
+        return;
+      FontResources::RawObject r;
+      r.number = o.Reference().ObjectNumber();
+      r.body = whole.substr(head.size(), whole.size() - head.size() - kTail.size());
+      const PdfObject back(o.Reference(),
+                           PdfVariant(PoDoFo::PdfData(r.body.data(), r.body.size())));
+      if (serialized(back, mode) != whole) return;
+      raw.push_back(std::move(r));
+    }
+    if (raw.empty() || raw.back().number != resources.ObjectNumber()) return;
+    f.raw = std::move(raw);
+    f.raw_first = first;
+    f.raw_mode = mode;
+    f.resources_number = resources.ObjectNumber();
+  } catch (const PoDoFo::PdfError&) {
+    f.raw.clear();
+  }
+}
+
+// One page and its two content streams (the page text, deflated, and the
+// Bates label), built key by key. Returns the page object.
+PoDoFo::PdfReference build_page(PoDoFo::PdfVecObjects& objects, const PoDoFo::PdfReference& parent,
+                                const PoDoFo::PdfReference& resources, std::string_view deflated,
+                                std::string_view footer_content) {
+  PdfObject* page = objects.CreateObject("Page");
+  PdfDictionary& d = page->GetDictionary();
+  PdfArray media_box;
+  for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
+    media_box.push_back(integer(std::llround(v)));
+  d.AddKey("MediaBox", media_box);
+  d.AddKey("Parent", parent);
+  d.AddKey("Resources", resources);
+  PdfObject* main = objects.CreateObject();
+  set_deflated(main, deflated);
+  PdfObject* footer = objects.CreateObject();
+  PoDoFo::PdfMemoryInputStream in(footer_content.data(),
+                                  static_cast<PoDoFo::pdf_long>(footer_content.size()));
+  footer->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(footer_content.size()));
+  PdfArray contents;
+  contents.push_back(main->Reference());
+  contents.push_back(footer->Reference());
+  d.AddKey("Contents", contents);
+  return page->Reference();
+}
+
+void append_number(std::string& out, uint64_t n) {
+  char buf[24];
+  char* e = buf + sizeof buf;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  out.append(p, static_cast<size_t>(e - p));
+}
+
+// " N G R", as PoDoFo writes a reference in compact mode.
+void append_reference(std::string& out, const PoDoFo::PdfReference& r) {
+  out += ' ';
+  append_number(out, r.ObjectNumber());
+  out += ' ';
+  append_number(out, r.GenerationNumber());
+  out += " R";
+}
+
+// A stream object's body as PoDoFo writes it between "N 0 obj" and
+// "\nendobj\n": the dictionary (/Filter, if any, and /Length), then the data.
+void stream_body(std::string& out, bool deflated, std::string_view data) {
+  out.clear();
+  out += deflated ? "<</Filter/FlateDecode/Length" : "<</Length";
+  out += ' ';
+  append_number(out, data.size());
+  out += ">>\nstream\n";
+  out.append(data);
+  out += "\nendstream";
+}
+
+PdfObject* raw_object(PoDoFo::PdfVecObjects& objects, const std::string& body) {
+  return objects.CreateObject(PdfVariant(PoDoFo::PdfData(body.data(), body.size())));
+}
+
+// build_page() as raw bodies of the bytes PoDoFo writes for it (compact
+// mode; checked against PoDoFo's own output by raw_pages_match()), without
+// the dictionaries, names, arrays and stream buffers of three objects a page.
+PoDoFo::PdfReference add_raw_page(PoDoFo::PdfVecObjects& objects,
+                                  const PoDoFo::PdfReference& parent,
+                                  const PoDoFo::PdfReference& resources, std::string_view deflated,
+                                  std::string_view footer_content, std::string& body) {
+  PdfObject* page = objects.CreateObject(PdfVariant(PoDoFo::PdfData("")));
+  stream_body(body, true, deflated);
+  const PdfObject* main = raw_object(objects, body);
+  stream_body(body, false, footer_content);
+  const PdfObject* footer = raw_object(objects, body);
+  body = "<</Type/Page/Contents[";
+  append_reference(body, main->Reference());
+  append_reference(body, footer->Reference());
+  body += "]/MediaBox[";
+  for (const double v : {0.0, 0.0, kPageWidth, kPageHeight}) {
+    body += ' ';
+    append_number(body, static_cast<uint64_t>(std::llround(v)));
+  }
+  body += "]/Parent";
+  append_reference(body, parent);
+  body += "/Resources";
+  append_reference(body, resources);
+  body += ">>";
+  page->GetRawData() = PoDoFo::PdfData(body.data(), body.size());
+  return page->Reference();
+}
+
+// True if add_raw_page() writes what build_page() does, byte for byte, in a
+// new document's write mode (object numbers of one and two digits).
+bool raw_pages_match() {
+  auto pages = [](bool raw) {
+    PoDoFo::PdfMemDocument doc;
+    PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* resources = nullptr;
+    while (objects.GetObjectCount() < 10) resources = objects.CreateObject();
+    const PoDoFo::PdfReference parent = doc.GetPagesTree()->GetObject()->Reference();
+    const size_t index = objects.GetSize();
+    std::string body;
+    const std::string deflated = detail::deflate("BT\n(x) Tj\nET\n", 1);
+    const std::string footer = "BT\n0 g\n/F1 8 Tf 1 0 0 1 495.2 54 Tm <0024> Tj\nET\n";
+    for (int p = 0; p < 2; ++p) {
+      if (raw)
+        add_raw_page(objects, parent, resources->Reference(), deflated, footer, body);
+      else
+        build_page(objects, parent, resources->Reference(), deflated, footer);
+    }
+    std::vector<std::string> written;
+    for (size_t i = index; i < objects.GetSize(); ++i)
+      written.push_back(serialized(*objects[i], doc.GetWriteMode()));
+    return written;
+  };
+  try {
+    return pages(true) == pages(false);
+  } catch (const PoDoFo::PdfError&) {
+    return false;
+  }
+}
+
+// The font objects and /Resources of a new document: copied in from f.raw
+// when they fit (the document holds just its own first objects, and writes
+// in the same mode), built otherwise. Returns the /Resources object.
+PoDoFo::PdfReference add_font_objects(PoDoFo::PdfMemDocument& doc, const FontResources& f,
+                                      const detail::TrueTypeFont& font, bool raw) {
+  PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+  if (!raw || f.raw.empty() || objects.GetObjectCount() != f.raw_first ||
+      doc.GetWriteMode() != f.raw_mode)
+    return build_font_objects(objects, f, font);
+  for (const FontResources::RawObject& r : f.raw) {
+    const PdfObject* o =
+        objects.CreateObject(PdfVariant(PoDoFo::PdfData(r.body.data(), r.body.size())));
+    if (o->Reference().ObjectNumber() != r.number || o->Reference().GenerationNumber() != 0)
+      throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic);
+  }
+  return PoDoFo::PdfReference(f.resources_number, 0);
+}
+
 struct PdfWriter::Impl {
   PdfOptions options;
   std::optional<detail::TrueTypeFont> font;
@@ -488,7 +791,10 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
-  std::string content;  // reused page content buffer, and its text and strike-through parts
+  bool raw_fonts = true;   // font objects go in as raw bodies when they can
+  bool raw_pages = false;  // raw_pages_match(): pages go in as raw bodies
+  std::string body;        // reused raw object body
+  std::string content;     // reused page content buffer, and its text and strike-through parts
   std::string text_;
   std::string strike_;
 
@@ -525,7 +831,9 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
       return hit;
     }
   }
-  auto r = build_font(*font, std::move(chars));
+  std::shared_ptr<FontResources> built = build_font(*font, std::move(chars));
+  serialize_font_objects(*built, *font);
+  std::shared_ptr<const FontResources> r = std::move(built);
   cache.push_back(r);
   if (cache.size() > kFontCacheSize) cache.pop_front();
   return r;
@@ -533,9 +841,7 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
 
 // The glyph codes of `utf8` as the inside of a literal or hex string.
 void append_codes(std::string& out, const FontResources& f, std::string_view utf8, bool literal) {
-  bool ascii = true;
-  for (const char c : utf8) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (!ascii) {
+  if (!all_ascii(utf8)) {
     for (const char32_t c : decode_utf8(utf8)) {
       if (literal)
         literal2(out, f.cid(c));
@@ -741,6 +1047,15 @@ std::string PdfWriter::Impl::bates_content(const FontResources& f, const std::st
   return t;
 }
 
+void detail::PdfWriterTestAccess::build_objects(PdfWriter& writer) {
+  writer.impl_->raw_fonts = false;
+  writer.impl_->raw_pages = false;
+}
+
+bool detail::PdfWriterTestAccess::raw_pages(const PdfWriter& writer) {
+  return writer.impl_->raw_pages;
+}
+
 PdfWriter::PdfWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PdfWriter::~PdfWriter() = default;
 
@@ -781,6 +1096,7 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   impl->columns = geometry.columns;
   impl->left = (kPageWidth - impl->columns * impl->char_width) / 2;
   impl->font = std::move(font);
+  impl->raw_pages = raw_pages_match();
   result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
   return result;
 }
@@ -799,9 +1115,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   // ASCII is in the base set: only other characters need collecting.
   std::u32string chars = base_repertoire();
   auto add = [&](std::string_view s) {
-    bool ascii = true;
-    for (const char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
-    if (ascii) return;
+    if (all_ascii(s)) return;
     for (const char32_t c : decode_utf8(s))
       if (c >= 0x80) chars += c;
   };
@@ -817,122 +1131,26 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   try {
     PoDoFo::PdfMemDocument doc;
     auto& objects = doc.GetObjects();
-    auto raw_stream = [&](PdfObject* o, std::string_view deflated) {
-      o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
-      PoDoFo::PdfMemoryInputStream in(deflated.data(),
-                                      static_cast<PoDoFo::pdf_long>(deflated.size()));
-      o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
-    };
     // Streams plus room for the dictionaries, the xref table and the trailer.
     size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
-    const std::string base_font = f->tag + "+DejaVuSansMono";
-    PdfObject* file = objects.CreateObject();
-    file->GetDictionary().AddKey("Length1", integer(f->font_length));
-    raw_stream(file, f->font_file);
-    PdfObject* descriptor = objects.CreateObject("FontDescriptor");
-    {
-      PdfDictionary& d = descriptor->GetDictionary();
-      const double scale = 1000.0 / m.font->units_per_em();
-      auto scaled = [&](int v) { return integer(std::lround(v * scale)); };
-      d.AddKey("FontName", PdfName(base_font));
-      d.AddKey("Flags", integer(33));  // fixed pitch, non-symbolic
-      PdfArray bbox;
-      for (int k = 0; k < 4; ++k) bbox.push_back(scaled(m.font->bbox()[k]));
-      d.AddKey("FontBBox", bbox);
-      d.AddKey("ItalicAngle", integer(0));
-      d.AddKey("Ascent", scaled(m.font->ascent()));
-      d.AddKey("Descent", scaled(m.font->descent()));
-      d.AddKey("CapHeight", scaled(m.font->cap_height()));
-      d.AddKey("StemV", integer(80));
-      d.AddKey("FontFile2", file->Reference());
-    }
-    PdfObject* cid_map = objects.CreateObject();
-    raw_stream(cid_map, f->cid_to_gid);
-    PdfObject* cid_font = objects.CreateObject("Font");
-    {
-      PdfDictionary& d = cid_font->GetDictionary();
-      d.AddKey("Subtype", PdfName("CIDFontType2"));
-      d.AddKey("BaseFont", PdfName(base_font));
-      PdfDictionary info;
-      info.AddKey("Registry", PdfString("Adobe"));
-      info.AddKey("Ordering", PdfString("Identity"));
-      info.AddKey("Supplement", integer(0));
-      d.AddKey("CIDSystemInfo", info);
-      d.AddKey("FontDescriptor", descriptor->Reference());
-      d.AddKey("DW", integer(f->dw));
-      if (!f->widths.empty()) {
-        PdfArray w;
-        for (const auto& [cid, width] : f->widths) {
-          w.push_back(integer(cid));
-          PdfArray one;
-          one.push_back(integer(width));
-          w.push_back(one);
-        }
-        d.AddKey("W", w);
-      }
-      d.AddKey("CIDToGIDMap", cid_map->Reference());
-    }
-    PdfObject* to_unicode = objects.CreateObject();
-    raw_stream(to_unicode, f->to_unicode);
-    PdfObject* type0 = objects.CreateObject("Font");
-    {
-      PdfDictionary& d = type0->GetDictionary();
-      d.AddKey("Subtype", PdfName("Type0"));
-      d.AddKey("BaseFont", PdfName(base_font));
-      d.AddKey("Encoding", PdfName("Identity-H"));
-      PdfArray descendants;
-      descendants.push_back(cid_font->Reference());
-      d.AddKey("DescendantFonts", descendants);
-      d.AddKey("ToUnicode", to_unicode->Reference());
-    }
+    const PoDoFo::PdfReference resources = add_font_objects(doc, *f, *m.font, m.raw_fonts);
     // The page tree by hand: one /Pages node whose /Kids are the pages in
     // order, without PoDoFo's page cache and per-page bookkeeping
     // (CreatePage()). Every page shares one /Resources object: the font, and
     // the /ProcSet CreatePage() gave every page.
     PdfObject* pages_node = doc.GetPagesTree()->GetObject();
-    const PdfObject parent = pages_node->Reference();
-    PdfObject* resources = objects.CreateObject();
-    {
-      PdfDictionary fonts;
-      fonts.AddKey("F1", type0->Reference());
-      resources->GetDictionary().AddKey("Font", fonts);
-      PdfArray procset;
-      for (const char* name : {"PDF", "Text", "ImageB", "ImageC", "ImageI"})
-        procset.push_back(PdfName(name));
-      resources->GetDictionary().AddKey("ProcSet", procset);
-    }
-    const PdfObject resources_ref = resources->Reference();
-    PdfObject media_box{PdfArray()};
-    for (const double v : {0.0, 0.0, kPageWidth, kPageHeight})
-      media_box.GetArray().push_back(integer(std::llround(v)));
-    const PdfName kContents("Contents");
-    const PdfName kMediaBox("MediaBox");
-    const PdfName kParent("Parent");
-    const PdfName kResources("Resources");
+    const PoDoFo::PdfReference parent = pages_node->Reference();
     PdfArray kids;
     kids.reserve(total);
     for (uint32_t p = 0; p < total; ++p) {
-      PdfObject* page = objects.CreateObject("Page");
-      PdfDictionary& d = page->GetDictionary();
-      d.AddKey(kMediaBox, media_box);
-      d.AddKey(kParent, parent);
-      d.AddKey(kResources, resources_ref);
-      const std::string label = format_bates(m.options.bates, m.next_bates + p);
       m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
-      PdfObject* main = objects.CreateObject();
       const std::string_view deflated = m.content_deflater(m.content);
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
-      raw_stream(main, deflated);
       bytes_hint += deflated.size() + 512;
-      PdfObject* footer = objects.CreateObject();
-      const std::string bates = m.bates_content(*f, label);
-      PoDoFo::PdfMemoryInputStream in(bates.data(), static_cast<PoDoFo::pdf_long>(bates.size()));
-      footer->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(bates.size()));
-      PdfArray contents;
-      contents.push_back(main->Reference());
-      contents.push_back(footer->Reference());
-      d.AddKey(kContents, contents);
-      kids.push_back(page->Reference());
+      const std::string bates =
+          m.bates_content(*f, format_bates(m.options.bates, m.next_bates + p));
+      kids.push_back(m.raw_pages ? add_raw_page(objects, parent, resources, deflated, bates, m.body)
+                                 : build_page(objects, parent, resources, deflated, bates));
     }
     pages_node->GetDictionary().AddKey("Kids", kids);
     pages_node->GetDictionary().AddKey("Count", integer(total));

@@ -4,7 +4,21 @@
 #include <cstdarg>
 #include <string>
 
+namespace declass::render {
+class PdfWriter;
+}
+
 namespace declass::render::detail {
+
+/// What tests may see and switch of a PdfWriter's shortcuts. The font
+/// objects and the pages normally go into the document as raw bodies of the
+/// bytes PoDoFo writes for them; with build_objects() the writer builds them
+/// key by key instead, which must give the very same file.
+struct PdfWriterTestAccess {
+  static void build_objects(PdfWriter& writer);
+  /// True if the writer copies raw bodies in (the check at its creation passed).
+  static bool raw_pages(const PdfWriter& writer);
+};
 
 /// Appends printf(`format`, `args`) to `out` for the conversions PoDoFo's
 /// serializer uses (`%%`, `%c`, `%s`, and `%d %i %u` with the flags `-0+ `,

@@ -237,6 +237,42 @@ TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
   EXPECT_EQ(csv, write_log_csv(view, rb.value->layout, {b.bates, 998}));
 }
 
+// The font objects and pages go in as raw bodies of the bytes PoDoFo writes
+// for them: the file must be the one PoDoFo writes from the objects built key
+// by key, for ASCII and Unicode text, boxes, several pages and several
+// documents in a row (a character set's raw objects are reused).
+TEST(PdfWriter, RawObjectsWriteTheBytesOfTheBuiltObjects) {
+  std::string text;
+  std::vector<testing::BlockSpec> specs;
+  for (int i = 1; i <= 60; ++i) {
+    text += std::to_string(i) + ". (U) Paragraph " + std::to_string(i) +
+            " of a long cable (with \\ and parentheses).\n\n";
+    specs.push_back({BlockKind::kParagraph, static_cast<uint32_t>(2 * i - 1),
+                     static_cast<uint32_t>(2 * i - 1), std::to_string(i)});
+  }
+  const auto long_doc = make_document("long.txt", text, specs);
+  const auto unicode =
+      make_document("u.txt", "1. (U) Bogot\xC3\xA1 \xE2\x80\x9Cno\xE2\x80\x9D \xD0\xA5\xD1\x80.\n",
+                    {{BlockKind::kParagraph, 1, 1, "1"}});
+  const auto doc = cable();
+  const std::vector<ReleaseView> views = {
+      make_release_view(doc, decide(doc)), make_release_view(long_doc, release_all(long_doc)),
+      make_release_view(unicode, release_all(unicode)), make_release_view(doc, release_all(doc)),
+      make_release_view(doc, decide(doc))};
+  auto raw = writer();
+  auto built = writer();
+  ASSERT_TRUE(raw && built);
+  EXPECT_TRUE(detail::PdfWriterTestAccess::raw_pages(*raw));
+  detail::PdfWriterTestAccess::build_objects(*built);
+  EXPECT_FALSE(detail::PdfWriterTestAccess::raw_pages(*built));
+  for (size_t i = 0; i < views.size(); ++i) {
+    auto a = raw->write(views[i]);
+    auto b = built->write(views[i]);
+    ASSERT_TRUE(a.value && b.value) << i;
+    EXPECT_EQ(a.value->bytes, b.value->bytes) << i;
+  }
+}
+
 TEST(PdfWriter, LongDocumentsPaginateWithPageXOfY) {
   std::string text;
   std::vector<testing::BlockSpec> specs;

@@ -15,6 +15,10 @@
 
 namespace declass::render {
 
+namespace detail {
+struct PdfWriterTestAccess;
+}
+
 /// DejaVu Sans Mono from Debian's fonts-dejavu-core.
 inline constexpr const char* kDefaultFontPath =
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
@@ -60,6 +64,7 @@ class PdfWriter {
   void set_next_bates(uint64_t n);
 
  private:
+  friend struct detail::PdfWriterTestAccess;
   struct Impl;
   explicit PdfWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
