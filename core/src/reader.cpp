@@ -258,7 +258,9 @@ class Reader {
   // ---- the line pass
   // The line starting at `off`; `index` (0-based line number) lets it take the
   // line's end from the Source's line table instead of scanning for '\n'.
-  Line make_line(size_t off, size_t* next, uint32_t index = kNoIndex) const;
+  // Inlined: run() calls it once per line, and the call cost as much as its body.
+  [[gnu::always_inline]] inline Line make_line(size_t off, size_t* next,
+                                               uint32_t index = kNoIndex) const;
   static constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
   void read_preamble(size_t* off, uint32_t* number);
   void process_line(const Line& ln);
@@ -381,7 +383,7 @@ class Reader {
 
 // ---------------------------------------------------------------- lines
 
-Line Reader::make_line(size_t off, size_t* next, uint32_t index) const {
+inline Line Reader::make_line(size_t off, size_t* next, uint32_t index) const {
   Line ln;
   size_t full_end = 0;
   const Source& src = doc_.source;
@@ -1305,8 +1307,10 @@ size_t Reader::try_notice(const Line& ln, size_t p, bool first) {
   // starts the telegram.
   {
     const std::string_view text = t_.substr(p, end - p);
-    const size_t last_tab = text.rfind('\t');
-    if (last_tab != std::string_view::npos && text.find('\t') != last_tab) {
+    // Most lines hold no tab: find the first (memchr) before looking for the last.
+    const size_t first_tab = text.find('\t');
+    const size_t last_tab = first_tab == std::string_view::npos ? first_tab : text.rfind('\t');
+    if (last_tab != std::string_view::npos && first_tab != last_tab) {
       bool has_date = false;
       size_t f = 0;
       while (f <= text.size()) {
@@ -2235,12 +2239,18 @@ bool is_portion(BlockKind k) {
   return k == BlockKind::kParagraph || k == BlockKind::kSubParagraph;
 }
 
-std::string describe(const Block& b) {
-  std::string what = b.kind == BlockKind::kSubParagraph ? "sub-paragraph" : "paragraph";
+// "paragraph 3", "sub-paragraph A", appended to `out`.
+void append_description(std::string& out, const Block& b) {
+  out += b.kind == BlockKind::kSubParagraph ? "sub-paragraph" : "paragraph";
   if (!b.label.empty()) {
-    what += ' ';
-    what += b.label;
+    out += ' ';
+    out += b.label;
   }
+}
+
+std::string describe(const Block& b) {
+  std::string what;
+  append_description(what, b);
   return what;
 }
 
@@ -2495,6 +2505,9 @@ void Reader::settle_fields() {
 }
 
 void Reader::settle_classifications(const Classification& floor, bool classified) {
+  // Unmarked paragraphs mostly inherit the floor itself: its text is rendered
+  // once for all their messages, not once per paragraph.
+  std::string floor_text;
   for (size_t i = 0; i < doc_.blocks.size(); ++i) {
     Block& b = doc_.blocks[i];
     const int idx = static_cast<int>(i);
@@ -2526,11 +2539,23 @@ void Reader::settle_classifications(const Classification& floor, bool classified
     } else {
       b.classification = inherited;
       b.marking = MarkingStatus::kInherited;
-      if (portion && classified)
-        diag(Severity::kWarning, "unmarked-paragraph", b.span.begin,
-             describe(b) + " has no portion mark; read as " + b.classification.text() +
-                 " (inherited, fail closed)",
-             idx);
+      if (portion && classified) {
+        std::string own_text;
+        const bool is_floor = b.classification == floor;
+        if (is_floor && floor_text.empty()) floor_text = floor.text();
+        if (!is_floor) own_text = b.classification.text();
+        const std::string& cls_text = is_floor ? floor_text : own_text;
+        // One buffer for the message: it is built for every unmarked paragraph.
+        static constexpr std::string_view kMid = " has no portion mark; read as ";
+        static constexpr std::string_view kEnd = " (inherited, fail closed)";
+        std::string msg;
+        msg.reserve(14 + b.label.size() + kMid.size() + cls_text.size() + kEnd.size());
+        append_description(msg, b);
+        msg += kMid;
+        msg += cls_text;
+        msg += kEnd;
+        diag(Severity::kWarning, "unmarked-paragraph", b.span.begin, std::move(msg), idx);
+      }
     }
   }
 }
@@ -2543,12 +2568,20 @@ void Reader::find_media_redactions() {
   // is available: most of a cable holds no 'X' or 'x'.
   auto next_x = [&](size_t i) {
 #if defined(__SSE2__)
-    const __m128i up = _mm_set1_epi8('X');
+    // b | 0x20 == 'x' holds for exactly 'X' and 'x': one compare, not two.
     const __m128i lo = _mm_set1_epi8('x');
+    const __m128i bit = _mm_set1_epi8(0x20);
+    auto xs = [&](size_t at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + at));
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, bit), lo)));
+    };
+    for (; i + 32 <= n; i += 32) {
+      const unsigned m = xs(i) | (xs(i + 16) << 16);
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+    }
     for (; i + 16 <= n; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
-      const int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo)));
-      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+      const unsigned m = xs(i);
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
     }
 #endif
     while (i < n && t_[i] != 'X' && t_[i] != 'x') ++i;
