@@ -76,59 +76,6 @@ constexpr std::array<bool, 256> kBlankLead = [] {
 }();
 constexpr std::array<bool, 256> kHeaderStart = make_start_table(true);
 
-// The first r in [b, e) where t[r - 1] is a blank (' ', '\t', or the last byte
-// of U+00A0) and t[r] may start a body boundary (kBodyStart); e if none.
-// Requires b >= 1 and e <= size (the text's size). This loop sees every byte of
-// body text, so it looks at 16 bytes at a time where SSE2 is available.
-size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
-  size_t k = b;
-#if defined(__SSE2__)
-  const __m128i sp = _mm_set1_epi8(' ');
-  const __m128i tab = _mm_set1_epi8('\t');
-  const __m128i nbsp = _mm_set1_epi8(static_cast<char>(0xA0));
-  const __m128i zero = _mm_set1_epi8('0');
-  const __m128i nine = _mm_set1_epi8(9);
-  const __m128i c_s = _mm_set1_epi8('S');
-  const __m128i c_p = _mm_set1_epi8('P');
-  const __m128i c_paren = _mm_set1_epi8('(');
-  const __m128i c_lead = _mm_set1_epi8(static_cast<char>(0xC2));
-  // The candidates among the 16 bytes at t + k, one bit each.
-  auto block = [&](size_t at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at));
-    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at - 1));
-    const __m128i blank =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(prev, sp), _mm_cmpeq_epi8(prev, tab)),
-                     _mm_cmpeq_epi8(prev, nbsp));
-    const __m128i d = _mm_sub_epi8(v, zero);
-    __m128i cand = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
-    cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_s), _mm_cmpeq_epi8(v, c_p)));
-    cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_paren), _mm_cmpeq_epi8(v, c_lead)));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(cand, blank)));
-  };
-  // Whole blocks of 32 inside [b, e): no masking, one test per 32 bytes.
-  while (k + 32 <= e) {
-    const unsigned mask = block(k) | (block(k + 16) << 16);
-    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
-    k += 32;
-  }
-  // Blocks of 16 may read past e (never past the text): the mask drops those bytes.
-  while (k < e && k + 16 <= size) {
-    unsigned mask = block(k);
-    if (k + 16 > e) mask &= (1u << (e - k)) - 1u;  // the last, partial block
-    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
-    k += 16;
-    if (k >= e) return e;
-  }
-#endif
-  for (; k < e; ++k) {
-    const auto before = static_cast<unsigned char>(t[k - 1]);
-    if ((before == ' ' || before == '\t' || before == 0xA0) &&
-        kBodyStart[static_cast<unsigned char>(t[k])])
-      return k;
-  }
-  return e;
-}
-
 // Longest parenthesised text considered as a portion mark ("(S//REL TO USA, FVEY)").
 constexpr size_t kMaxMarkInside = 48;
 // Header lines remembered to recognise repeated section headers.
@@ -1002,7 +949,7 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
     if (line_trailer_pos_ != kNo && line_trailer_pos_ > from && line_trailer_pos_ < limit)
       limit = line_trailer_pos_;
     size_t r = from + 1;
-    while ((r = find_body_candidate(t_.data(), r, limit, t_.size())) < limit) {
+    while ((r = reader::find_body_candidate(t_.data(), r, limit, t_.size())) < limit) {
       if (static_cast<unsigned char>(t_[r - 1]) == 0xA0 &&
           (r < 2 || static_cast<unsigned char>(t_[r - 2]) != 0xC2)) {
         ++r;  // 0xA0 ending another character ("à"), not a blank
@@ -2504,6 +2451,15 @@ void Reader::settle_fields() {
   }
 }
 
+// dst = src for the many blocks that take the floor: the country lists are
+// nearly always empty, and assigning two empty vectors costs more than the rest.
+void assign(Classification& dst, const Classification& src) {
+  dst.level = src.level;
+  dst.controls = src.controls;
+  if (!dst.rel_to.empty() || !src.rel_to.empty()) dst.rel_to = src.rel_to;
+  if (!dst.fgi.empty() || !src.fgi.empty()) dst.fgi = src.fgi;
+}
+
 void Reader::settle_classifications(const Classification& floor, bool classified) {
   // Unmarked paragraphs mostly inherit the floor itself: its text is rendered
   // once for all their messages, not once per paragraph.
@@ -2513,7 +2469,7 @@ void Reader::settle_classifications(const Classification& floor, bool classified
     const int idx = static_cast<int>(i);
     const bool portion = is_portion(b.kind);
     if (!portion && b.kind != BlockKind::kSubject && b.kind != BlockKind::kRef) {
-      b.classification = floor;
+      assign(b.classification, floor);
       b.marking = MarkingStatus::kNotPortion;
       continue;
     }
@@ -2522,12 +2478,8 @@ void Reader::settle_classifications(const Classification& floor, bool classified
       b.marking = MarkingStatus::kNotPortion;
       continue;
     }
-    Classification inherited = floor;
-    if (b.parent >= 0 && static_cast<size_t>(b.parent) < i &&
-        is_portion(doc_.blocks[static_cast<size_t>(b.parent)].kind))
-      inherited = inherited.combine(doc_.blocks[static_cast<size_t>(b.parent)].classification);
     if (b.mark && !b.mark->garbled) {
-      b.classification = b.mark->classification;
+      assign(b.classification, b.mark->classification);
       b.marking = MarkingStatus::kMarked;
     } else if (b.mark) {
       b.classification = floor.combine(b.mark->classification);
@@ -2537,7 +2489,12 @@ void Reader::settle_classifications(const Classification& floor, bool classified
                b.classification.text() + " (fail closed)",
            idx);
     } else {
-      b.classification = inherited;
+      // The floor, combined with the parent's classification under a portion parent.
+      if (b.parent >= 0 && static_cast<size_t>(b.parent) < i &&
+          is_portion(doc_.blocks[static_cast<size_t>(b.parent)].kind))
+        b.classification = floor.combine(doc_.blocks[static_cast<size_t>(b.parent)].classification);
+      else
+        assign(b.classification, floor);
       b.marking = MarkingStatus::kInherited;
       if (portion && classified) {
         std::string own_text;
@@ -2681,11 +2638,24 @@ void Reader::finish() {
 
   // The document: most restrictive of preamble, banner, page markings and portions.
   Classification all = floor;
-  if (doc_.preamble_classification) all = all.combine(*doc_.preamble_classification);
-  if (have_other_class_) all = all.combine(other_class_);
+  // combine(x, x) == x when x is itself the result of combine (its lists come
+  // back element by element, NOFORN has already dropped REL TO, a classified
+  // level SBU/FOUO): most portions carry the classification `all` already has.
+  bool all_combined = false;
+  if (doc_.preamble_classification) {
+    all = all.combine(*doc_.preamble_classification);
+    all_combined = true;
+  }
+  if (have_other_class_) {
+    all = all.combine(other_class_);
+    all_combined = true;
+  }
   for (const Block& b : doc_.blocks) {
-    if (is_portion(b.kind) || b.kind == BlockKind::kSubject || b.kind == BlockKind::kRef)
-      all = all.combine(b.classification);
+    if (!(is_portion(b.kind) || b.kind == BlockKind::kSubject || b.kind == BlockKind::kRef))
+      continue;
+    if (all_combined && b.classification == all) continue;
+    all = all.combine(b.classification);
+    all_combined = true;
   }
   doc_.classification = all;
 
