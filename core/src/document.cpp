@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
+
+#include "source_internal.h"
 
 namespace declass::core {
 
@@ -245,14 +248,19 @@ Result<Document> read_file(const std::string& path, const ReadOptions& options) 
   std::fclose(f);
   if (failed) return io_error("read error");
 
-  Result<Source> src = decode(path, bytes, options);
-  result.diagnostics = std::move(src.diagnostics);
-  if (!src.value) return result;
+  Result<Source> src = decode_owned(path, std::move(bytes), options);
+  if (!src.value) {
+    result.diagnostics = std::move(src.diagnostics);
+    return result;
+  }
   Document doc = read_document(std::move(*src.value));
-  // Decoding notes come first, then the reader's own findings.
-  result.diagnostics.insert(result.diagnostics.end(), doc.diagnostics.begin(),
-                            doc.diagnostics.end());
-  doc.diagnostics = result.diagnostics;
+  // Decoding notes come first, then the reader's own findings; the document and
+  // the result each hold the whole list (moved in, then copied once).
+  if (!src.diagnostics.empty())
+    doc.diagnostics.insert(doc.diagnostics.begin(),
+                           std::make_move_iterator(src.diagnostics.begin()),
+                           std::make_move_iterator(src.diagnostics.end()));
+  result.diagnostics = doc.diagnostics;
   result.value = std::move(doc);
   return result;
 }

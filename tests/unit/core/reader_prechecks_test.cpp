@@ -172,8 +172,9 @@ void expect_same_scan(std::string_view text) {
     EXPECT_EQ(reader::find_body_candidate_sse2(t, b, e, size), want) << b << ".." << e;
 #endif
 #if defined(DECLASS_READER_AVX2)
-    if (reader::kHaveAvx2)
+    if (reader::kHaveAvx2) {
       EXPECT_EQ(reader::find_body_candidate_avx2(t, b, e, size), want) << b << ".." << e;
+    }
 #endif
     EXPECT_EQ(reader::find_body_candidate(t, b, e, size), want) << b << ".." << e;
   };
