@@ -267,7 +267,7 @@ class Reader {
   void find_media_redactions();
   void diag(Severity sev, std::string_view code, size_t offset, std::string message, int block);
   std::string block_plain_text(const Block& b) const {
-    return normalize(doc_.source, b.pieces).text;
+    return normalize_text(doc_.source, b.pieces);
   }
 
   Document& doc_;
@@ -1006,9 +1006,14 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
       q = skip_word(q);
       continue;
     }
-    // Glued captions in reflowed headers: "...022025SIPDISNOFORN".
-    while (q < end && blank_len(t_, q) == 0) {
-      if (t_[q] == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
+    // Glued captions in reflowed headers: "...022025SIPDISNOFORN". The loop
+    // runs to the next blank (blank_len(t_, q) != 0, tested by table).
+    while (q < end) {
+      const auto ch = static_cast<unsigned char>(t_[q]);
+      if (kBlankLead[ch] &&
+          (ch != 0xC2 || (q + 1 < t_.size() && static_cast<unsigned char>(t_[q + 1]) == 0xA0)))
+        break;
+      if (ch == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
       ++q;
     }
   }
@@ -2179,7 +2184,7 @@ std::string text_from(const Source& src, const std::vector<Span>& pieces, uint32
     if (p.begin < from) p.begin = from;
     out.push_back(p);
   }
-  return normalize(src, out).text;
+  return normalize_text(src, out);
 }
 
 bool is_portion(BlockKind k) {
@@ -2311,31 +2316,32 @@ void Reader::settle_fields() {
   // that is all there is.
   const size_t n = doc_.blocks.size();
   const size_t after = doc_.banner ? doc_.banner->block : 0;
-  for (size_t k = 0; k < 3 * n; ++k) {
-    const size_t i = k % n;
-    const Block& b = doc_.blocks[i];
-    if (k < n && i < after) continue;
-    if (b.repeated != (k >= 2 * n)) continue;
-    const int idx = static_cast<int>(i);
-    switch (b.kind) {
-      case BlockKind::kEoLine:
-        if (reader::is_declassify_on(t_, b.span.begin, b.span.end)) {
-          if (decl_on < 0) decl_on = idx;
-        } else if (eo < 0) {
-          eo = idx;
-        }
-        break;
-      case BlockKind::kTags:
-        if (tags < 0) tags = idx;
-        break;
-      case BlockKind::kSubject:
-        if (subject < 0) subject = idx;
-        break;
-      case BlockKind::kClassifiedBy:
-        if (cby < 0) cby = idx;
-        break;
-      default:
-        break;
+  // Three passes: not repeated from the banner on, not repeated, repeated.
+  for (int pass = 0; pass < 3; ++pass) {
+    for (size_t i = pass == 0 ? after : 0; i < n; ++i) {
+      const Block& b = doc_.blocks[i];
+      if (b.repeated != (pass == 2)) continue;
+      const int idx = static_cast<int>(i);
+      switch (b.kind) {
+        case BlockKind::kEoLine:
+          if (reader::is_declassify_on(t_, b.span.begin, b.span.end)) {
+            if (decl_on < 0) decl_on = idx;
+          } else if (eo < 0) {
+            eo = idx;
+          }
+          break;
+        case BlockKind::kTags:
+          if (tags < 0) tags = idx;
+          break;
+        case BlockKind::kSubject:
+          if (subject < 0) subject = idx;
+          break;
+        case BlockKind::kClassifiedBy:
+          if (cby < 0) cby = idx;
+          break;
+        default:
+          break;
+      }
     }
   }
 
@@ -2423,7 +2429,7 @@ void Reader::settle_fields() {
     const Block& b = doc_.blocks[static_cast<size_t>(cby)];
     const std::string text = b.kind == BlockKind::kClassifiedBy
                                  ? block_plain_text(b)
-                                 : normalize(src, body_pieces(b)).text;
+                                 : normalize_text(src, body_pieces(b));
     auto auth = parse_classified_by(text);
     if (auth && auth->truncated) {
       // "Classified by Senior Watch Officer Debor..." then the whole line again in
