@@ -114,7 +114,12 @@ std::string hex_byte(unsigned char c) {
 
 }  // namespace
 
-Result<Source> decode(std::string path, std::string_view bytes, const ReadOptions& options) {
+namespace {
+
+// decode(); with `owned` (holding `bytes`), text kept as it is takes over that
+// buffer instead of copying it.
+Result<Source> decode_impl(std::string path, std::string_view bytes, const ReadOptions& options,
+                           std::string* owned) {
   Result<Source> result;
   if (bytes.empty()) {
     Diagnostic d;
@@ -263,7 +268,10 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
   const Encoding encoding = is_utf8 ? Encoding::kUtf8 : Encoding::kWindows1252;
   const bool kept = is_utf8 && !has_cr;
   if (kept) {
-    text.assign(bytes.substr(start));
+    if (owned != nullptr && start == 0)
+      text = std::move(*owned);  // `bytes` is not read after this
+    else
+      text.assign(bytes.substr(start));
     if (start != 0) map.emplace_back(0, start);
   } else {
     line_starts.clear();  // transcoded or CR-normalised: the builder indexes the new text
@@ -313,6 +321,17 @@ Result<Source> decode(std::string path, std::string_view bytes, const ReadOption
   result.value = SourceBuilder::build(std::move(path), std::move(text), encoding, has_cr, n,
                                       std::move(map), std::move(line_starts));
   return result;
+}
+
+}  // namespace
+
+Result<Source> decode(std::string path, std::string_view bytes, const ReadOptions& options) {
+  return decode_impl(std::move(path), bytes, options, nullptr);
+}
+
+Result<Source> decode_owned(std::string path, std::string bytes, const ReadOptions& options) {
+  const std::string_view view = bytes;
+  return decode_impl(std::move(path), view, options, &bytes);
 }
 
 }  // namespace declass::core

@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
+
+#include "source_internal.h"
 
 namespace declass::core {
 
@@ -76,20 +79,18 @@ int32_t Document::block_at(uint32_t offset) const {
   return -1;
 }
 
-NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
-                         NormalizeOptions options) {
-  const std::string_view text = source.text();
-  NormalizedText out;
-  size_t total = 0;
-  for (const Span& p : pieces) total += p.size() + 1;
-  out.text.reserve(total);
-  out.origin.reserve(total + 1);
+namespace {
 
+// The text of normalize() into `out`, and with kOrigins its origin map (all but
+// the final entry). Returns the source offset just after the last byte emitted.
+template <bool kOrigins>
+uint32_t normalize_into(std::string_view text, const std::vector<Span>& pieces,
+                        NormalizeOptions options, std::string& out, std::vector<uint32_t>& origin) {
   bool pending_space = false;
   uint32_t space_origin = 0;
   uint32_t last_end = 0;  // source offset just after the last byte emitted
   for (const Span& piece : pieces) {
-    if (!out.text.empty() && !pending_space) {
+    if (!out.empty() && !pending_space) {
       pending_space = true;
       // From the end of the last piece, so that a line break between pieces
       // counts for the hyphen join below ("US-\nLATIN").
@@ -98,7 +99,7 @@ NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
     for (size_t i = piece.begin; i < piece.end && i < text.size();) {
       const size_t w = blank_width(text, i);
       if (w > 0) {
-        if (!pending_space && !out.text.empty()) {
+        if (!pending_space && !out.empty()) {
           pending_space = true;
           space_origin = static_cast<uint32_t>(i);
         }
@@ -109,30 +110,54 @@ NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
         // A hyphen ending a line, between word characters, joins the two lines:
         // "Six-\nParty" -> "Six-Party"; with drop_line_end_hyphens "gov-\nernment"
         // -> "government".
-        const size_t n = out.text.size();
+        const size_t n = out.size();
         const bool hyphen_join =
-            n >= 2 && out.text[n - 1] == '-' &&
-            is_word_byte(static_cast<unsigned char>(out.text[n - 2])) &&
+            n >= 2 && out[n - 1] == '-' && is_word_byte(static_cast<unsigned char>(out[n - 2])) &&
             is_word_byte(static_cast<unsigned char>(text[i])) &&
             text.substr(space_origin, i - space_origin).find('\n') != std::string_view::npos;
         if (hyphen_join) {
           if (options.drop_line_end_hyphens) {
-            out.text.pop_back();
-            out.origin.pop_back();
+            out.pop_back();
+            if constexpr (kOrigins) origin.pop_back();
           }
         } else {
-          out.text += ' ';
-          out.origin.push_back(space_origin);
+          out += ' ';
+          if constexpr (kOrigins) origin.push_back(space_origin);
         }
         pending_space = false;
       }
-      out.text += text[i];
-      out.origin.push_back(static_cast<uint32_t>(i));
+      out += text[i];
+      if constexpr (kOrigins) origin.push_back(static_cast<uint32_t>(i));
       last_end = static_cast<uint32_t>(i + 1);
       ++i;
     }
   }
+  return last_end;
+}
+
+}  // namespace
+
+NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
+                         NormalizeOptions options) {
+  NormalizedText out;
+  size_t total = 0;
+  for (const Span& p : pieces) total += p.size() + 1;
+  out.text.reserve(total);
+  out.origin.reserve(total + 1);
+  const uint32_t last_end =
+      normalize_into<true>(source.text(), pieces, options, out.text, out.origin);
   out.origin.push_back(last_end);
+  return out;
+}
+
+std::string normalize_text(const Source& source, const std::vector<Span>& pieces,
+                           NormalizeOptions options) {
+  std::string out;
+  size_t total = 0;
+  for (const Span& p : pieces) total += p.size() + 1;
+  out.reserve(total);
+  std::vector<uint32_t> unused;
+  normalize_into<false>(source.text(), pieces, options, out, unused);
   return out;
 }
 
@@ -196,7 +221,7 @@ void body_pieces(const Block& block, std::vector<Span>& out) {
 }
 
 std::string block_text(const Document& doc, const Block& block) {
-  return normalize(doc.source, body_pieces(block)).text;
+  return normalize_text(doc.source, body_pieces(block));
 }
 
 Result<Document> read_file(const std::string& path, const ReadOptions& options) {
@@ -245,14 +270,19 @@ Result<Document> read_file(const std::string& path, const ReadOptions& options) 
   std::fclose(f);
   if (failed) return io_error("read error");
 
-  Result<Source> src = decode(path, bytes, options);
-  result.diagnostics = std::move(src.diagnostics);
-  if (!src.value) return result;
+  Result<Source> src = decode_owned(path, std::move(bytes), options);
+  if (!src.value) {
+    result.diagnostics = std::move(src.diagnostics);
+    return result;
+  }
   Document doc = read_document(std::move(*src.value));
-  // Decoding notes come first, then the reader's own findings.
-  result.diagnostics.insert(result.diagnostics.end(), doc.diagnostics.begin(),
-                            doc.diagnostics.end());
-  doc.diagnostics = result.diagnostics;
+  // Decoding notes come first, then the reader's own findings; the document and
+  // the result each hold the whole list (moved in, then copied once).
+  if (!src.diagnostics.empty())
+    doc.diagnostics.insert(doc.diagnostics.begin(),
+                           std::make_move_iterator(src.diagnostics.begin()),
+                           std::make_move_iterator(src.diagnostics.end()));
+  result.diagnostics = doc.diagnostics;
   result.value = std::move(doc);
   return result;
 }

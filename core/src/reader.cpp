@@ -76,59 +76,6 @@ constexpr std::array<bool, 256> kBlankLead = [] {
 }();
 constexpr std::array<bool, 256> kHeaderStart = make_start_table(true);
 
-// The first r in [b, e) where t[r - 1] is a blank (' ', '\t', or the last byte
-// of U+00A0) and t[r] may start a body boundary (kBodyStart); e if none.
-// Requires b >= 1 and e <= size (the text's size). This loop sees every byte of
-// body text, so it looks at 16 bytes at a time where SSE2 is available.
-size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
-  size_t k = b;
-#if defined(__SSE2__)
-  const __m128i sp = _mm_set1_epi8(' ');
-  const __m128i tab = _mm_set1_epi8('\t');
-  const __m128i nbsp = _mm_set1_epi8(static_cast<char>(0xA0));
-  const __m128i zero = _mm_set1_epi8('0');
-  const __m128i nine = _mm_set1_epi8(9);
-  const __m128i c_s = _mm_set1_epi8('S');
-  const __m128i c_p = _mm_set1_epi8('P');
-  const __m128i c_paren = _mm_set1_epi8('(');
-  const __m128i c_lead = _mm_set1_epi8(static_cast<char>(0xC2));
-  // The candidates among the 16 bytes at t + k, one bit each.
-  auto block = [&](size_t at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at));
-    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at - 1));
-    const __m128i blank =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(prev, sp), _mm_cmpeq_epi8(prev, tab)),
-                     _mm_cmpeq_epi8(prev, nbsp));
-    const __m128i d = _mm_sub_epi8(v, zero);
-    __m128i cand = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
-    cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_s), _mm_cmpeq_epi8(v, c_p)));
-    cand = _mm_or_si128(cand, _mm_or_si128(_mm_cmpeq_epi8(v, c_paren), _mm_cmpeq_epi8(v, c_lead)));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(cand, blank)));
-  };
-  // Whole blocks of 32 inside [b, e): no masking, one test per 32 bytes.
-  while (k + 32 <= e) {
-    const unsigned mask = block(k) | (block(k + 16) << 16);
-    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
-    k += 32;
-  }
-  // Blocks of 16 may read past e (never past the text): the mask drops those bytes.
-  while (k < e && k + 16 <= size) {
-    unsigned mask = block(k);
-    if (k + 16 > e) mask &= (1u << (e - k)) - 1u;  // the last, partial block
-    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
-    k += 16;
-    if (k >= e) return e;
-  }
-#endif
-  for (; k < e; ++k) {
-    const auto before = static_cast<unsigned char>(t[k - 1]);
-    if ((before == ' ' || before == '\t' || before == 0xA0) &&
-        kBodyStart[static_cast<unsigned char>(t[k])])
-      return k;
-  }
-  return e;
-}
-
 // Longest parenthesised text considered as a portion mark ("(S//REL TO USA, FVEY)").
 constexpr size_t kMaxMarkInside = 48;
 // Header lines remembered to recognise repeated section headers.
@@ -258,7 +205,9 @@ class Reader {
   // ---- the line pass
   // The line starting at `off`; `index` (0-based line number) lets it take the
   // line's end from the Source's line table instead of scanning for '\n'.
-  Line make_line(size_t off, size_t* next, uint32_t index = kNoIndex) const;
+  // Inlined: run() calls it once per line, and the call cost as much as its body.
+  [[gnu::always_inline]] inline Line make_line(size_t off, size_t* next,
+                                               uint32_t index = kNoIndex) const;
   static constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
   void read_preamble(size_t* off, uint32_t* number);
   void process_line(const Line& ln);
@@ -318,7 +267,7 @@ class Reader {
   void find_media_redactions();
   void diag(Severity sev, std::string_view code, size_t offset, std::string message, int block);
   std::string block_plain_text(const Block& b) const {
-    return normalize(doc_.source, b.pieces).text;
+    return normalize_text(doc_.source, b.pieces);
   }
 
   Document& doc_;
@@ -381,7 +330,7 @@ class Reader {
 
 // ---------------------------------------------------------------- lines
 
-Line Reader::make_line(size_t off, size_t* next, uint32_t index) const {
+inline Line Reader::make_line(size_t off, size_t* next, uint32_t index) const {
   Line ln;
   size_t full_end = 0;
   const Source& src = doc_.source;
@@ -1000,7 +949,7 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
     if (line_trailer_pos_ != kNo && line_trailer_pos_ > from && line_trailer_pos_ < limit)
       limit = line_trailer_pos_;
     size_t r = from + 1;
-    while ((r = find_body_candidate(t_.data(), r, limit, t_.size())) < limit) {
+    while ((r = reader::find_body_candidate(t_.data(), r, limit, t_.size())) < limit) {
       if (static_cast<unsigned char>(t_[r - 1]) == 0xA0 &&
           (r < 2 || static_cast<unsigned char>(t_[r - 2]) != 0xC2)) {
         ++r;  // 0xA0 ending another character ("à"), not a blank
@@ -1057,9 +1006,14 @@ size_t Reader::next_boundary(const Line& ln, size_t from, bool header) const {
       q = skip_word(q);
       continue;
     }
-    // Glued captions in reflowed headers: "...022025SIPDISNOFORN".
-    while (q < end && blank_len(t_, q) == 0) {
-      if (t_[q] == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
+    // Glued captions in reflowed headers: "...022025SIPDISNOFORN". The loop
+    // runs to the next blank (blank_len(t_, q) != 0, tested by table).
+    while (q < end) {
+      const auto ch = static_cast<unsigned char>(t_[q]);
+      if (kBlankLead[ch] &&
+          (ch != 0xC2 || (q + 1 < t_.size() && static_cast<unsigned char>(t_[q + 1]) == 0xA0)))
+        break;
+      if (ch == 'S' && match_cs(t_, q, "SIPDIS") && q > from) return q;
       ++q;
     }
   }
@@ -1305,8 +1259,10 @@ size_t Reader::try_notice(const Line& ln, size_t p, bool first) {
   // starts the telegram.
   {
     const std::string_view text = t_.substr(p, end - p);
-    const size_t last_tab = text.rfind('\t');
-    if (last_tab != std::string_view::npos && text.find('\t') != last_tab) {
+    // Most lines hold no tab: find the first (memchr) before looking for the last.
+    const size_t first_tab = text.find('\t');
+    const size_t last_tab = first_tab == std::string_view::npos ? first_tab : text.rfind('\t');
+    if (last_tab != std::string_view::npos && first_tab != last_tab) {
       bool has_date = false;
       size_t f = 0;
       while (f <= text.size()) {
@@ -2228,19 +2184,25 @@ std::string text_from(const Source& src, const std::vector<Span>& pieces, uint32
     if (p.begin < from) p.begin = from;
     out.push_back(p);
   }
-  return normalize(src, out).text;
+  return normalize_text(src, out);
 }
 
 bool is_portion(BlockKind k) {
   return k == BlockKind::kParagraph || k == BlockKind::kSubParagraph;
 }
 
-std::string describe(const Block& b) {
-  std::string what = b.kind == BlockKind::kSubParagraph ? "sub-paragraph" : "paragraph";
+// "paragraph 3", "sub-paragraph A", appended to `out`.
+void append_description(std::string& out, const Block& b) {
+  out += b.kind == BlockKind::kSubParagraph ? "sub-paragraph" : "paragraph";
   if (!b.label.empty()) {
-    what += ' ';
-    what += b.label;
+    out += ' ';
+    out += b.label;
   }
+}
+
+std::string describe(const Block& b) {
+  std::string what;
+  append_description(what, b);
   return what;
 }
 
@@ -2354,31 +2316,32 @@ void Reader::settle_fields() {
   // that is all there is.
   const size_t n = doc_.blocks.size();
   const size_t after = doc_.banner ? doc_.banner->block : 0;
-  for (size_t k = 0; k < 3 * n; ++k) {
-    const size_t i = k % n;
-    const Block& b = doc_.blocks[i];
-    if (k < n && i < after) continue;
-    if (b.repeated != (k >= 2 * n)) continue;
-    const int idx = static_cast<int>(i);
-    switch (b.kind) {
-      case BlockKind::kEoLine:
-        if (reader::is_declassify_on(t_, b.span.begin, b.span.end)) {
-          if (decl_on < 0) decl_on = idx;
-        } else if (eo < 0) {
-          eo = idx;
-        }
-        break;
-      case BlockKind::kTags:
-        if (tags < 0) tags = idx;
-        break;
-      case BlockKind::kSubject:
-        if (subject < 0) subject = idx;
-        break;
-      case BlockKind::kClassifiedBy:
-        if (cby < 0) cby = idx;
-        break;
-      default:
-        break;
+  // Three passes: not repeated from the banner on, not repeated, repeated.
+  for (int pass = 0; pass < 3; ++pass) {
+    for (size_t i = pass == 0 ? after : 0; i < n; ++i) {
+      const Block& b = doc_.blocks[i];
+      if (b.repeated != (pass == 2)) continue;
+      const int idx = static_cast<int>(i);
+      switch (b.kind) {
+        case BlockKind::kEoLine:
+          if (reader::is_declassify_on(t_, b.span.begin, b.span.end)) {
+            if (decl_on < 0) decl_on = idx;
+          } else if (eo < 0) {
+            eo = idx;
+          }
+          break;
+        case BlockKind::kTags:
+          if (tags < 0) tags = idx;
+          break;
+        case BlockKind::kSubject:
+          if (subject < 0) subject = idx;
+          break;
+        case BlockKind::kClassifiedBy:
+          if (cby < 0) cby = idx;
+          break;
+        default:
+          break;
+      }
     }
   }
 
@@ -2466,7 +2429,7 @@ void Reader::settle_fields() {
     const Block& b = doc_.blocks[static_cast<size_t>(cby)];
     const std::string text = b.kind == BlockKind::kClassifiedBy
                                  ? block_plain_text(b)
-                                 : normalize(src, body_pieces(b)).text;
+                                 : normalize_text(src, body_pieces(b));
     auto auth = parse_classified_by(text);
     if (auth && auth->truncated) {
       // "Classified by Senior Watch Officer Debor..." then the whole line again in
@@ -2494,13 +2457,25 @@ void Reader::settle_fields() {
   }
 }
 
+// dst = src for the many blocks that take the floor: the country lists are
+// nearly always empty, and assigning two empty vectors costs more than the rest.
+void assign(Classification& dst, const Classification& src) {
+  dst.level = src.level;
+  dst.controls = src.controls;
+  if (!dst.rel_to.empty() || !src.rel_to.empty()) dst.rel_to = src.rel_to;
+  if (!dst.fgi.empty() || !src.fgi.empty()) dst.fgi = src.fgi;
+}
+
 void Reader::settle_classifications(const Classification& floor, bool classified) {
+  // Unmarked paragraphs mostly inherit the floor itself: its text is rendered
+  // once for all their messages, not once per paragraph.
+  std::string floor_text;
   for (size_t i = 0; i < doc_.blocks.size(); ++i) {
     Block& b = doc_.blocks[i];
     const int idx = static_cast<int>(i);
     const bool portion = is_portion(b.kind);
     if (!portion && b.kind != BlockKind::kSubject && b.kind != BlockKind::kRef) {
-      b.classification = floor;
+      assign(b.classification, floor);
       b.marking = MarkingStatus::kNotPortion;
       continue;
     }
@@ -2509,12 +2484,8 @@ void Reader::settle_classifications(const Classification& floor, bool classified
       b.marking = MarkingStatus::kNotPortion;
       continue;
     }
-    Classification inherited = floor;
-    if (b.parent >= 0 && static_cast<size_t>(b.parent) < i &&
-        is_portion(doc_.blocks[static_cast<size_t>(b.parent)].kind))
-      inherited = inherited.combine(doc_.blocks[static_cast<size_t>(b.parent)].classification);
     if (b.mark && !b.mark->garbled) {
-      b.classification = b.mark->classification;
+      assign(b.classification, b.mark->classification);
       b.marking = MarkingStatus::kMarked;
     } else if (b.mark) {
       b.classification = floor.combine(b.mark->classification);
@@ -2524,13 +2495,30 @@ void Reader::settle_classifications(const Classification& floor, bool classified
                b.classification.text() + " (fail closed)",
            idx);
     } else {
-      b.classification = inherited;
+      // The floor, combined with the parent's classification under a portion parent.
+      if (b.parent >= 0 && static_cast<size_t>(b.parent) < i &&
+          is_portion(doc_.blocks[static_cast<size_t>(b.parent)].kind))
+        b.classification = floor.combine(doc_.blocks[static_cast<size_t>(b.parent)].classification);
+      else
+        assign(b.classification, floor);
       b.marking = MarkingStatus::kInherited;
-      if (portion && classified)
-        diag(Severity::kWarning, "unmarked-paragraph", b.span.begin,
-             describe(b) + " has no portion mark; read as " + b.classification.text() +
-                 " (inherited, fail closed)",
-             idx);
+      if (portion && classified) {
+        std::string own_text;
+        const bool is_floor = b.classification == floor;
+        if (is_floor && floor_text.empty()) floor_text = floor.text();
+        if (!is_floor) own_text = b.classification.text();
+        const std::string& cls_text = is_floor ? floor_text : own_text;
+        // One buffer for the message: it is built for every unmarked paragraph.
+        static constexpr std::string_view kMid = " has no portion mark; read as ";
+        static constexpr std::string_view kEnd = " (inherited, fail closed)";
+        std::string msg;
+        msg.reserve(14 + b.label.size() + kMid.size() + cls_text.size() + kEnd.size());
+        append_description(msg, b);
+        msg += kMid;
+        msg += cls_text;
+        msg += kEnd;
+        diag(Severity::kWarning, "unmarked-paragraph", b.span.begin, std::move(msg), idx);
+      }
     }
   }
 }
@@ -2543,12 +2531,20 @@ void Reader::find_media_redactions() {
   // is available: most of a cable holds no 'X' or 'x'.
   auto next_x = [&](size_t i) {
 #if defined(__SSE2__)
-    const __m128i up = _mm_set1_epi8('X');
+    // b | 0x20 == 'x' holds for exactly 'X' and 'x': one compare, not two.
     const __m128i lo = _mm_set1_epi8('x');
+    const __m128i bit = _mm_set1_epi8(0x20);
+    auto xs = [&](size_t at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + at));
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, bit), lo)));
+    };
+    for (; i + 32 <= n; i += 32) {
+      const unsigned m = xs(i) | (xs(i + 16) << 16);
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+    }
     for (; i + 16 <= n; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
-      const int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, up), _mm_cmpeq_epi8(v, lo)));
-      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+      const unsigned m = xs(i);
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
     }
 #endif
     while (i < n && t_[i] != 'X' && t_[i] != 'x') ++i;
@@ -2648,11 +2644,24 @@ void Reader::finish() {
 
   // The document: most restrictive of preamble, banner, page markings and portions.
   Classification all = floor;
-  if (doc_.preamble_classification) all = all.combine(*doc_.preamble_classification);
-  if (have_other_class_) all = all.combine(other_class_);
+  // combine(x, x) == x when x is itself the result of combine (its lists come
+  // back element by element, NOFORN has already dropped REL TO, a classified
+  // level SBU/FOUO): most portions carry the classification `all` already has.
+  bool all_combined = false;
+  if (doc_.preamble_classification) {
+    all = all.combine(*doc_.preamble_classification);
+    all_combined = true;
+  }
+  if (have_other_class_) {
+    all = all.combine(other_class_);
+    all_combined = true;
+  }
   for (const Block& b : doc_.blocks) {
-    if (is_portion(b.kind) || b.kind == BlockKind::kSubject || b.kind == BlockKind::kRef)
-      all = all.combine(b.classification);
+    if (!(is_portion(b.kind) || b.kind == BlockKind::kSubject || b.kind == BlockKind::kRef))
+      continue;
+    if (all_combined && b.classification == all) continue;
+    all = all.combine(b.classification);
+    all_combined = true;
   }
   doc_.classification = all;
 

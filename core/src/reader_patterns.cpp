@@ -443,6 +443,11 @@ bool is_partial_extract(std::string_view s, size_t i, size_t /*end*/) {
 bool is_weekday_line(std::string_view s, size_t i, size_t end) {
   static constexpr std::array<std::string_view, 7> kDays = {
       "Monday, ", "Tuesday, ", "Wednesday, ", "Thursday, ", "Friday, ", "Saturday, ", "Sunday, "};
+  // What the loop would answer for most lines, without trying seven days: a
+  // match needs i < end, at most 48 bytes, and the first letter of a day.
+  if (i >= end || end - i > 48) return false;
+  const char c = s[i];
+  if (c != 'M' && c != 'T' && c != 'W' && c != 'F' && c != 'S') return false;
   for (auto d : kDays) {
     if (match_cs(s, i, d)) {
       const size_t p = i + d.size();

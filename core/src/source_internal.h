@@ -5,9 +5,15 @@
 #include <utility>
 #include <vector>
 
+#include "declass/core/document.h"
 #include "declass/core/source.h"
 
 namespace declass::core {
+
+/// decode(path, bytes, options), taking over the buffer of `bytes` for the
+/// Source's text when the text is kept as it is (UTF-8, LF, no BOM): read_file
+/// reads each file into a string it no longer needs.
+Result<Source> decode_owned(std::string path, std::string bytes, const ReadOptions& options);
 
 class SourceBuilder {
  public:

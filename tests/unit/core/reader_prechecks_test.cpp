@@ -160,5 +160,55 @@ TEST(ReaderPrechecks, EveryCorpusLineAndWordGetsTheSameAnswers) {
   }
 }
 
+// The body scan: the SSE2 and AVX2 versions must find what the byte loop finds,
+// from every start and for every end near the text's end (where the wide loads
+// stop and the masked or byte-wise tails take over).
+void expect_same_scan(std::string_view text) {
+  const char* t = text.data();
+  const size_t size = text.size();
+  auto check = [&](size_t b, size_t e) {
+    const size_t want = reader::find_body_candidate_scalar(t, b, e);
+#if defined(__SSE2__)
+    EXPECT_EQ(reader::find_body_candidate_sse2(t, b, e, size), want) << b << ".." << e;
+#endif
+#if defined(DECLASS_READER_AVX2)
+    if (reader::kHaveAvx2) {
+      EXPECT_EQ(reader::find_body_candidate_avx2(t, b, e, size), want) << b << ".." << e;
+    }
+#endif
+    EXPECT_EQ(reader::find_body_candidate(t, b, e, size), want) << b << ".." << e;
+  };
+  if (size < 2) return;
+  // Every start, scanning to each candidate found and on (as next_boundary does).
+  for (size_t b = 1; b < size; b += 1 + b % 7) {
+    const size_t e = std::min(size, b + 1 + (b * 37) % 200);
+    for (size_t r = b; r < e; ++r) {
+      check(r, e);
+      r = reader::find_body_candidate_scalar(t, r, e);
+    }
+  }
+  for (size_t b = size > 80 ? size - 80 : 1; b < size; ++b)
+    for (size_t e = b; e <= size; ++e) check(b, e);
+}
+
+TEST(ReaderPrechecks, BodyScansAgree) {
+  // Every byte kind at every offset of a block: blanks (incl. U+00A0 and a
+  // stray 0xA0), start bytes, and neither.
+  const std::string pieces[] = {" 1", "\t2", "\xC2\xA0S", "\xA0P", " (", " \xC2\xB6",
+                                "x ", " S",  "ab",        "  ",    "P",  "9"};
+  std::string text = " ";
+  for (int i = 0; i < 400; ++i) text += pieces[(i * 7 + i / 5) % 12];
+  expect_same_scan(text);
+  for (size_t n = 2; n < 70; ++n) expect_same_scan(std::string_view(text).substr(0, n));
+  const auto files = testing::corpus_files();
+  ASSERT_GT(files.size(), 700u);
+  for (size_t i = 0; i < files.size(); i += 50) {
+    Result<Source> src = decode(files[i].string(), testing::slurp(files[i]));
+    ASSERT_TRUE(src.value) << files[i];
+    expect_same_scan(src.value->text());
+    ASSERT_FALSE(HasFailure()) << files[i];
+  }
+}
+
 }  // namespace
 }  // namespace declass::core

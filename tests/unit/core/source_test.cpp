@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "declass/core/document.h"
+#include "declass/core/model_dump.h"
 
 namespace declass::core {
 namespace {
@@ -180,6 +182,53 @@ TEST(Decode, LineTableEqualsAScanOfTheText) {
   }
 }
 
+// read_file hands its buffer to the Source when the text is kept as it is; every
+// input form must read exactly as decode() + read_document() on the same bytes.
+TEST(ReadFile, SameDocumentAsDecodeAndReadDocument) {
+  const std::string body = "SECRET\n\nSUBJECT: TEST\n\n1. (S) Text of the cable.\n";
+  const std::vector<std::string> inputs = {
+      body,
+      "\xEF\xBB\xBF" + body,                           // BOM: dropped, offsets map back
+      "SECRET\r\n\r\n1. (S) Text.\r\n",                // CRLF: normalised
+      "SECRET\n\n1. (S) Caf\xE9 text.\n",              // Windows-1252
+      "short text",                                    // fits a string's own buffer
+      "SECRET\n\n1. (S) Caf\xC3\xA9 \xC3\xA9\xE9.\n",  // mixed: an error
+      "",                                              // empty: an error
+  };
+  const std::string path = ::testing::TempDir() + "declass_read_file_test.txt";
+  for (const std::string& bytes : inputs) {
+    {
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      ASSERT_NE(f, nullptr);
+      ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+      std::fclose(f);
+    }
+    Result<Document> got = read_file(path);
+    Result<Source> src = decode(path, bytes);
+    std::vector<Diagnostic> want = src.diagnostics;
+    ASSERT_EQ(got.value.has_value(), src.value.has_value()) << bytes;
+    if (src.value) {
+      Document doc = read_document(std::move(*src.value));
+      want.insert(want.end(), doc.diagnostics.begin(), doc.diagnostics.end());
+      doc.diagnostics = want;  // read_file's document holds the decoding notes too
+      EXPECT_EQ(got.value->source.text(), doc.source.text()) << bytes;
+      EXPECT_EQ(got.value->source.original_size(), doc.source.original_size()) << bytes;
+      for (uint32_t o = 0; o <= doc.source.text().size(); ++o)
+        EXPECT_EQ(got.value->source.original_offset(o), doc.source.original_offset(o)) << bytes;
+      EXPECT_EQ(dump_model(*got.value), dump_model(doc)) << bytes;
+      ASSERT_EQ(got.value->diagnostics.size(), want.size()) << bytes;
+      for (size_t i = 0; i < want.size(); ++i)
+        EXPECT_EQ(got.value->diagnostics[i].format(), want[i].format()) << bytes;
+    }
+    ASSERT_EQ(got.diagnostics.size(), want.size()) << bytes;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(got.diagnostics[i].format(), want[i].format()) << bytes;
+      EXPECT_EQ(got.diagnostics[i].offset, want[i].offset) << bytes;
+    }
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Source, PositionsCountCodePoints) {
   Source s = Source::from_utf8("p",
                                "ab\n\xC2\xB6"
@@ -236,6 +285,24 @@ TEST(Normalize, NonBreakingSpaceIsABlank) {
                                "A\xC2\xA0\xC2\xA0"
                                "B");
   EXPECT_EQ(normalize(s, {{0, 6}}).text, "A B");
+}
+
+TEST(Normalize, TextAloneIsTheSameText) {
+  Source s = Source::from_utf8("n",
+                               "Six-\nParty gov-\nernment hand --\nthe  A\xC2\xA0\xC2\xA0"
+                               "B\n\nSIPDIS\nstages-\n");
+  const auto size = static_cast<uint32_t>(s.text().size());
+  NormalizeOptions drop;
+  drop.drop_line_end_hyphens = true;
+  // Every split of the text into two pieces, and pieces that skip a part.
+  for (uint32_t cut = 0; cut <= size; ++cut) {
+    for (const std::vector<Span>& pieces :
+         {std::vector<Span>{{0, cut}, {cut, size}}, std::vector<Span>{{0, cut / 2}, {cut, size}},
+          std::vector<Span>{{cut, size}}}) {
+      EXPECT_EQ(normalize_text(s, pieces), normalize(s, pieces).text) << cut;
+      EXPECT_EQ(normalize_text(s, pieces, drop), normalize(s, pieces, drop).text) << cut;
+    }
+  }
 }
 
 }  // namespace

@@ -136,6 +136,9 @@ struct NormalizeOptions {
 
 NormalizedText normalize(const Source& source, const std::vector<Span>& pieces,
                          NormalizeOptions options = {});
+/// normalize(source, pieces, options).text, without building the origin map.
+std::string normalize_text(const Source& source, const std::vector<Span>& pieces,
+                           NormalizeOptions options = {});
 
 /// The block's pieces after its label and portion mark (paragraphs), or all of
 /// them (other blocks).
