@@ -144,6 +144,10 @@ class Builder {
   // `st` or whose owner is not `owner` (or, with kNewline, that is a line end).
   template <bool kNewline>
   size_t run_end(size_t i, size_t end, uint8_t st, int32_t owner) const;
+  // From `j`, the end of the longest stretch of ' ' and plain shown
+  // printable ASCII (0x21-0x7E) up to `end` that ends on a byte that is not
+  // ' '; `j` if there is none.
+  uint32_t ascii_stretch_end(uint32_t j, uint32_t end) const;
   // A byte that starts (or continues) plain shown text: not blank, released,
   // kept or outside, neither struck, withheld nor omitted.
   bool plain_shown(size_t i) const {
@@ -223,6 +227,46 @@ size_t Builder::run_end(size_t i, size_t end, uint8_t st, int32_t owner) const {
 #endif
   while (i < end && state_[i] == st && owner_[i] == owner && (!kNewline || text_[i] != '\n')) ++i;
   return i;
+}
+
+uint32_t Builder::ascii_stretch_end(uint32_t j, uint32_t end) const {
+  uint32_t e = j;
+  uint32_t k = j;
+#ifdef __SSE2__
+  const __m128i vspace = _mm_set1_epi8(' ');
+  const __m128i vdel = _mm_set1_epi8(0x7F);
+  const __m128i vreleased = _mm_set1_epi8(static_cast<char>(kReleased));
+  const __m128i vkept = _mm_set1_epi8(static_cast<char>(kKept));
+  const __m128i voutside = _mm_set1_epi8(static_cast<char>(kOutside));
+  for (; k + 16 <= end; k += 16) {
+    const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text_.data() + k));
+    const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state_ + k));
+    const __m128i plain_state =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, vreleased), _mm_cmpeq_epi8(s, vkept)),
+                     _mm_cmpeq_epi8(s, voutside));
+    // Signed compares: bytes >= 0x80 are negative, so not printable.
+    const __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(t, vspace), _mm_cmplt_epi8(t, vdel));
+    const auto shown =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(plain_state, printable)));
+    const auto good = shown | static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(t, vspace)));
+    if (good == 0xFFFFu) {
+      if (shown != 0) e = k + 32 - static_cast<uint32_t>(__builtin_clz(shown));
+      continue;
+    }
+    const auto bad = static_cast<unsigned>(__builtin_ctz(~good));
+    const unsigned before = shown & ((1u << bad) - 1u);
+    if (before != 0) e = k + 32 - static_cast<uint32_t>(__builtin_clz(before));
+    return e;
+  }
+#endif
+  for (; k < end; ++k) {
+    const auto c = static_cast<unsigned char>(text_[k]);
+    if (c == ' ') continue;
+    const uint8_t st = state_[k];
+    if (c <= ' ' || c >= 0x7F || (st != kReleased && st != kKept && st != kOutside)) break;
+    e = k + 1;
+  }
+  return e;
 }
 
 void Builder::classify() {
@@ -741,6 +785,12 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         // blanks as that many spaces: take them into it now, exactly as the
         // byte loop below would (each run's first byte is one column).
         while (true) {
+          // Printable ASCII is one column a byte, whatever its block.
+          if (const uint32_t e = ascii_stretch_end(j, le); e > j) {
+            cols += e - j;
+            run_block = owner_[e - 1];
+            j = e;
+          }
           uint32_t k = j;
           while (k < le && text_[k] == ' ') ++k;
           if (k >= le || !plain_shown(k)) break;
@@ -797,20 +847,26 @@ std::string placeholder_label(const core::LabelSet& labels) {
 }
 
 uint32_t count_code_points(std::string_view s) {
-  uint32_t n = 0;
+  size_t continuation = 0;
   size_t i = 0;
 #ifdef __SSE2__
-  // Continuation bytes 0x80-0xBF are the signed bytes below -64.
+  // Continuation bytes 0x80-0xBF are the signed bytes below -64. Each lane
+  // counts its own (at most 255 rounds), then the lanes are summed.
   const __m128i limit = _mm_set1_epi8(-64);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    n += 16u - static_cast<uint32_t>(__builtin_popcount(
-                   static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, limit)))));
+  while (i + 16 <= s.size()) {
+    __m128i lanes = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= s.size(); ++round, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmplt_epi8(v, limit));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    continuation += static_cast<size_t>(_mm_cvtsi128_si32(sums)) +
+                    static_cast<size_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
   }
 #endif
   for (; i < s.size(); ++i)
-    if (!is_continuation(static_cast<unsigned char>(s[i]))) ++n;
-  return n;
+    if (is_continuation(static_cast<unsigned char>(s[i]))) ++continuation;
+  return static_cast<uint32_t>(s.size() - continuation);
 }
 
 std::string write_reviewer_log(const core::Document& doc, const core::Decisions& decisions,
