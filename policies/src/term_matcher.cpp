@@ -280,10 +280,6 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
   for (uint32_t& v : dense_) enc(v);
   for (uint32_t& v : child_state_) enc(v);
   for (uint32_t& v : fail_) enc(v);
-  // The root is dense row 0, encoded 0 (it reports nothing: terms are never
-  // empty). A byte is skipped at the root only if its step is exactly that.
-  for (int b = 0; b < 256; ++b)
-    skip_[b] = (b < 0xC3 || b > 0xD0) && dense_[classes_[b]] == 0 ? 1 : 0;
 }
 
 uint32_t TermMatcher::encode(uint32_t id, bool reports) const {
@@ -335,26 +331,9 @@ inline bool folds_pair(const unsigned char* bytes, size_t i, size_t n) {
 // Texts shorter than this are scanned in one stream (the split costs more).
 constexpr size_t kInterleaveMin = 64;
 
-// From `i`, the first byte before `limit` that the root does not skip.
-// The state stays the root over every skipped byte, so this is the same walk
-// with fewer steps; its cost per byte does not depend on the terms.
-inline size_t skip_at_root(const uint8_t* skip, const unsigned char* bytes, size_t i,
-                           size_t limit) {
-  while (i + 4 <= limit &&
-         (skip[bytes[i]] & skip[bytes[i + 1]] & skip[bytes[i + 2]] & skip[bytes[i + 3]]) != 0)
-    i += 4;
-  while (i < limit && skip[bytes[i]] != 0) ++i;
-  return i;
-}
-
 }  // namespace
 
 void TermMatcher::scan_one_stream(std::string_view text, std::vector<Hit>& hits) const {
-  scan_stream<false>(text, hits);
-}
-
-template <bool kSkip>
-void TermMatcher::scan_stream(std::string_view text, std::vector<Hit>& hits) const {
   if (specs_.empty() || text.empty()) return;
   const uint32_t* dense = dense_.data();
   const uint8_t* cls = classes_;
@@ -365,10 +344,6 @@ void TermMatcher::scan_stream(std::string_view text, std::vector<Hit>& hits) con
   const size_t n = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   for (size_t i = 0; i < n;) {
-    if (kSkip && v == 0) {
-      i = skip_at_root(skip_, bytes, i, n);
-      if (i >= n) break;
-    }
     const unsigned char b = bytes[i];
     if (folds_pair(bytes, i, n)) {
       // A two-byte letter that may have a case: fold both bytes, as fold_case() does.
@@ -390,7 +365,7 @@ void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
   if (specs_.empty() || text.empty()) return;
   const size_t n = text.size();
   if (n < kInterleaveMin || n < 4 * size_t{max_len_}) {
-    scan_stream<true>(text, hits);
+    scan_one_stream(text, hits);
     return;
   }
   // Stream A takes [0, mid), stream B restarts from the root at `restart`,
@@ -425,11 +400,7 @@ void TermMatcher::scan_interleaved(std::string_view text, size_t mid, size_t res
   };
   // One letter (one or two bytes) of a stream; `floor` is the end a hit must
   // pass to be reported.
-  auto advance = [&](uint32_t& v, size_t& i, size_t limit, size_t floor, std::vector<Hit>& out) {
-    if (v == 0) {
-      i = skip_at_root(skip_, bytes, i, limit);
-      if (i >= limit) return;
-    }
+  auto advance = [&](uint32_t& v, size_t& i, size_t floor, std::vector<Hit>& out) {
     const unsigned char b = bytes[i];
     if (folds_pair(bytes, i, n)) {
       const uint32_t f = fold_cp(((b & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu));
@@ -447,11 +418,11 @@ void TermMatcher::scan_interleaved(std::string_view text, size_t mid, size_t res
     if ((v & kReport) != 0 && i > floor) report(decode(v), static_cast<uint32_t>(i), text, out);
   };
   while (ia < mid && ib < n) {
-    advance(va, ia, mid, 0, hits);
-    advance(vb, ib, n, mid, second);
+    advance(va, ia, 0, hits);
+    advance(vb, ib, mid, second);
   }
-  while (ia < mid) advance(va, ia, mid, 0, hits);
-  while (ib < n) advance(vb, ib, n, mid, second);
+  while (ia < mid) advance(va, ia, 0, hits);
+  while (ib < n) advance(vb, ib, mid, second);
   hits.insert(hits.end(), second.begin(), second.end());
 }
 

@@ -55,8 +55,8 @@ class TermMatcher {
   /// text is scanned as two interleaved streams (see scan_interleaved()).
   void scan(std::string_view text, std::vector<Hit>& hits) const;
 
-  /// The same hits in the same order as scan(), one step per byte in one
-  /// stream: the reference the interleaved and skipping scans are tested against.
+  /// The same hits in the same order as scan(), one byte at a time in one
+  /// stream: the reference the interleaved scan is tested against.
   void scan_one_stream(std::string_view text, std::vector<Hit>& hits) const;
 
   const TermSpec& spec(uint32_t term) const { return specs_[term]; }
@@ -82,15 +82,8 @@ class TermMatcher {
   void report(uint32_t state, uint32_t end, std::string_view text, std::vector<Hit>& hits) const;
   void scan_interleaved(std::string_view text, size_t mid, size_t restart,
                         std::vector<Hit>& hits) const;
-  // One stream; with kSkip, bytes the root skips (skip_) are passed over.
-  template <bool kSkip>
-  void scan_stream(std::string_view text, std::vector<Hit>& hits) const;
 
   uint32_t max_len_ = 0;  // bytes of the longest term
-  // skip_[b] = 1 when byte b read at the root leads back to the root and
-  // reports nothing, so a scan at the root can pass over it without a step.
-  // Never set for the lead bytes of the two-byte letters that are folded.
-  uint8_t skip_[256] = {};
 
   std::vector<uint32_t> dense_;  // dense_count_ * class_count_
   std::vector<uint32_t> fail_;

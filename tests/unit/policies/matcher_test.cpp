@@ -154,43 +154,6 @@ TEST(TermMatcher, InterleavedScanEqualsOneStreamInOrder) {
   }
 }
 
-// At the root, scan() passes over bytes that lead back to the root without a
-// step. Few terms with rare first letters make most bytes skippable; texts
-// of every length take both the one-stream and the interleaved path, and the
-// folded two-byte letters (whose lead byte is never skipped) sit anywhere.
-TEST(TermMatcher, SkippingScanEqualsOneStepPerByte) {
-  std::mt19937 rng(41);
-  const std::vector<std::string> pieces = {"x", "y", " ", ".", "q", "Q",    "z",    "é",
-                                           "É", "ж", "Ж", "я", "Я", "\xC3", "\xD0", "\x80"};
-  for (int round = 0; round < 600; ++round) {
-    auto random_text = [&](size_t len) {
-      std::string s;
-      while (s.size() < len) s += pieces[rng() % pieces.size()];
-      return s;
-    };
-    std::vector<TermSpec> specs;
-    std::set<std::string> seen;
-    const int nterms = 1 + static_cast<int>(rng() % 3);
-    for (int i = 0; i < nterms; ++i) {
-      static const std::vector<std::string> firsts = {"q", "é", "я", "Ж", "z"};
-      std::string t = firsts[rng() % firsts.size()] + random_text(rng() % 4);
-      while (!t.empty() && t.back() == ' ') t.pop_back();
-      if (!seen.insert(t).second) continue;
-      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
-    }
-    TermMatcher m;
-    m.build(specs);
-    const std::string text = random_text(rng() % (round % 2 == 0 ? 70 : 700));
-    std::vector<TermMatcher::Hit> one, skipping;
-    m.scan_one_stream(text, one);
-    m.scan(text, skipping);
-    ASSERT_EQ(as_tuples(skipping), as_tuples(one)) << "round " << round << " text " << text;
-    auto sorted = as_tuples(skipping);
-    std::sort(sorted.begin(), sorted.end());
-    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
-  }
-}
-
 TEST(TermMatcher, InterleavedScanFindsTermsAcrossTheSplitAndAtTheEnds) {
   // A text of 300 bytes: the split is near byte 150. One long term covers it,
   // short overlapping ones sit on either side, and terms start and end the text.
