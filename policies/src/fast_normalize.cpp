@@ -90,16 +90,28 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
       size_t j = i;
       while (true) {
 #ifdef __SSE2__
-        if (j + 16 <= end) {
+        // The 16 bytes may reach past the piece (not past the text): bytes
+        // from `end` on count as stops.
+        if (j < end && j + 16 <= text.size()) {
           const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + j));
+          const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
           const __m128i stop =
-              _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+              _mm_or_si128(_mm_or_si128(_mm_or_si128(space, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\f')))),
                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\v')),
                                         _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xC2)))));
-          const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+          auto stops = static_cast<unsigned>(_mm_movemask_epi8(stop));
+          if (end - j < 16) stops |= 0xFFFFu & (0xFFFFu << (end - j));
+          // A lone ' ' between two bytes that are no stop (the one before is
+          // always copied non-blank text) is what the blank path would emit:
+          // one ' ' whose origin is that byte, and no hyphen join (it holds
+          // no line end). It is copied with the run. The last byte's
+          // successor is not in view, so it stays a stop; so does a ' '
+          // that ends the piece.
+          const unsigned lone =
+              static_cast<unsigned>(_mm_movemask_epi8(space)) & ~(stops >> 1) & 0x7FFFu;
+          const unsigned mask = stops & ~lone;
           const size_t k = mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
           _mm_storeu_si128(reinterpret_cast<__m128i*>(t + n), v);
           const __m128i base =
@@ -110,7 +122,7 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
           n += k;
           j += k;
           if (k == 16) continue;
-          if (blank_width(text, j) != 0) break;
+          if (j >= end || blank_width(text, j) != 0) break;
           // 0xC2 without 0xA0: an ordinary byte.
           t[n] = text[j];
           o[n] = static_cast<uint32_t>(j);

@@ -1,5 +1,6 @@
 #include "pattern_prefilter.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -474,6 +475,37 @@ std::string to_string(const ByteChain& chain) {
   return out;
 }
 
+namespace {
+
+// A rough share of byte b in English cable text (capitals as often as small
+// letters: many cables are in capitals). Only used to pick a rare position.
+double text_weight(size_t b) {
+  static constexpr double kLetters[26] = {7, 1.5, 3, 4,   10, 2, 2, 5, 6, 0.2, 0.7, 4, 2.5,
+                                          6, 7,   2, 0.1, 6,  6, 7, 3, 1, 2,   0.2, 2, 0.1};
+  if (b == ' ') return 16;
+  if (b >= 'a' && b <= 'z') return kLetters[b - 'a'];
+  if (b >= 'A' && b <= 'Z') return kLetters[b - 'A'];
+  if (b >= '0' && b <= '9') return 1;
+  if (b == '.' || b == ',') return 1;
+  if (b < 0x20 || b == 0x7F) return 0.05;
+  return 0.3;
+}
+
+// The position of `chain` whose class is least frequent (the first if tied).
+size_t rare_position(const ByteChain& chain) {
+  size_t best = 0;
+  double best_weight = -1;
+  for (size_t j = 0; j < chain.size(); ++j) {
+    double w = 0;
+    for (size_t b = 0; b < 128; ++b)
+      if (chain[j][b]) w += text_weight(b);
+    if (best_weight < 0 || w < best_weight) best = j, best_weight = w;
+  }
+  return best;
+}
+
+}  // namespace
+
 void PatternPrefilter::build(const std::vector<std::pair<std::string, bool>>& patterns) {
   words_.clear();
   always_.assign(patterns.size(), 0);
@@ -505,44 +537,89 @@ void PatternPrefilter::build(const std::vector<std::pair<std::string, bool>>& pa
         if ((*c)[j][b]) w.table[b] |= uint64_t{1} << (used + j);
     w.ends.push_back(used + len - 1);
     w.pattern.push_back(static_cast<uint32_t>(i));
+    const size_t r = rare_position(*c);
+    for (size_t b = 0; b < 128; ++b)
+      if ((*c)[r][b]) w.rare[b] = 1;
+    for (uint32_t j = static_cast<uint32_t>(r); j < len; ++j)
+      w.after_rare |= uint64_t{1} << (used + j);
+    w.reach = std::max(w.reach, static_cast<uint32_t>(r));
     used += len;
   }
+}
+
+size_t PatternPrefilter::finish(const std::vector<uint64_t>& seen,
+                                std::vector<uint8_t>& out) const {
+  for (size_t wi = 0; wi < words_.size(); ++wi) {
+    const Word& w = words_[wi];
+    for (size_t k = 0; k < w.ends.size(); ++k)
+      if ((seen[wi] >> w.ends[k]) & 1) out[w.pattern[k]] = 1;
+  }
+  size_t count = 0;
+  for (uint8_t v : out) count += v;
+  return count;
 }
 
 size_t PatternPrefilter::candidates(std::string_view text, std::vector<uint8_t>& out) const {
   out.assign(always_.begin(), always_.end());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  for (const Word& w : words_) {
-    // Shift-and: bit j of d is set when the last bytes fit positions 0..j of
-    // a chain. A chain's end bit shifting into the next chain's start is
-    // harmless: every start bit is set before the mask anyway. Two halves
-    // (the second restarted 63 bytes early) walk interleaved, so the two
-    // dependent chains of shift-or-and overlap.
-    uint64_t seen = 0;
-    const size_t mid = n / 2;
-    const size_t restart = mid > 63 ? mid - 63 : 0;
-    uint64_t d1 = 0, d2 = 0;
-    size_t i = 0, j = restart;
-    for (; i < mid && j < n; ++i, ++j) {
-      d1 = ((d1 << 1) | w.start) & w.table[p[i]];
-      d2 = ((d2 << 1) | w.start) & w.table[p[j]];
-      seen |= d1 | d2;
+  thread_local std::vector<uint64_t> seen;
+  seen.assign(words_.size(), 0);
+  for (size_t wi = 0; wi < words_.size(); ++wi) {
+    const Word& w = words_[wi];
+    // Shift-and (bit j of d: the last bytes fit positions 0..j of a chain),
+    // stepped only from `reach` bytes before each rare byte until no open
+    // match has passed its rare position. A match can only start in a
+    // skipped stretch if its rare byte lies within `reach` bytes after it,
+    // that is at or before the next rare byte, from where the scan restarts
+    // early enough; a match open at the end of a window never gets past its
+    // rare byte unseen. So d is exact wherever it is read, and each byte is
+    // stepped at most once.
+    uint64_t found = 0, d = 0;
+    size_t done = 0;  // bytes below this have been stepped or skipped
+    size_t i = 0;
+    while (true) {
+      while (i + 4 <= n &&
+             (w.rare[p[i]] | w.rare[p[i + 1]] | w.rare[p[i + 2]] | w.rare[p[i + 3]]) == 0)
+        i += 4;
+      while (i < n && w.rare[p[i]] == 0) ++i;
+      if (i >= n) break;
+      size_t k = i > w.reach ? i - w.reach : 0;
+      if (k <= done) {
+        k = done;  // d is still the state at `done`
+      } else {
+        d = 0;  // nothing open at k can reach a rare byte
+      }
+      for (; k <= i; ++k) {
+        d = ((d << 1) | w.start) & w.table[p[k]];
+        found |= d;
+      }
+      while (k < n && (d & w.after_rare) != 0) {
+        d = ((d << 1) | w.start) & w.table[p[k]];
+        found |= d;
+        ++k;
+      }
+      done = i = k;
     }
-    for (; i < mid; ++i) {
-      d1 = ((d1 << 1) | w.start) & w.table[p[i]];
-      seen |= d1;
-    }
-    for (; j < n; ++j) {
-      d2 = ((d2 << 1) | w.start) & w.table[p[j]];
-      seen |= d2;
-    }
-    for (size_t k = 0; k < w.ends.size(); ++k)
-      if ((seen >> w.ends[k]) & 1) out[w.pattern[k]] = 1;
+    seen[wi] = found;
   }
-  size_t count = 0;
-  for (uint8_t v : out) count += v;
-  return count;
+  return finish(seen, out);
+}
+
+size_t PatternPrefilter::candidates_every_byte(std::string_view text,
+                                               std::vector<uint8_t>& out) const {
+  out.assign(always_.begin(), always_.end());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::vector<uint64_t> seen(words_.size(), 0);
+  for (size_t wi = 0; wi < words_.size(); ++wi) {
+    const Word& w = words_[wi];
+    uint64_t d = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      d = ((d << 1) | w.start) & w.table[p[i]];
+      seen[wi] |= d;
+    }
+  }
+  return finish(seen, out);
 }
 
 }  // namespace declass::policies

@@ -44,6 +44,10 @@ class PatternPrefilter {
   /// none), else 0. Returns how many may match.
   size_t candidates(std::string_view text, std::vector<uint8_t>& out) const;
 
+  /// The same answer as candidates(), from a shift-and step on every byte:
+  /// the reference the skipping scan is tested against.
+  size_t candidates_every_byte(std::string_view text, std::vector<uint8_t>& out) const;
+
   size_t size() const { return always_.size(); }
   /// The chain used for pattern i, if any.
   const std::optional<ByteChain>& chain(size_t i) const { return chains_[i]; }
@@ -56,7 +60,17 @@ class PatternPrefilter {
     uint64_t start = 0;             // first position of each chain
     std::vector<uint32_t> ends;     // bit index of each chain's last position
     std::vector<uint32_t> pattern;  // the pattern of each chain (same order)
+    // Each chain has one position whose class is rare in text (its "rare
+    // position"); rare[c] is set when byte c fits one of them. Every match of
+    // a chain holds a rare byte at most `reach` bytes after its start, so the
+    // scan steps only around rare bytes. after_rare has the bits of each
+    // chain from its rare position on: while one is set, a match that has
+    // passed its rare byte is still open.
+    std::array<uint8_t, 256> rare{};
+    uint64_t after_rare = 0;
+    uint32_t reach = 0;
   };
+  size_t finish(const std::vector<uint64_t>& seen, std::vector<uint8_t>& out) const;
   std::vector<Word> words_;
   std::vector<uint8_t> always_;  // patterns without a chain
   std::vector<std::optional<ByteChain>> chains_;

@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "declass/core/classification.h"
 
@@ -76,6 +79,15 @@ Span banner_class_span(std::string_view text, const Block& b) {
   return {first.begin, first.begin + static_cast<uint32_t>(consumed)};
 }
 
+// The per-byte state and owner arrays, kept per thread so that a cable does
+// not allocate (and zero) 5 bytes per source byte: classify() writes every
+// byte below the text size before anything reads it.
+struct ByteScratch {
+  std::vector<uint8_t> state;
+  std::vector<int32_t> owner;
+  bool in_use = false;
+};
+
 struct ProtoOwner {
   PlaceholderScope scope = PlaceholderScope::kBlock;
   int32_t block = -1;                          // deciding block (kBlock, kSpan)
@@ -87,7 +99,22 @@ struct ProtoOwner {
 class Builder {
  public:
   Builder(const core::Document& doc, const core::Decisions& decisions)
-      : doc_(doc), decisions_(decisions), text_(doc.source.text()) {}
+      : doc_(doc), decisions_(decisions), text_(doc.source.text()) {
+    thread_local ByteScratch shared;
+    // Only one builder at a time may use the thread's arrays; another one
+    // (never the case today) gets its own.
+    scratch_ = shared.in_use ? &own_ : &shared;
+    scratch_->in_use = true;
+    if (scratch_->state.size() < text_.size()) {
+      scratch_->state.resize(text_.size());
+      scratch_->owner.resize(text_.size());
+    }
+    state_ = scratch_->state.data();
+    owner_ = scratch_->owner.data();
+  }
+  ~Builder() { scratch_->in_use = false; }
+  Builder(const Builder&) = delete;
+  Builder& operator=(const Builder&) = delete;
 
   void classify();
   void build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders);
@@ -113,8 +140,25 @@ class Builder {
                : 0;
   }
 
-  std::vector<uint8_t> state_;
-  std::vector<int32_t> owner_;  // block index for shown/omitted bytes; proto owner for withheld
+  // End of the run from `i`: the first byte in [i, end) whose state is not
+  // `st` or whose owner is not `owner` (or, with kNewline, that is a line end).
+  template <bool kNewline>
+  size_t run_end(size_t i, size_t end, uint8_t st, int32_t owner) const;
+  // From `j`, the end of the longest stretch of ' ' and plain shown
+  // printable ASCII (0x21-0x7E) up to `end` that ends on a byte that is not
+  // ' '; `j` if there is none.
+  uint32_t ascii_stretch_end(uint32_t j, uint32_t end) const;
+  // A byte that starts (or continues) plain shown text: not blank, released,
+  // kept or outside, neither struck, withheld nor omitted.
+  bool plain_shown(size_t i) const {
+    const uint8_t st = state_[i];
+    return blank(i) == 0 && st != kStruck && st != kWithheld && st != kOmitted;
+  }
+
+  ByteScratch own_;
+  ByteScratch* scratch_ = nullptr;
+  uint8_t* state_ = nullptr;
+  int32_t* owner_ = nullptr;  // block index for shown/omitted bytes; proto owner for withheld
   std::vector<ProtoOwner> owners_;
   core::LabelSet last_labels_;
   std::string last_label_;
@@ -152,15 +196,100 @@ Action Builder::action_of(size_t block) const {
 void Builder::fill(Span s, State st, int32_t owner) {
   const uint32_t end = std::min<uint32_t>(s.end, static_cast<uint32_t>(text_.size()));
   if (s.begin >= end) return;
-  std::fill(state_.begin() + s.begin, state_.begin() + end, static_cast<uint8_t>(st));
-  std::fill(owner_.begin() + s.begin, owner_.begin() + end, owner);
+  std::fill(state_ + s.begin, state_ + end, static_cast<uint8_t>(st));
+  std::fill(owner_ + s.begin, owner_ + end, owner);
+}
+
+template <bool kNewline>
+size_t Builder::run_end(size_t i, size_t end, uint8_t st, int32_t owner) const {
+#ifdef __SSE2__
+  // 16 bytes per step: state, owner (four 4-lane compares packed to bytes)
+  // and, if asked, the text.
+  const __m128i vst = _mm_set1_epi8(static_cast<char>(st));
+  const __m128i vowner = _mm_set1_epi32(owner);
+  const __m128i vnl = _mm_set1_epi8('\n');
+  for (; i + 16 <= end; i += 16) {
+    const auto* o = reinterpret_cast<const __m128i*>(owner_ + i);
+    const __m128i o01 = _mm_packs_epi32(_mm_cmpeq_epi32(_mm_loadu_si128(o), vowner),
+                                        _mm_cmpeq_epi32(_mm_loadu_si128(o + 1), vowner));
+    const __m128i o23 = _mm_packs_epi32(_mm_cmpeq_epi32(_mm_loadu_si128(o + 2), vowner),
+                                        _mm_cmpeq_epi32(_mm_loadu_si128(o + 3), vowner));
+    __m128i same = _mm_and_si128(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state_ + i)), vst),
+        _mm_packs_epi16(o01, o23));
+    if (kNewline)
+      same = _mm_andnot_si128(
+          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text_.data() + i)), vnl),
+          same);
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(same));
+    if (mask != 0xFFFFu) return i + static_cast<size_t>(__builtin_ctz(~mask));
+  }
+#endif
+  while (i < end && state_[i] == st && owner_[i] == owner && (!kNewline || text_[i] != '\n')) ++i;
+  return i;
+}
+
+uint32_t Builder::ascii_stretch_end(uint32_t j, uint32_t end) const {
+  uint32_t e = j;
+  uint32_t k = j;
+#ifdef __SSE2__
+  const __m128i vspace = _mm_set1_epi8(' ');
+  const __m128i vdel = _mm_set1_epi8(0x7F);
+  const __m128i vreleased = _mm_set1_epi8(static_cast<char>(kReleased));
+  const __m128i vkept = _mm_set1_epi8(static_cast<char>(kKept));
+  const __m128i voutside = _mm_set1_epi8(static_cast<char>(kOutside));
+  for (; k + 16 <= end; k += 16) {
+    const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text_.data() + k));
+    const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state_ + k));
+    const __m128i plain_state =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, vreleased), _mm_cmpeq_epi8(s, vkept)),
+                     _mm_cmpeq_epi8(s, voutside));
+    // Signed compares: bytes >= 0x80 are negative, so not printable.
+    const __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(t, vspace), _mm_cmplt_epi8(t, vdel));
+    const auto shown =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(plain_state, printable)));
+    const auto good = shown | static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(t, vspace)));
+    if (good == 0xFFFFu) {
+      if (shown != 0) e = k + 32 - static_cast<uint32_t>(__builtin_clz(shown));
+      continue;
+    }
+    const auto bad = static_cast<unsigned>(__builtin_ctz(~good));
+    const unsigned before = shown & ((1u << bad) - 1u);
+    if (before != 0) e = k + 32 - static_cast<uint32_t>(__builtin_clz(before));
+    return e;
+  }
+#endif
+  for (; k < end; ++k) {
+    const auto c = static_cast<unsigned char>(text_[k]);
+    if (c == ' ') continue;
+    const uint8_t st = state_[k];
+    if (c <= ' ' || c >= 0x7F || (st != kReleased && st != kKept && st != kOutside)) break;
+    e = k + 1;
+  }
+  return e;
 }
 
 void Builder::classify() {
   const size_t n = text_.size();
-  state_.assign(n, kOutside);
-  owner_.assign(n, -1);
   const auto& blocks = doc_.blocks;
+
+  // Bytes outside every piece of every block: the gaps between the pieces.
+  // Every other byte gets its state and owner from the fills below.
+  std::vector<Span> covered;
+  for (const Block& b : blocks)
+    for (const Span& p : b.pieces)
+      if (!p.empty()) covered.push_back(p);
+  std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.begin < b.begin; });
+  std::vector<Span> gaps;
+  {
+    uint32_t at = 0;
+    for (const Span& p : covered) {
+      if (p.begin > at) gaps.push_back({at, p.begin});
+      at = std::max(at, p.end);
+    }
+    if (at < n) gaps.push_back({at, static_cast<uint32_t>(n)});
+  }
+  for (const Span& g : gaps) fill(g, kOutside, -1);
 
   // One proto owner per block (used when the block is withheld).
   owners_.resize(blocks.size());
@@ -233,18 +362,6 @@ void Builder::classify() {
   // Non-blank text outside every block: withheld, one owner per run (a run
   // ends at any byte of a block; blanks between uncovered bytes on one line
   // join it). Only the gaps between pieces can hold such text.
-  std::vector<Span> covered;
-  for (const Block& b : blocks)
-    for (const Span& p : b.pieces)
-      if (!p.empty()) covered.push_back(p);
-  std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.begin < b.begin; });
-  std::vector<Span> gaps;
-  uint32_t at = 0;
-  for (const Span& p : covered) {
-    if (p.begin > at) gaps.push_back({at, p.begin});
-    at = std::max(at, p.end);
-  }
-  if (at < n) gaps.push_back({at, static_cast<uint32_t>(n)});
   int32_t run = -1;
   size_t last_uncovered = n;  // n: none in the current run
   bool gap_newline = false;
@@ -299,14 +416,13 @@ void Builder::classify() {
   bool any_withheld = false;
   for (size_t i = 0; i < n;) {
     if (state_[i] != kWithheld) {
-      const void* next = std::memchr(state_.data() + i, kWithheld, n - i);
+      const void* next = std::memchr(state_ + i, kWithheld, n - i);
       if (next == nullptr) break;
-      i = static_cast<size_t>(static_cast<const uint8_t*>(next) - state_.data());
+      i = static_cast<size_t>(static_cast<const uint8_t*>(next) - state_);
       continue;
     }
     any_withheld = true;
-    size_t j = i;
-    while (j < n && state_[j] == kWithheld && owner_[j] == owner_[i] && text_[j] != '\n') ++j;
+    const size_t j = run_end<true>(i, n, kWithheld, owner_[i]);
     // Blanks at either end of a run (around a kept label) are layout, not extent.
     size_t a = i;
     size_t z = j;
@@ -428,7 +544,9 @@ void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>
     ViewLine line;
     line.placeholder = ph;
     line.source_line = r == 0 ? group_.first_source_line : 0;
-    if (r == 0) line.segments = group_.prefix;
+    line.segments.reserve(r == 0 ? group_.prefix.size() + 1 : 1);
+    if (r == 0)
+      line.segments.insert(line.segments.end(), group_.prefix.begin(), group_.prefix.end());
     Segment box;
     box.kind = SegmentKind::kPlaceholder;
     box.text = p.label;
@@ -495,7 +613,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
       // Fast path: the rest of a run already seen (withheld bytes of the same
       // owner, blanks included) tells nothing new.
       if (state_[i] == kWithheld && owner_[i] == last_owner) {
-        while (i + 1 < le && state_[i + 1] == kWithheld && owner_[i + 1] == last_owner) ++i;
+        i = static_cast<uint32_t>(run_end<false>(i + 1, le, kWithheld, last_owner)) - 1;
         continue;
       }
       if (blank(i) > 0 || is_continuation(static_cast<unsigned char>(text_[i]))) continue;
@@ -660,6 +778,31 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         if (!is_continuation(static_cast<unsigned char>(text_[j]))) ++cols;
         ++j;
       }
+      int32_t run_block = owner_[i];
+      if (!struck_run) {
+        // The runs of plain text that follow, after ' ' blanks or at a change
+        // of block, would each go to this same text segment with their
+        // blanks as that many spaces: take them into it now, exactly as the
+        // byte loop below would (each run's first byte is one column).
+        while (true) {
+          // Printable ASCII is one column a byte, whatever its block.
+          if (const uint32_t e = ascii_stretch_end(j, le); e > j) {
+            cols += e - j;
+            run_block = owner_[e - 1];
+            j = e;
+          }
+          uint32_t k = j;
+          while (k < le && text_[k] == ' ') ++k;
+          if (k >= le || !plain_shown(k)) break;
+          cols += k - j + 1;
+          run_block = owner_[k];
+          j = k + 1;
+          while (j < le && owner_[j] == run_block && plain_shown(j)) {
+            if (!is_continuation(static_cast<unsigned char>(text_[j]))) ++cols;
+            ++j;
+          }
+        }
+      }
       if (pending_space || (gap && !line.segments.empty())) {
         const uint32_t adv = pending_space ? pending_cols : 1;
         // Blanks inside a struck marking ("C O N F ...") are struck with it.
@@ -675,7 +818,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
       append_text(line.segments, st == kStruck ? SegmentKind::kStruck : SegmentKind::kText,
                   text_.substr(i, j - i), cols, (le - i) + kRoomSlack);
       col += cols;
-      last_block = owner_[i];
+      last_block = run_block;
       i = j;
     }
     lines.push_back(std::move(line));
@@ -704,10 +847,26 @@ std::string placeholder_label(const core::LabelSet& labels) {
 }
 
 uint32_t count_code_points(std::string_view s) {
-  uint32_t n = 0;
-  for (const char c : s)
-    if (!is_continuation(static_cast<unsigned char>(c))) ++n;
-  return n;
+  size_t continuation = 0;
+  size_t i = 0;
+#ifdef __SSE2__
+  // Continuation bytes 0x80-0xBF are the signed bytes below -64. Each lane
+  // counts its own (at most 255 rounds), then the lanes are summed.
+  const __m128i limit = _mm_set1_epi8(-64);
+  while (i + 16 <= s.size()) {
+    __m128i lanes = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= s.size(); ++round, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmplt_epi8(v, limit));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    continuation += static_cast<size_t>(_mm_cvtsi128_si32(sums)) +
+                    static_cast<size_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; i < s.size(); ++i)
+    if (is_continuation(static_cast<unsigned char>(s[i]))) ++continuation;
+  return static_cast<uint32_t>(s.size() - continuation);
 }
 
 std::string write_reviewer_log(const core::Document& doc, const core::Decisions& decisions,

@@ -271,5 +271,38 @@ TEST(FastNormalize, IdenticalToCoreNormalizeOnEveryCorpusBlock) {
   EXPECT_GT(joined, 10u);  // the hyphen modes really differ somewhere
 }
 
+// Random texts and pieces (adjacent, overlapping the text end, ending on a
+// blank, lone spaces next to piece ends and line-end hyphens): the 16-byte
+// copy, which takes lone spaces along and may look past a piece's end, gives
+// core::normalize()'s text and origins in both hyphen modes.
+TEST(FastNormalize, IdenticalToCoreNormalizeOnRandomPieces) {
+  std::mt19937 rng(5);
+  const std::vector<std::string> atoms = {"a",    "b",  "Z",   "7",  " ",  " ",
+                                          "  ",   "\n", "\t",  "\f", "\v", "\xC2\xA0",
+                                          "\xC2", "-",  "-\n", "é",  ".",  "abcdefghij"};
+  core::NormalizedText fast;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t len = rng() % 120;
+    while (text.size() < len) text += atoms[rng() % atoms.size()];
+    const core::Source src = core::Source::from_utf8("r.txt", text);
+    const auto size = static_cast<uint32_t>(src.text().size());
+    std::vector<core::Span> pieces;
+    uint32_t at = static_cast<uint32_t>(rng() % 4);
+    while (at < size && pieces.size() < 6) {
+      const uint32_t b = at;
+      const uint32_t e = b + 1 + static_cast<uint32_t>(rng() % 40);
+      pieces.push_back({b, std::min<uint32_t>(e, size)});
+      at = e + static_cast<uint32_t>(rng() % 3);
+    }
+    for (const bool drop : {false, true}) {
+      const core::NormalizedText slow = core::normalize(src, pieces, {drop});
+      fast_normalize(src, pieces, {drop}, fast);
+      ASSERT_EQ(fast.text, slow.text) << "round " << round << " drop " << drop;
+      ASSERT_EQ(fast.origin, slow.origin) << "round " << round << " drop " << drop;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace declass::policies

@@ -158,6 +158,39 @@ TEST(PatternPrefilter, NeverSkipsAPatternThatMatchesRandomTexts) {
   EXPECT_GT(with_chain, 1000u);
 }
 
+// candidates() steps the shift-and only around rare bytes; it must give the
+// every-byte answer for any chains and texts, also with several words of
+// chains, chains that overlap, rare bytes in runs and at the ends.
+TEST(PatternPrefilter, SkippingScanEqualsEveryByteScan) {
+  std::mt19937 rng(19);
+  const std::vector<std::string> atoms = {"a",     "b", "e",     "p",   "P",    "q",
+                                          " ",     ".", "-",     "\\d", "[ae]", "[-.]",
+                                          "[0-9]", "x", "[a-z]", "\\s", "@"};
+  const std::string alphabet = "aaeeebbp P q  ..-0123456789x@zZ";
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::pair<std::string, bool>> specs;
+    const int npatterns = 1 + static_cast<int>(rng() % (round % 10 == 0 ? 40 : 6));
+    for (int i = 0; i < npatterns; ++i) {
+      std::string re;
+      const int len = 1 + static_cast<int>(rng() % 9);
+      for (int k = 0; k < len; ++k) re += atoms[rng() % atoms.size()];
+      specs.emplace_back(re, rng() % 2 == 0);
+    }
+    PatternPrefilter pf;
+    pf.build(specs);
+    std::vector<uint8_t> fast, slow;
+    for (int t = 0; t < 20; ++t) {
+      std::string text;
+      const auto len = static_cast<unsigned>(rng() % (t % 4 == 0 ? 400 : 40));
+      for (unsigned i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+      const size_t a = pf.candidates(text, fast);
+      const size_t b = pf.candidates_every_byte(text, slow);
+      ASSERT_EQ(a, b) << "round " << round << " text '" << text << "'";
+      ASSERT_EQ(fast, slow) << "round " << round << " text '" << text << "'";
+    }
+  }
+}
+
 TEST(PatternPrefilter, FoldedLettersOtherThanKAndSMatchOnlyAscii) {
   // The rule the analysis relies on: RE2's case folding maps no non-ASCII
   // character onto an ASCII letter other than k and s.

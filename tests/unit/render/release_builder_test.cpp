@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
 #include <type_traits>
 
 #include "declass/render/text_writer.h"
@@ -232,6 +234,32 @@ TEST(ReleaseBuilder, ReviewerLogQuotesWithheldTextUnderAWarning) {
   EXPECT_NE(log.find("CANARYALPHA"), std::string::npos);
   EXPECT_NE(log.find("Kathleen Stephens"), std::string::npos);
   EXPECT_NE(std::string(kReviewerLogName).find("CONTAINS-WITHHELD-TEXT"), std::string::npos);
+}
+
+// count_code_points() counts 16 bytes at a time with per-lane counters that
+// are summed every 255 rounds: every length, every kind of byte, and texts
+// long enough to pass that limit give the byte-by-byte count.
+TEST(CountCodePoints, EqualsTheByteByByteCount) {
+  auto naive = [](std::string_view s) {
+    uint32_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+  };
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {"a",    " ",    "\t",   "é",    "东",   "😀",
+                                           "\x80", "\xBF", "\xC0", "\xFF", "\x7F", "\xC2\xA0"};
+  for (int round = 0; round < 300; ++round) {
+    std::string s;
+    const size_t len = round < 40 ? static_cast<size_t>(round) : rng() % 700;
+    while (s.size() < len) s += pieces[rng() % pieces.size()];
+    ASSERT_EQ(count_code_points(s), naive(s)) << "round " << round;
+  }
+  std::string long_text;
+  for (int i = 0; i < 5000; ++i) long_text += i % 3 == 0 ? "东" : "é";
+  long_text += "abc";
+  EXPECT_EQ(count_code_points(long_text), naive(long_text));
+  EXPECT_EQ(count_code_points(std::string(70000, '\x80')), 0u);
+  EXPECT_EQ(count_code_points(std::string(70000, 'x')), 70000u);
 }
 
 }  // namespace
