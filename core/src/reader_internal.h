@@ -10,12 +10,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__GNUC__) && defined(__x86_64__)
-// The AVX2 scan is compiled for that target alone and chosen at run time, so
-// the build itself still assumes only SSE2.
-#include <immintrin.h>
-#define DECLASS_READER_AVX2 1
-#endif
 
 namespace declass::core::reader {
 
@@ -185,7 +179,7 @@ inline bool may_be_partial_extract(std::string_view s, size_t i) {
 // ------------------------------------------------------------ body scan
 // next_boundary() looks at every byte of body text for an inline boundary: a
 // byte that may start one (a digit, 'S', 'P', '(', the lead byte 0xC2 of "¶")
-// after a blank (' ', '\t', or 0xA0, the last byte of U+00A0). The three
+// after a blank (' ', '\t', or 0xA0, the last byte of U+00A0). The two
 // versions below give the same answers; the test compares them.
 
 /// A byte that may start an inline boundary in body text.
@@ -249,70 +243,8 @@ inline size_t find_body_candidate_sse2(const char* t, size_t b, size_t e, size_t
 }
 #endif
 
-#if defined(DECLASS_READER_AVX2)
-/// The same, 32 bytes at a time (half the instructions of the SSE2 scan).
-/// Call only where the CPU has AVX2 (kHaveAvx2).
-[[gnu::target("avx2")]] inline size_t find_body_candidate_avx2(const char* t, size_t b, size_t e,
-                                                               size_t size) {
-  size_t k = b;
-  __m256i sp = _mm256_set1_epi8(' ');
-  __m256i tab = _mm256_set1_epi8('\t');
-  __m256i nbsp = _mm256_set1_epi8(static_cast<char>(0xA0));
-  __m256i zero = _mm256_set1_epi8('0');
-  __m256i nine = _mm256_set1_epi8(9);
-  __m256i c_s = _mm256_set1_epi8('S');
-  __m256i c_p = _mm256_set1_epi8('P');
-  __m256i c_paren = _mm256_set1_epi8('(');
-  __m256i c_lead = _mm256_set1_epi8(static_cast<char>(0xC2));
-  // Opaque to the optimiser, so that it keeps them in registers: it would
-  // otherwise rebuild some of them (three instructions each) in every block.
-  __asm__("" : "+x"(sp), "+x"(tab), "+x"(nbsp), "+x"(zero), "+x"(nine));
-  __asm__("" : "+x"(c_s), "+x"(c_p), "+x"(c_paren), "+x"(c_lead));
-  // No lambda: it would not inherit this function's target.
-#define DECLASS_BODY_BLOCK32(at, out)                                                              \
-  do {                                                                                             \
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + (at)));              \
-    const __m256i prev = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + (at)-1));         \
-    const __m256i blank = _mm256_or_si256(                                                         \
-        _mm256_or_si256(_mm256_cmpeq_epi8(prev, sp), _mm256_cmpeq_epi8(prev, tab)),                \
-        _mm256_cmpeq_epi8(prev, nbsp));                                                            \
-    const __m256i d = _mm256_sub_epi8(v, zero);                                                    \
-    __m256i cand = _mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d);                                 \
-    cand = _mm256_or_si256(cand,                                                                   \
-                           _mm256_or_si256(_mm256_cmpeq_epi8(v, c_s), _mm256_cmpeq_epi8(v, c_p))); \
-    cand = _mm256_or_si256(                                                                        \
-        cand, _mm256_or_si256(_mm256_cmpeq_epi8(v, c_paren), _mm256_cmpeq_epi8(v, c_lead)));       \
-    (out) = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(cand, blank)));            \
-  } while (false)
-  while (k + 32 <= e) {
-    uint32_t mask = 0;
-    DECLASS_BODY_BLOCK32(k, mask);
-    if (mask != 0) return k + static_cast<size_t>(__builtin_ctz(mask));
-    k += 32;
-  }
-  // The last, partial block may read past e (never past the text): masked.
-  if (k < e && k + 32 <= size) {
-    uint32_t mask = 0;
-    DECLASS_BODY_BLOCK32(k, mask);
-    mask &= (1u << (e - k)) - 1u;
-    return mask != 0 ? k + static_cast<size_t>(__builtin_ctz(mask)) : e;
-  }
-#undef DECLASS_BODY_BLOCK32
-  return find_body_candidate_scalar(t, k, e);
-}
-
-/// True if the CPU running this has AVX2.
-inline const bool kHaveAvx2 = [] {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
-}();
-#endif
-
 /// The scan next_boundary() uses: the widest version this CPU runs.
 inline size_t find_body_candidate(const char* t, size_t b, size_t e, size_t size) {
-#if defined(DECLASS_READER_AVX2)
-  if (kHaveAvx2) return find_body_candidate_avx2(t, b, e, size);
-#endif
 #if defined(__SSE2__)
   return find_body_candidate_sse2(t, b, e, size);
 #else
