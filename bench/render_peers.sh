@@ -7,9 +7,11 @@
 # Prints cables per CPU second (user + sys) and peak memory, for each of REPS
 # rounds (the four pipelines one after the other in each round, nothing
 # deleted until the end), then per pipeline the median and best round and
-# its ratio to PyMuPDF's. On this project's VM the CPU time of one run varies
-# by up to a third from run to run (other work on the host; ext4 after
-# deletions): compare medians of several rounds, never single runs.
+# its ratio to PyMuPDF's, and the median of the per-round ratios (each
+# pipeline against the PyMuPDF run of its own round). On this project's VM
+# the CPU time of one run varies by up to a third from run to run (other
+# work on the host; ext4 after deletions): compare medians of several
+# rounds, never single runs.
 #
 # Usage: bench/render_peers.sh [CORPUS_DIR] (default tests/data/corpus)
 # Env:   DECLASS (the binary, default build/bench/bin/declass), PEERS (the peer
@@ -40,7 +42,7 @@ measure() {
   read -r user sys wall rss < "$work/time"
   awk -v n="$n" -v u="$user" -v s="$sys" -v w="$wall" -v m="$rss" -v name="$name" 'BEGIN {
     cpu = u + s; printf "%-34s %8.1f cables/CPU-s  %6.2f s CPU  %6.2f s wall  %7d KB peak\n", name, n / cpu, cpu, w, m }'
-  printf '%s\t%s\n' "$name" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" >> "$work/cpu"
+  printf '%s\t%s\t%s\n' "$name" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$r" >> "$work/cpu"
 }
 r=1
 while [ "$r" -le "$reps" ]; do
@@ -63,3 +65,19 @@ sort -t "$(printf '\t')" -k1,1 -k2,2g "$work/cpu" | awk -F '\t' -v n="$n" '
       printf "%-34s median %8.1f (%5.1fx)   best %8.1f (%5.1fx)\n", name, n / med, pm / med, n / best, pb / best
     }
   }'
+# The host's speed drifts over minutes, so each round's pipelines are also
+# compared with the PyMuPDF run of the same round: the median of those ratios.
+echo "paired by round (PyMuPDF CPU / pipeline CPU in the same round; median over rounds):"
+awk -F '\t' '
+  { cpu[$1, $3] = $2; if (!($1 in seen)) { seen[$1] = 1; order[++names] = $1 } if ($3 > rounds) rounds = $3 }
+  END {
+    peer = "PyMuPDF (pdf-fitz.py)"
+    for (i = 2; i <= names; ++i) {
+      name = order[i]; m = 0
+      for (r = 1; r <= rounds; ++r) if ((name, r) in cpu && (peer, r) in cpu) x[++m] = cpu[peer, r] / cpu[name, r]
+      for (a = 1; a <= m; ++a) for (b = a + 1; b <= m; ++b) if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
+      line = ""
+      for (a = 1; a <= m; ++a) line = line sprintf(" %.1f", x[a])
+      printf "%-34s median %5.1fx   (rounds, sorted:%s)\n", name, x[int((m + 1) / 2)], line
+    }
+  }' "$work/cpu"

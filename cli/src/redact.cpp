@@ -9,7 +9,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -40,11 +39,29 @@ bool same_file(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
-std::string read_back(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// True if the file at `path` holds exactly `bytes` (one read where the size
+// matches; a short, long or unreadable file is not as written).
+bool reads_back_as(const std::string& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool same = ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) == bytes.size();
+  if (same) {
+    thread_local std::string buf;
+    buf.resize(bytes.size() + 1);  // one byte more: a file that grew reads past the size
+    size_t got = 0;
+    for (;;) {
+      const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+      if (got == buf.size()) break;
+    }
+    same = got == bytes.size() && std::memcmp(buf.data(), bytes.data(), got) == 0;
+    if (buf.capacity() > (size_t{1} << 22)) std::string().swap(buf);  // keep no huge buffer
+  }
+  ::close(fd);
+  return same;
 }
 
 // A file written as the run goes (so memory does not grow with the number of
@@ -298,7 +315,7 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
       if (!write_file_atomically(p, bytes, &e, o.files, /*durable=*/false)) {
         err << "declass: error: " << e << '\n';
         written = false;
-      } else if (read_back(p) != bytes) {
+      } else if (!reads_back_as(p, bytes)) {
         err << "declass: error: " << p << " does not read back as written\n";
         written = false;
       }
