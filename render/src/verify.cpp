@@ -1093,7 +1093,10 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   std::vector<uint8_t>& cls = scratch.cls;
   std::vector<int32_t>& owner = scratch.owner;
   cls.assign(n, kNone);
-  owner.assign(n, -1);
+  // An owner is read only where the class is kHidden, which only the block
+  // fill below sets, together with the owner (every class it writes is above
+  // kNone): the array is not cleared between documents.
+  if (owner.size() < n) owner.resize(n);
 
   auto action = [&](size_t b) {
     if (b >= decisions.blocks.size()) return Action::kWithhold;
