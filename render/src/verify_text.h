@@ -4,8 +4,10 @@
 // never fires inside a released "Stephens".
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -151,27 +153,25 @@ struct FontMap {
   void decode_append(std::string& out, std::string_view bytes, size_t offset = 0) const {
     if (code_bytes == 2 && !dense.empty()) {
       // lookup() through the table. Page text is nearly all one-byte texts:
-      // they are written into room made for one byte per code, and the
-      // room is remade after any longer text.
-      size_t i = offset;
-      while (i + 2 <= bytes.size()) {
-        const size_t at = out.size();
-        out.resize(at + (bytes.size() - i) / 2);
-        char* o = out.data() + at;
-        for (; i + 2 <= bytes.size(); i += 2) {
-          const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
-                                static_cast<unsigned char>(bytes[i + 1]);
-          const char c = code < single.size() ? single[code] : ' ';
-          if (c == '\0') break;
-          *o++ = c;
-        }
-        out.resize(static_cast<size_t>(o - out.data()));
-        if (i + 2 > bytes.size()) break;
+      // room is made for one byte per code and they are written through an
+      // index; a longer text grows the room geometrically (linear overall).
+      size_t o = out.size();
+      out.resize(o + (bytes.size() - std::min(offset, bytes.size())) / 2);
+      for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
         const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
                               static_cast<unsigned char>(bytes[i + 1]);
-        out += dense[code];
-        i += 2;
+        const char c = code < single.size() ? single[code] : ' ';
+        if (c != '\0') {
+          out[o++] = c;
+          continue;
+        }
+        const std::string& t = dense[code];
+        const size_t need = o + t.size() + (bytes.size() - i - 2) / 2;
+        if (need > out.size()) out.resize(std::max(need, 2 * out.size()));
+        std::memcpy(out.data() + o, t.data(), t.size());
+        o += t.size();
       }
+      out.resize(o);
       return;
     }
     const auto n = static_cast<size_t>(code_bytes);
