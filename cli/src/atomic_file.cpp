@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -40,18 +41,34 @@ bool make_directories(const std::string& dir, std::string* error) {
   return true;
 }
 
+ProtectedFiles::ProtectedFiles(const std::vector<std::string>& paths) {
+  for (const std::string& p : paths) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0)
+      files_.push_back({static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), p});
+  }
+  std::sort(files_.begin(), files_.end(), [](const File& a, const File& b) {
+    return a.dev != b.dev ? a.dev < b.dev : a.ino < b.ino;
+  });
+}
+
+const std::string* ProtectedFiles::match(const std::string& path) const {
+  struct stat st {};
+  if (files_.empty() || ::stat(path.c_str(), &st) != 0) return nullptr;
+  const auto dev = static_cast<uint64_t>(st.st_dev);
+  const auto ino = static_cast<uint64_t>(st.st_ino);
+  auto it = std::lower_bound(files_.begin(), files_.end(), std::pair(dev, ino),
+                             [](const File& f, const std::pair<uint64_t, uint64_t>& k) {
+                               return f.dev != k.first ? f.dev < k.first : f.ino < k.second;
+                             });
+  return it != files_.end() && it->dev == dev && it->ino == ino ? &it->path : nullptr;
+}
+
 bool write_file_atomically(const std::string& path, std::string_view bytes, std::string* error,
-                           const std::vector<std::string>& protected_inputs, bool durable) {
-  struct stat target {};
-  if (!protected_inputs.empty() && ::stat(path.c_str(), &target) == 0) {
-    for (const auto& input : protected_inputs) {
-      struct stat in {};
-      if (::stat(input.c_str(), &in) == 0 && in.st_dev == target.st_dev &&
-          in.st_ino == target.st_ino) {
-        if (error) *error = "refusing to overwrite input file " + input;
-        return false;
-      }
-    }
+                           const ProtectedFiles& protected_inputs, bool durable) {
+  if (const std::string* input = protected_inputs.match(path)) {
+    if (error) *error = "refusing to overwrite input file " + *input;
+    return false;
   }
   const std::filesystem::path p(path);
   const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");

@@ -32,13 +32,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {};
-  struct stat sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
-}
-
 // True if the file at `path` holds exactly `bytes` (one read where the size
 // matches; a short, long or unreadable file is not as written).
 bool reads_back_as(const std::string& path, std::string_view bytes) {
@@ -69,7 +62,7 @@ bool reads_back_as(const std::string& path, std::string_view bytes) {
 // directory, fsync, rename. Dropped (temp removed) unless commit() succeeds.
 class StreamedFile {
  public:
-  StreamedFile(std::string path, const std::vector<std::string>& inputs)
+  StreamedFile(std::string path, const ProtectedFiles& inputs)
       : path_(std::move(path)), inputs_(inputs) {
     const size_t slash = path_.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash);
@@ -102,11 +95,9 @@ class StreamedFile {
       *error = error_;
       return false;
     }
-    for (const std::string& in : inputs_) {
-      if (same_file(in, path_)) {
-        *error = "refusing to overwrite input file " + in;
-        return false;
-      }
+    if (const std::string* in = inputs_.match(path_)) {
+      *error = "refusing to overwrite input file " + *in;
+      return false;
     }
     const bool ok = ::fchmod(fd_, 0644) == 0 && ::fsync(fd_) == 0;
     ::close(fd_);
@@ -121,7 +112,7 @@ class StreamedFile {
 
  private:
   std::string path_;
-  std::vector<std::string> inputs_;
+  const ProtectedFiles& inputs_;  // the run's, which outlives every file
   std::string tmp_;
   std::string error_;
   int fd_ = -1;
@@ -247,16 +238,17 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
   // --- Documents, in argument order.
   const std::string dir = o.out_dir.empty() ? std::string(".") : o.out_dir;
   std::map<std::string, uint32_t> names_seen;  // lower-cased base name -> count
+  const ProtectedFiles inputs(o.files);        // stat'ed once, not once per output
   std::unique_ptr<StreamedFile> log_csv;
   std::unique_ptr<StreamedFile> log_jsonl;
   std::unique_ptr<StreamedFile> reviewer_log;
   if (want_log) {
-    log_csv = std::make_unique<StreamedFile>(dir + "/log.csv", o.files);
-    log_jsonl = std::make_unique<StreamedFile>(dir + "/log.jsonl", o.files);
+    log_csv = std::make_unique<StreamedFile>(dir + "/log.csv", inputs);
+    log_jsonl = std::make_unique<StreamedFile>(dir + "/log.jsonl", inputs);
     log_csv->append(render::log_csv_header());
   }
   if (o.reviewer_log)
-    reviewer_log = std::make_unique<StreamedFile>(dir + "/" + render::kReviewerLogName, o.files);
+    reviewer_log = std::make_unique<StreamedFile>(dir + "/" + render::kReviewerLogName, inputs);
   bool input_error = false;
   bool leak = false;
   for (const std::string& path : o.files) {
@@ -284,11 +276,8 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
     for (const auto& d : rel.errors) err << d.format() << '\n';
     auto remove_outputs = [&]() {
       // Outputs of an earlier run under the same names must not pass for this one.
-      for (const std::string& p : {txt_path, pdf_path}) {
-        bool is_input = false;
-        for (const std::string& in : o.files) is_input = is_input || same_file(in, p);
-        if (!is_input) ::unlink(p.c_str());
-      }
+      for (const std::string& p : {txt_path, pdf_path})
+        if (inputs.match(p) == nullptr) ::unlink(p.c_str());
     };
     if (rel.leaked()) {
       leak = true;
@@ -312,7 +301,7 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
       // Not fsync'd one by one: one syncfs() below makes the run durable
       // before it reports success (two fsyncs a file were most of the
       // kernel time of a run).
-      if (!write_file_atomically(p, bytes, &e, o.files, /*durable=*/false)) {
+      if (!write_file_atomically(p, bytes, &e, inputs, /*durable=*/false)) {
         err << "declass: error: " << e << '\n';
         written = false;
       } else if (!reads_back_as(p, bytes)) {

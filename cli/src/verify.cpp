@@ -135,6 +135,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   bool input_error = false;
   bool leak = false;
   std::map<std::string, uint32_t> names_seen;
+  const ProtectedFiles inputs(o.files);  // stat'ed once
   for (const std::string& path : o.files) {
     core::Result<core::Document> r = core::read_file(path);
     for (const auto& d : r.diagnostics)
@@ -210,7 +211,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
           for (const auto& [first, record] : csv)
             if (first != doc.id) kept += record + "\n";
           std::string e;
-          if (kept != log_csv && write_file_atomically(dir + "/log.csv", kept, &e, o.files))
+          if (kept != log_csv && write_file_atomically(dir + "/log.csv", kept, &e, inputs))
             err << "  removed its rows from " << dir << "/log.csv\n";
           log_csv = kept;
           csv = csv_records(log_csv);
@@ -221,7 +222,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
           for (std::string line; std::getline(lines, line);)
             if (jsonl_document(line) != doc.id) kept += line + "\n";
           std::string e;
-          if (kept != log_jsonl && write_file_atomically(dir + "/log.jsonl", kept, &e, o.files))
+          if (kept != log_jsonl && write_file_atomically(dir + "/log.jsonl", kept, &e, inputs))
             err << "  removed its rows from " << dir << "/log.jsonl\n";
           log_jsonl = kept;
         }

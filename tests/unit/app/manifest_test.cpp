@@ -146,8 +146,21 @@ TEST_F(TempDir, AtomicWriteReplacesAndProtectsInputs) {
   std::string content;
   std::getline(in, content);
   EXPECT_EQ(content, "two");
-  EXPECT_FALSE(write_file_atomically(target, "three", &error, {target}));
+  EXPECT_FALSE(write_file_atomically(target, "three", &error, ProtectedFiles({target})));
   EXPECT_NE(error.find("refusing to overwrite input"), std::string::npos);
+  // Among many inputs, by device and inode (a hard link is the same file);
+  // a path that does not exist yet is no input.
+  const std::string link = (dir_ / "link.txt").string();
+  fs::create_hard_link(target, link);
+  std::vector<std::string> many;
+  for (int k = 0; k < 50; ++k) many.push_back((dir_ / ("missing" + std::to_string(k))).string());
+  many.push_back(link);
+  const ProtectedFiles inputs(many);
+  ASSERT_NE(inputs.match(target), nullptr);
+  EXPECT_EQ(*inputs.match(target), link);
+  EXPECT_EQ(inputs.match((dir_ / "missing3").string()), nullptr);
+  EXPECT_FALSE(write_file_atomically(target, "four", &error, inputs));
+  fs::remove(link);
   // No temp files left behind.
   size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir_)) {

@@ -2,11 +2,33 @@
 // target directory, fsync, rename over the target, fsync the directory.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace declass::app {
+
+/// Files that must never be overwritten (a run's inputs), by device and
+/// inode, each looked up once when the set is made: asking whether a path
+/// is one of them is one stat() and a binary search, however many there are.
+class ProtectedFiles {
+ public:
+  ProtectedFiles() = default;
+  explicit ProtectedFiles(const std::vector<std::string>& paths);
+  /// The protected path that is the same file as `path`, or nullptr (also
+  /// when `path` does not exist).
+  const std::string* match(const std::string& path) const;
+  bool empty() const { return files_.empty(); }
+
+ private:
+  struct File {
+    uint64_t dev;
+    uint64_t ino;
+    std::string path;
+  };
+  std::vector<File> files_;  // sorted by (dev, ino)
+};
 
 /// Writes `bytes` to `path` atomically. Refuses (returns false, sets `error`) if
 /// `path` is the same file as any of `protected_inputs` by device and inode, so
@@ -14,8 +36,7 @@ namespace declass::app {
 /// `durable` false the caller makes the data durable later (e.g. one syncfs()
 /// for a group of files, as the batch runner does before recording them).
 bool write_file_atomically(const std::string& path, std::string_view bytes, std::string* error,
-                           const std::vector<std::string>& protected_inputs = {},
-                           bool durable = true);
+                           const ProtectedFiles& protected_inputs = {}, bool durable = true);
 
 /// The streaming form, for outputs too large to hold in memory: write pieces,
 /// then commit() renames into place. Destroyed without commit(): the temp file
