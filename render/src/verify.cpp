@@ -753,12 +753,16 @@ NeedlePlan::NeedlePlan(const std::vector<WithheldMaterial::Needle>& needles,
   compile(*this, needles);
 }
 
-bool NeedlePlan::Grams::any(std::string_view bytes) const {
-  std::array<uint32_t, 256> mask{};
+std::array<uint32_t, 256> NeedlePlan::Grams::mask() const {
+  std::array<uint32_t, 256> m{};
   for (const uint32_t g : sorted)
-    for (unsigned k = 0; k < 4; ++k) mask[(g >> (8 * k)) & 0xFF] = ~0u;
-  for (unsigned c = 0; c < 256; ++c) mask[c] = mask[kFoldAscii[c]];
-  return any(bytes, mask);
+    for (unsigned k = 0; k < 4; ++k) m[(g >> (8 * k)) & 0xFF] = ~0u;
+  for (unsigned c = 0; c < 256; ++c) m[c] = m[kFoldAscii[c]];
+  return m;
+}
+
+bool NeedlePlan::Grams::any(std::string_view bytes) const {
+  return any(bytes, mask());
 }
 
 bool NeedlePlan::Grams::any(std::string_view bytes, const std::array<uint32_t, 256>& mask) const {
@@ -885,11 +889,7 @@ void NeedleIndex::search(const Source& source, Channel channel, const std::strin
         const size_t which = grams == &p.cp1252_grams_ ? 0 : 1;
         if (!in_gram_built_[which]) {
           in_gram_built_[which] = true;
-          std::array<uint32_t, 256>& mask = in_gram_[which];
-          mask.fill(0);
-          for (const uint32_t g : grams->sorted)
-            for (unsigned k = 0; k < 4; ++k) mask[(g >> (8 * k)) & 0xFF] = ~0u;
-          for (unsigned c = 0; c < 256; ++c) mask[c] = mask[kFoldAscii[c]];
+          in_gram_[which] = grams->mask();
         }
         last_any_ = grams->any(source.bytes, in_gram_[which]);
       }

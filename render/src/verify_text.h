@@ -277,8 +277,10 @@ struct NeedlePlan {
     std::vector<uint32_t> sorted;  // grams of ASCII-folded bytes
     std::vector<uint64_t> bloom;   // 2^16 bits over the grams
     bool any(std::string_view bytes) const;
-    /// The same, given per byte ~0 if it occurs (folded) in some gram, else 0.
+    /// The same, given mask() (made once per plan by the search).
     bool any(std::string_view bytes, const std::array<uint32_t, 256>& mask) const;
+    /// Per byte ~0 if it occurs (folded) in some gram, else 0.
+    std::array<uint32_t, 256> mask() const;
   };
 
   std::vector<uint64_t> hashes_;  // token hashes of every needle, concatenated
