@@ -1096,7 +1096,10 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   impl->columns = geometry.columns;
   impl->left = (kPageWidth - impl->columns * impl->char_width) / 2;
   impl->font = std::move(font);
-  impl->raw_pages = raw_pages_match();
+  // The answer depends only on the PoDoFo the program runs with: asked once
+  // per process, not once per writer (each batch worker makes one).
+  static const bool kRawPagesMatch = raw_pages_match();
+  impl->raw_pages = kRawPagesMatch;
   result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
   return result;
 }
