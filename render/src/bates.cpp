@@ -153,30 +153,44 @@ bool rebase_pdf_bates(std::string& pdf, const BatesOptions& o, uint32_t pages, u
   if (from_first == to_first) return true;
   // PdfWriter draws each page's Bates label in a small uncompressed stream of
   // its own, as a hex string of glyph codes. The codes of printable ASCII (all
-  // a Bates label can hold) are the same in every release PDF: the font's
-  // fixed repertoire takes the first codes. A label of the same width
-  // replaces the old one in place, so no offset in the file moves.
+  // a Bates label can hold) are the same in every release PDF of one code
+  // width: with one-byte codes each is its own character; with two-byte codes
+  // the font's fixed repertoire takes the first codes. A label of the same
+  // width replaces the old one in place, so no offset in the file moves.
   const std::u32string& base = base_repertoire();
-  auto hex = [&](const std::string& label) {
+  auto hex = [&](const std::string& label, bool one_byte) {
     static const char* kHex = "0123456789ABCDEF";
     std::string out = "<";
     for (const char c : label) {
-      const auto it = std::lower_bound(base.begin(), base.end(),
-                                       static_cast<char32_t>(static_cast<unsigned char>(c)));
+      const auto u = static_cast<char32_t>(static_cast<unsigned char>(c));
+      if (one_byte) {
+        out += kHex[(u >> 4) & 15];
+        out += kHex[u & 15];
+        continue;
+      }
+      const auto it = std::lower_bound(base.begin(), base.end(), u);
       const auto code = static_cast<uint32_t>(it - base.begin() + 1);
       for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(code >> shift) & 15];
     }
     return out + "> Tj";
   };
+  // The code width of this PDF: the one whose first label occurs exactly once.
+  auto once = [&](const std::string& s) {
+    const size_t at = pdf.find(s);
+    return at != std::string::npos && pdf.find(s, at + 1) == std::string::npos;
+  };
+  const std::string first = format_bates(o, from_first);
+  bool one_byte = once(hex(first, true));
+  if (!one_byte && !once(hex(first, false))) return false;
   std::vector<std::pair<size_t, std::string>> edits;
   for (uint32_t p = 0; p < pages; ++p) {
     const std::string from_label = format_bates(o, from_first + p);
     const std::string to_label = format_bates(o, to_first + p);
     if (to_label.size() != from_label.size()) return false;
-    const std::string from = hex(from_label);
+    const std::string from = hex(from_label, one_byte);
     const size_t at = pdf.find(from);
     if (at == std::string::npos || pdf.find(from, at + 1) != std::string::npos) return false;
-    edits.emplace_back(at, hex(to_label));
+    edits.emplace_back(at, hex(to_label, one_byte));
   }
   for (const auto& [at, to] : edits) pdf.replace(at, to.size(), to);
   return true;

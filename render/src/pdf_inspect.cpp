@@ -656,9 +656,16 @@ class Scanner {
     if (!ends.empty()) {
       channel(Encoding::kCp1252, strings, " strings as Windows-1252", 0, 0, &ends);
       channel(Encoding::kUtf16be, strings, " strings as UTF-16BE", 0, 0, &ends);
-      for (size_t k = 0; k < fonts.size(); ++k)
+      // A font whose one-byte codes in these strings all decode as
+      // Windows-1252 does (our release PDFs' font, mostly) gives the very
+      // text of the Windows-1252 channel: searched once.
+      std::array<bool, 256> present{};
+      for (const char c : strings) present[static_cast<unsigned char>(c)] = true;
+      for (size_t k = 0; k < fonts.size(); ++k) {
+        if (fonts[k].reads_as_cp1252(present)) continue;
         channel(Encoding::kGlyphs, strings, " strings as glyph codes of font ", 0,
                 static_cast<uint32_t>(k + 1), &ends);
+      }
     }
   }
 

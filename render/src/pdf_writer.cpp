@@ -248,7 +248,7 @@ constexpr size_t kFontCacheSize = 32;
 // and deflate dominated the writer's time at zlib's level 6). Fonts are made
 // once per character set and take the best level.
 constexpr int kContentDeflateLevel = 1;
-constexpr int kFontDeflateLevel = 12;
+constexpr int kFontDeflateLevel = 9;
 
 // Fixed-point number for content streams from hundredths of a point: never
 // locale-dependent, at most two decimals, no trailing zeros.
@@ -335,12 +335,19 @@ void hex4(std::string& out, uint32_t v) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 15];
 }
 
-// Appends glyph code `v` as 2 bytes of a literal string, escaping what a
-// reader would not take as itself: parentheses and backslash, and CR and LF
-// (an end of line inside a literal string reads as LF).
-void literal2(std::string& out, uint32_t v) {
-  for (const unsigned b : {(v >> 8) & 0xFFu, v & 0xFFu}) {
-    const auto c = static_cast<char>(b);
+void hex2(std::string& out, uint32_t v) {
+  static const char* kHex = "0123456789ABCDEF";
+  out += kHex[(v >> 4) & 15];
+  out += kHex[v & 15];
+}
+
+// Appends glyph code `v` as 1 or 2 bytes of a literal string, escaping what
+// a reader would not take as itself: parentheses and backslash, and CR and
+// LF (an end of line inside a literal string reads as LF).
+void literal_code(std::string& out, uint32_t v, bool one_byte) {
+  const std::array<unsigned, 2> bytes{(v >> 8) & 0xFFu, v & 0xFFu};
+  for (size_t k = one_byte ? 1 : 0; k < 2; ++k) {
+    const auto c = static_cast<char>(bytes[k]);
     if (c == '(' || c == ')' || c == '\\') {
       out += '\\';
       out += c;
@@ -354,18 +361,37 @@ void literal2(std::string& out, uint32_t v) {
   }
 }
 
+// Appends glyph code `v` in hex: 2 or 4 digits.
+void hex_code(std::string& out, uint32_t v, bool one_byte) {
+  if (one_byte)
+    hex2(out, v);
+  else
+    hex4(out, v);
+}
+
 // Everything embedded for one character set: built once, shared by every
 // document with that exact set.
+//
+// Glyph codes are one byte wherever the set allows it (every release of an
+// all-ASCII cable, and most others): printable ASCII is its own code and CID,
+// and up to 128 other characters take the codes 0x80-0xFF (see
+// assign_cids()), through a small embedded CMap (kOneByteCMap). Page text is then half the bytes it
+// is with two-byte codes (Identity-H), and so is everything that deflates, inflates and lexes it. A
+// set with more than 128 other characters, or with a control character, keeps two-byte codes: CID
+// k+1 for chars[k].
 struct FontResources {
-  std::u32string chars;      // sorted, unique; CID k+1 is chars[k]
-  std::string font_file;     // deflated subset
-  uint32_t font_length = 0;  // /Length1
-  std::string cid_to_gid;    // deflated
-  std::string to_unicode;    // deflated
-  std::string tag;           // "ABCDEF"
+  std::u32string chars;        // sorted, unique
+  std::vector<uint16_t> cids;  // per chars[k], its CID (in one-byte mode also its code)
+  bool one_byte = false;       // one-byte codes (embedded CMap) rather than Identity-H
+  std::string font_file;       // deflated subset
+  uint32_t font_length = 0;    // /Length1
+  std::string cid_to_gid;      // deflated
+  std::string to_unicode;      // deflated
+  std::string tag;             // "ABCDEF"
   int dw = 600;
   std::vector<std::pair<uint16_t, int>> widths;      // CIDs whose width differs from dw
-  std::array<std::array<char, 4>, 128> ascii_hex{};  // hex code of each ASCII character
+  std::array<std::array<char, 4>, 128> ascii_hex{};  // hex code of each ASCII character,
+  std::array<uint8_t, 128> ascii_hex_size{};         // its length in bytes
   std::array<std::array<char, 4>, 128> ascii_lit{};  // escaped binary code of each, and
   std::array<uint8_t, 128> ascii_lit_size{};         // its length in bytes
   // The font objects and the shared /Resources as PoDoFo wrote them into a
@@ -382,24 +408,87 @@ struct FontResources {
   uint32_t resources_number = 0;
   uint16_t cid(char32_t c) const {
     auto it = std::lower_bound(chars.begin(), chars.end(), c);
-    return it != chars.end() && *it == c ? static_cast<uint16_t>(it - chars.begin() + 1) : 0;
+    return it != chars.end() && *it == c ? cids[static_cast<size_t>(it - chars.begin())] : 0;
   }
 };
 
-std::string to_unicode_cmap(const std::u32string& chars) {
+// One-byte mode's Encoding: codes 0x00-0xFF, each the CID of its own value.
+constexpr std::string_view kOneByteCMapName = "DeclassOneByte";
+constexpr std::string_view kOneByteCMap =
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n"
+    "/CMapName /DeclassOneByte def\n/CMapType 1 def\n"
+    "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+    "1 begincidrange\n<00> <FF> 0\nendcidrange\n"
+    "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+
+const std::string& one_byte_cmap_deflated() {
+  static const std::string k = detail::deflate(kOneByteCMap, kFontDeflateLevel);
+  return k;
+}
+
+// The Windows-1252 byte of `c`, or 0 where it has none (ASCII aside).
+uint8_t cp1252_byte(char32_t c) {
+  static constexpr std::array<char16_t, 32> kHigh = {
+      0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+  if (c >= 0xA0 && c <= 0xFF) return static_cast<uint8_t>(c);
+  for (size_t k = 0; k < kHigh.size(); ++k)
+    if (kHigh[k] != 0 && kHigh[k] == c) return static_cast<uint8_t>(0x80 + k);
+  return 0;
+}
+
+// The CIDs of `chars` (sorted, unique), and whether they are one-byte codes.
+// One-byte codes are those of Windows-1252 wherever it has the character
+// (so that the codes read as Windows-1252 are the text, and the verifier
+// need not decode them twice); other characters take the free codes from
+// 0x80 up, in order.
+bool assign_cids(const std::u32string& chars, std::vector<uint16_t>& cids) {
+  cids.assign(chars.size(), 0);
+  size_t others = 0;
+  bool one_byte = true;
+  for (const char32_t c : chars) {
+    if (c < 0x20 || c == 0x7F) one_byte = false;
+    if (c >= 0x80) ++others;
+  }
+  if (others > 0x80) one_byte = false;
+  if (!one_byte) {
+    for (size_t k = 0; k < chars.size(); ++k) cids[k] = static_cast<uint16_t>(k + 1);
+    return false;
+  }
+  std::array<bool, 256> taken{};
+  for (size_t k = 0; k < chars.size(); ++k) {
+    const uint8_t code = chars[k] < 0x80 ? static_cast<uint8_t>(chars[k]) : cp1252_byte(chars[k]);
+    if (code == 0) continue;
+    cids[k] = code;
+    taken[code] = true;
+  }
+  uint16_t next = 0x80;
+  for (size_t k = 0; k < chars.size(); ++k) {
+    if (cids[k] != 0) continue;
+    while (taken[next]) ++next;  // at most 128 others: a free code is left
+    cids[k] = next;
+    taken[next] = true;
+  }
+  return true;
+}
+
+std::string to_unicode_cmap(const FontResources& f) {
   std::string s =
       "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  for (size_t i = 0; i < chars.size(); i += 100) {
-    const size_t n = std::min<size_t>(100, chars.size() - i);
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
+  s += f.one_byte ? "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+                  : "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  for (size_t i = 0; i < f.chars.size(); i += 100) {
+    const size_t n = std::min<size_t>(100, f.chars.size() - i);
     s += std::to_string(n) + " beginbfchar\n";
     for (size_t k = i; k < i + n; ++k) {
       s += '<';
-      hex4(s, static_cast<uint32_t>(k + 1));
+      hex_code(s, f.cids[k], f.one_byte);
       s += "> <";
-      const char32_t c = chars[k];
+      const char32_t c = f.chars[k];
       if (c < 0x10000) {
         hex4(s, c);
       } else {
@@ -418,6 +507,7 @@ std::string to_unicode_cmap(const std::u32string& chars) {
 std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std::u32string chars) {
   auto r = std::make_shared<FontResources>();
   r->chars = std::move(chars);
+  r->one_byte = assign_cids(r->chars, r->cids);
   std::vector<uint16_t> glyphs;
   glyphs.reserve(r->chars.size());
   for (const char32_t c : r->chars) glyphs.push_back(font.glyph(c));
@@ -425,19 +515,21 @@ std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std:
   const std::string subset = font.subset(glyphs, &new_ids);
   r->font_length = static_cast<uint32_t>(subset.size());
   r->font_file = detail::deflate(subset, kFontDeflateLevel);
-  std::string map(2 * (r->chars.size() + 1), '\0');  // CID 0 -> glyph 0
+  const uint16_t max_cid = r->cids.empty() ? 0 : *std::max_element(r->cids.begin(), r->cids.end());
+  std::string map(2 * (size_t{max_cid} + 1), '\0');  // CID 0 (and any unused) -> glyph 0
   for (size_t k = 0; k < new_ids.size(); ++k) {
-    map[2 * (k + 1)] = static_cast<char>(new_ids[k] >> 8);
-    map[2 * (k + 1) + 1] = static_cast<char>(new_ids[k] & 0xFF);
+    map[2 * size_t{r->cids[k]}] = static_cast<char>(new_ids[k] >> 8);
+    map[2 * size_t{r->cids[k]} + 1] = static_cast<char>(new_ids[k] & 0xFF);
   }
   r->cid_to_gid = detail::deflate(map, kFontDeflateLevel);
-  r->to_unicode = detail::deflate(to_unicode_cmap(r->chars), kFontDeflateLevel);
+  r->to_unicode = detail::deflate(to_unicode_cmap(*r), kFontDeflateLevel);
   for (char32_t c = 0; c < 128; ++c) {
     std::string h;
-    hex4(h, r->cid(c));
+    hex_code(h, r->cid(c), r->one_byte);
     std::copy(h.begin(), h.end(), r->ascii_hex[c].begin());
+    r->ascii_hex_size[c] = static_cast<uint8_t>(h.size());
     std::string l;
-    literal2(l, r->cid(c));
+    literal_code(l, r->cid(c), r->one_byte);
     std::copy(l.begin(), l.end(), r->ascii_lit[c].begin());
     r->ascii_lit_size[c] = static_cast<uint8_t>(l.size());
   }
@@ -456,8 +548,8 @@ std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std:
   };
   r->dw = width(font.glyph(U' '));
   for (size_t k = 0; k < glyphs.size(); ++k)
-    if (width(glyphs[k]) != r->dw)
-      r->widths.emplace_back(static_cast<uint16_t>(k + 1), width(glyphs[k]));
+    if (width(glyphs[k]) != r->dw) r->widths.emplace_back(r->cids[k], width(glyphs[k]));
+  std::sort(r->widths.begin(), r->widths.end());
   return r;
 }
 
@@ -511,8 +603,17 @@ void set_deflated(PdfObject* o, std::string_view deflated) {
   o->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(deflated.size()));
 }
 
+// Adobe-Identity-0, of the CID font and of the one-byte CMap.
+PdfDictionary identity_system_info() {
+  PdfDictionary info;
+  info.AddKey("Registry", PdfString("Adobe"));
+  info.AddKey("Ordering", PdfString("Identity"));
+  info.AddKey("Supplement", integer(0));
+  return info;
+}
+
 // The embedded font (file, descriptor, CID font, CIDToGIDMap, ToUnicode,
-// Type0 font) and the /Resources every page shares, built key by key.
+// one-byte CMap if used, Type0 font) and the /Resources every page shares, built key by key.
 // Returns the /Resources object.
 PoDoFo::PdfReference build_font_objects(PoDoFo::PdfVecObjects& objects, const FontResources& f,
                                         const detail::TrueTypeFont& font) {
@@ -544,11 +645,7 @@ PoDoFo::PdfReference build_font_objects(PoDoFo::PdfVecObjects& objects, const Fo
     PdfDictionary& d = cid_font->GetDictionary();
     d.AddKey("Subtype", PdfName("CIDFontType2"));
     d.AddKey("BaseFont", PdfName(base_font));
-    PdfDictionary info;
-    info.AddKey("Registry", PdfString("Adobe"));
-    info.AddKey("Ordering", PdfString("Identity"));
-    info.AddKey("Supplement", integer(0));
-    d.AddKey("CIDSystemInfo", info);
+    d.AddKey("CIDSystemInfo", identity_system_info());
     d.AddKey("FontDescriptor", descriptor->Reference());
     d.AddKey("DW", integer(f.dw));
     if (!f.widths.empty()) {
@@ -565,12 +662,23 @@ PoDoFo::PdfReference build_font_objects(PoDoFo::PdfVecObjects& objects, const Fo
   }
   PdfObject* to_unicode = objects.CreateObject();
   set_deflated(to_unicode, f.to_unicode);
+  PdfObject* encoding = nullptr;
+  if (f.one_byte) {
+    encoding = objects.CreateObject("CMap");
+    PdfDictionary& d = encoding->GetDictionary();
+    d.AddKey("CMapName", PdfName(std::string(kOneByteCMapName)));
+    d.AddKey("CIDSystemInfo", identity_system_info());
+    set_deflated(encoding, one_byte_cmap_deflated());
+  }
   PdfObject* type0 = objects.CreateObject("Font");
   {
     PdfDictionary& d = type0->GetDictionary();
     d.AddKey("Subtype", PdfName("Type0"));
     d.AddKey("BaseFont", PdfName(base_font));
-    d.AddKey("Encoding", PdfName("Identity-H"));
+    if (encoding != nullptr)
+      d.AddKey("Encoding", encoding->Reference());
+    else
+      d.AddKey("Encoding", PdfName("Identity-H"));
     PdfArray descendants;
     descendants.push_back(cid_font->Reference());
     d.AddKey("DescendantFonts", descendants);
@@ -844,9 +952,9 @@ void append_codes(std::string& out, const FontResources& f, std::string_view utf
   if (!all_ascii(utf8)) {
     for (const char32_t c : decode_utf8(utf8)) {
       if (literal)
-        literal2(out, f.cid(c));
+        literal_code(out, f.cid(c), f.one_byte);
       else
-        hex4(out, f.cid(c));
+        hex_code(out, f.cid(c), f.one_byte);
     }
     return;
   }
@@ -855,17 +963,12 @@ void append_codes(std::string& out, const FontResources& f, std::string_view utf
   const size_t at = out.size();
   out.resize(at + 4 * utf8.size());
   char* p = out.data() + at;
-  if (literal) {
-    for (const char c : utf8) {
-      const auto u = static_cast<unsigned char>(c);
-      std::memcpy(p, f.ascii_lit[u].data(), 4);
-      p += f.ascii_lit_size[u];
-    }
-  } else {
-    for (const char c : utf8) {
-      std::memcpy(p, f.ascii_hex[static_cast<unsigned char>(c)].data(), 4);
-      p += 4;
-    }
+  const auto& codes = literal ? f.ascii_lit : f.ascii_hex;
+  const auto& sizes = literal ? f.ascii_lit_size : f.ascii_hex_size;
+  for (const char c : utf8) {
+    const auto u = static_cast<unsigned char>(c);
+    std::memcpy(p, codes[u].data(), 4);
+    p += sizes[u];
   }
   out.resize(static_cast<size_t>(p - out.data()));
 }

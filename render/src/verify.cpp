@@ -321,7 +321,8 @@ class WordMatcher {
   }
   // As FontMap::decode() decodes.
   void glyphs(std::string_view bytes, size_t offset, const FontMap& font) {
-    if (font.code_bytes == 2 && !font.ascii.empty()) return glyphs2(bytes, offset, font);
+    if (font.code_bytes == 2 && !font.ascii.empty()) return glyphs_small<2>(bytes, offset, font);
+    if (font.code_bytes == 1 && !font.ascii.empty()) return glyphs_small<1>(bytes, offset, font);
     const auto n = static_cast<size_t>(font.code_bytes);
     for (size_t i = offset; i + n <= bytes.size(); i += n) {
       uint32_t code = 0;
@@ -335,16 +336,17 @@ class WordMatcher {
         utf8(*t);
     }
   }
-  // 2-byte codes of a font with small codes (ours): one-character ASCII texts
-  // through FontMap::ascii with the word state in locals.
-  void glyphs2(std::string_view bytes, size_t offset, const FontMap& font) {
+  // 1- or 2-byte codes of a font with small codes (ours): one-character ASCII
+  // texts through FontMap::ascii with the word state in locals.
+  template <size_t N>
+  void glyphs_small(std::string_view bytes, size_t offset, const FontMap& font) {
     const uint8_t* fast = font.ascii.data();
     const size_t size = font.ascii.size();
     uint64_t h = h_;
     bool in = in_;
-    for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
-      const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
-                            static_cast<unsigned char>(bytes[i + 1]);
+    for (size_t i = offset; i + N <= bytes.size(); i += N) {
+      uint32_t code = static_cast<unsigned char>(bytes[i]);
+      if constexpr (N == 2) code = (code << 8) | static_cast<unsigned char>(bytes[i + 1]);
       const uint8_t v = code < size ? fast[code] : 0;
       if (v == 0) {
         if (in) {
@@ -957,7 +959,8 @@ constexpr const char* kWriterWording =
     "ModDate Root Size ID xref trailer startxref obj endobj stream endstream EOF "
     "CIDInit findresource begin dict begincmap CMapName Adobe-Identity-UCS UCS CMapType "
     "codespacerange begincodespacerange endcodespacerange beginbfchar endbfchar beginbfrange "
-    "endbfrange endcmap currentdict CMap defineresource pop end def "
+    "endbfrange endcmap currentdict CMap defineresource pop end def begincidrange endcidrange "
+    "DeclassOneByte "
     "glyf loca head hhea hmtx maxp cvt fpgm prep post cmap OS2 "
     "declass";
 

@@ -105,6 +105,7 @@ struct FontMap {
   /// Nonzero when the map was parsed from a ToUnicode stream held by the
   /// scan's per-thread stream cache: equal ids, equal maps (see pdf_inspect.cpp).
   uint64_t cache_id = 0;
+  bool finished = false;  // finish() has run: the tables below are set
   int code_bytes = 2;
   double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
   std::map<uint32_t, std::string> to_text;  // UTF-8
@@ -116,8 +117,26 @@ struct FontMap {
   /// Per code of `dense`, for decode_append()'s fast path: the one byte it
   /// appends (a blank for no text), or 0 where it appends anything else.
   std::vector<char> single;
+  /// One-byte codes only: per byte, whether decode() gives it exactly the
+  /// text cp1252_to_utf8() gives it (so that bytes holding only such codes
+  /// read the same either way).
+  std::array<bool, 256> as_cp1252{};
 
   void finish() {
+    if (finished) return;  // a copy of a finished map (the scan's stream cache)
+    finished = true;
+    if (code_bytes == 1) {
+      static const std::array<std::string, 256> kCp1252 = [] {
+        std::array<std::string, 256> t;
+        for (size_t b = 0; b < 256; ++b)
+          t[b] = cp1252_to_utf8(std::string(1, static_cast<char>(b)));
+        return t;
+      }();
+      for (uint32_t b = 0; b < 256; ++b) {
+        const std::string* t = lookup(b);
+        as_cp1252[b] = t != nullptr ? *t == kCp1252[b] : kCp1252[b] == " ";
+      }
+    }
     if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
     dense.assign(to_text.rbegin()->first + 1, std::string());
     for (const auto& [code, text] : to_text) dense[code] = text;
@@ -136,6 +155,14 @@ struct FontMap {
         ascii[code] = static_cast<uint8_t>(c - 'A' + 'a');
     }
   }
+  /// True if `present` (bytes, by value) holds only one-byte codes that
+  /// decode as Windows-1252 does.
+  bool reads_as_cp1252(const std::array<bool, 256>& present) const {
+    if (code_bytes != 1) return false;
+    for (size_t b = 0; b < 256; ++b)
+      if (present[b] && !as_cp1252[b]) return false;
+    return true;
+  }
   /// The text of one code: nullptr for "no mapping" (a blank).
   const std::string* lookup(uint32_t code) const {
     if (!dense.empty() || to_text.empty())
@@ -151,29 +178,8 @@ struct FontMap {
     return out;
   }
   void decode_append(std::string& out, std::string_view bytes, size_t offset = 0) const {
-    if (code_bytes == 2 && !dense.empty()) {
-      // lookup() through the table. Page text is nearly all one-byte texts:
-      // room is made for one byte per code and they are written through an
-      // index; a longer text grows the room geometrically (linear overall).
-      size_t o = out.size();
-      out.resize(o + (bytes.size() - std::min(offset, bytes.size())) / 2);
-      for (size_t i = offset; i + 2 <= bytes.size(); i += 2) {
-        const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 8) |
-                              static_cast<unsigned char>(bytes[i + 1]);
-        const char c = code < single.size() ? single[code] : ' ';
-        if (c != '\0') {
-          out[o++] = c;
-          continue;
-        }
-        const std::string& t = dense[code];
-        const size_t need = o + t.size() + (bytes.size() - i - 2) / 2;
-        if (need > out.size()) out.resize(std::max(need, 2 * out.size()));
-        std::memcpy(out.data() + o, t.data(), t.size());
-        o += t.size();
-      }
-      out.resize(o);
-      return;
-    }
+    if (code_bytes == 2 && !dense.empty()) return decode_small<2>(out, bytes, offset);
+    if (code_bytes == 1 && !dense.empty()) return decode_small<1>(out, bytes, offset);
     const auto n = static_cast<size_t>(code_bytes);
     for (size_t i = offset; i + n <= bytes.size(); i += n) {
       uint32_t code = 0;
@@ -184,6 +190,32 @@ struct FontMap {
       else
         out += ' ';
     }
+  }
+
+ private:
+  // decode_append() of N-byte codes through the table. Page text is nearly
+  // all one-byte texts: room is made for one byte per code and they are
+  // written through an index; a longer text grows the room geometrically
+  // (linear overall).
+  template <size_t N>
+  void decode_small(std::string& out, std::string_view bytes, size_t offset) const {
+    size_t o = out.size();
+    out.resize(o + (bytes.size() - std::min(offset, bytes.size())) / N);
+    for (size_t i = offset; i + N <= bytes.size(); i += N) {
+      uint32_t code = static_cast<unsigned char>(bytes[i]);
+      if constexpr (N == 2) code = (code << 8) | static_cast<unsigned char>(bytes[i + 1]);
+      const char c = code < single.size() ? single[code] : ' ';
+      if (c != '\0') {
+        out[o++] = c;
+        continue;
+      }
+      const std::string& t = dense[code];
+      const size_t need = o + t.size() + (bytes.size() - i - N) / N;
+      if (need > out.size()) out.resize(std::max(need, 2 * out.size()));
+      std::memcpy(out.data() + o, t.data(), t.size());
+      o += t.size();
+    }
+    out.resize(o);
   }
 };
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -119,7 +120,8 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
   ctx.reviewer = "CANARY";
   const std::string all_logs =
       lower(read_file(tmp.file("out/log.csv")) + read_file(tmp.file("out/log.jsonl")));
-  const std::regex bfchar("<([0-9A-F]{4})> <([0-9A-F]{4})>");
+  // A ToUnicode entry: a one- or two-byte code and its UTF-16 text.
+  const std::regex bfchar("<([0-9A-F]{2}|[0-9A-F]{4})> <([0-9A-F]{4})>");
   std::map<std::string, uint32_t> names;
   size_t withheld = 0;
   size_t released = 0;
@@ -178,9 +180,12 @@ TEST(Canary, NoWithheldCanarySurvivesInAnyOutputByAnyMeans) {
       for (const char ch : c.word) {
         glyphs += code.count(ch) ? code[ch] : "????";
         utf16 += "00" + hex(std::string(1, ch));
+        const bool one_byte = code.count(ch) && code[ch].size() == 2;
         const unsigned long g = code.count(ch) ? std::stoul(code[ch], nullptr, 16) : 0xFFFFu;
-        for (const auto b :
-             {static_cast<unsigned char>(g >> 8), static_cast<unsigned char>(g & 0xFF)}) {
+        const std::array<unsigned char, 2> code_bytes = {static_cast<unsigned char>(g >> 8),
+                                                         static_cast<unsigned char>(g & 0xFF)};
+        for (size_t k = one_byte ? 1 : 0; k < 2; ++k) {
+          const unsigned char b = code_bytes[k];
           if (b == '(' || b == ')' || b == '\\') glyph_bytes += '\\';
           if (b == '\r')
             glyph_bytes += "\\r";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 #include <clocale>
 #include <cstdarg>
@@ -76,6 +77,30 @@ size_t count(const std::string& hay, const std::string& needle) {
   return n;
 }
 
+// UTF-8 of `n` Cyrillic letters from U+0400, none in the fixed repertoire.
+std::string cyrillic(size_t n) {
+  std::string s;
+  for (char32_t c = 0x400; c < 0x400 + n; ++c) {
+    s += static_cast<char>(0xC0 | (c >> 6));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return s;
+}
+
+// How many characters above ASCII the fixed repertoire holds.
+size_t repertoire_others() {
+  const std::u32string& base = base_repertoire();
+  return static_cast<size_t>(
+      std::count_if(base.begin(), base.end(), [](char32_t c) { return c >= 0x80; }));
+}
+
+// A released paragraph whose character set has `others` characters above
+// ASCII in all (the repertoire's and Cyrillic).
+core::Document with_others(size_t others) {
+  return make_document("w.txt", "1. (U) Wide " + cyrillic(others - repertoire_others()) + " end.\n",
+                       {{BlockKind::kParagraph, 1, 1, "1"}});
+}
+
 TEST(PdfWriter, PassesQpdfCheckAndIsACompleteRewrite) {
   const auto doc = cable();
   const std::string pdf = pdf_of(make_release_view(doc, decide(doc)));
@@ -112,8 +137,10 @@ TEST(PdfWriter, PageTextSetsTheSizeOnceAndMovesDownByTheLeading) {
   const std::string q = testing::read_file(dir.file("q.pdf"));
   EXPECT_EQ(count(q, "/F1 10 Tf"), 1u);  // the body, on the only page
   EXPECT_EQ(count(q, "BT\n12 TL\n"), 1u);
-  // (qpdf --qdf writes the strings in hex)
-  EXPECT_EQ(count(q, ">'\n"), 4u);   // the body rows under the first
+  // (qpdf --qdf writes these one-byte codes of ASCII as they are)
+  EXPECT_EQ(count(q, "line two)'\n") + count(q, "line three)'\n") + count(q, "line four)'\n") +
+                count(q, "line five)'\n"),
+            4u);                     // the body rows under the first
   EXPECT_EQ(count(q, "0.8 w"), 1u);  // the stamp box; nothing is struck
   const std::string text = testing::run("pdftotext -raw -enc UTF-8 " + dir.file("a.pdf") + " -");
   EXPECT_NE(text.find("line one\nline two\nline three\nline four\nline five\n"), std::string::npos)
@@ -202,13 +229,15 @@ TEST(PdfWriter, BatesNumbersContinueAcrossDocumentsWithPrefixAndPadding) {
                    .value);
 }
 
-TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
-  // A batch renders with provisional numbers and renumbers in place
-  // (bates.h); the result must be what rendering with the final numbers gives.
+// A batch renders with provisional numbers and renumbers in place
+// (bates.h); the result must be what rendering with the final numbers gives,
+// with one-byte glyph codes and with two-byte ones (`wide`).
+void check_bates_rebase(bool wide) {
   std::string text;
   std::vector<testing::BlockSpec> specs;
   for (int i = 1; i <= 60; ++i) {
-    text += std::to_string(i) + ". (U) Paragraph " + std::to_string(i) + ".\n\n";
+    text += std::to_string(i) + ". (U) Paragraph " + std::to_string(i) +
+            (wide && i == 1 ? " " + cyrillic(200) : std::string()) + ".\n\n";
     specs.push_back({BlockKind::kParagraph, static_cast<uint32_t>(2 * i - 1),
                      static_cast<uint32_t>(2 * i - 1), std::to_string(i)});
   }
@@ -223,18 +252,30 @@ TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
   auto ra = wa->write(view);
   auto rb = wb->write(view);
   ASSERT_TRUE(ra.value && rb.value);
-  ASSERT_EQ(ra.value->pages, 3u);
+  const uint32_t pages = ra.value->pages;
+  ASSERT_GE(pages, 3u);
   std::string pdf = ra.value->bytes;
-  ASSERT_TRUE(rebase_pdf_bates(pdf, a.bates, 3, 1, 998));
+  ASSERT_TRUE(rebase_pdf_bates(pdf, a.bates, pages, 1, 998));
   EXPECT_EQ(pdf, rb.value->bytes);
   // Numbers that no longer fit the width are refused, the PDF unchanged.
   std::string again = ra.value->bytes;
-  EXPECT_FALSE(rebase_pdf_bates(again, a.bates, 3, 1, 9999999));
+  EXPECT_FALSE(rebase_pdf_bates(again, a.bates, pages, 1, 9999999));
   EXPECT_EQ(again, ra.value->bytes);
   // The Vaughn index rows follow.
   std::string csv = write_log_csv(view, ra.value->layout, {a.bates, 1});
   ASSERT_TRUE(rebase_log_bates(csv, a.bates, 1, 998));
   EXPECT_EQ(csv, write_log_csv(view, rb.value->layout, {b.bates, 998}));
+}
+
+TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
+  {
+    SCOPED_TRACE("one-byte codes");
+    check_bates_rebase(false);
+  }
+  {
+    SCOPED_TRACE("two-byte codes");
+    check_bates_rebase(true);
+  }
 }
 
 // The font objects and pages go in as raw bodies of the bytes PoDoFo writes
@@ -375,21 +416,25 @@ TEST(PdfWriter, FontSubsetHoldsOnlyTheFixedRepertoireAndReleasedCharacters) {
 
 // Binary literal strings (PdfOptions::literal_strings): the same page text as
 // the hex form for qpdf, pdftotext and the verifier, on text whose glyph codes
-// hit every escape. In the fixed repertoire ")" is code 0x0A (LF), "," 0x0D
-// (CR), "G" 0x28 "(", "H" 0x29 ")" and "{" 0x5C "\".
+// hit every escape. With one-byte codes "(", ")" and "\" are their own codes;
+// with two-byte codes (a character set too large for one byte) ")" is code
+// 0x0A (LF), "," 0x0D (CR), "G" 0x28 "(", "H" 0x29 ")" and "{" 0x5C "\".
 TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
   PdfOptions lit;
   lit.literal_strings = true;
   PdfOptions hex_form;
   hex_form.literal_strings = false;
-  const auto escapes = make_document(
-      "e.txt",
+  const std::string text =
       "1. (U) GHOST (HIGH) {GH}, a\\b; (x),\n\n2. (U) Se\xC3\xB1or \xE2\x80\x9CG\xE2\x80\x9D "
-      "\xD0\xA5 \xE2\x80\x93 ok.\n",
-      {{BlockKind::kParagraph, 1, 1, "1"}, {BlockKind::kParagraph, 3, 3, "2"}});
+      "\xD0\xA5 \xE2\x80\x93 ok.";
+  const std::vector<testing::BlockSpec> specs = {{BlockKind::kParagraph, 1, 1, "1"},
+                                                 {BlockKind::kParagraph, 3, 3, "2"}};
+  const auto escapes = make_document("e.txt", text + "\n", specs);
+  const auto wide = make_document("e.txt", text + " " + cyrillic(200) + "\n", specs);
   const auto doc = cable();
   const ReleaseView views[] = {make_release_view(doc, decide(doc)),
-                               make_release_view(escapes, release_all(escapes))};
+                               make_release_view(escapes, release_all(escapes)),
+                               make_release_view(wide, release_all(wide))};
   testing::TempDir dir;
   for (const ReleaseView& view : views) {
     const std::string hex = pdf_of(view, hex_form);
@@ -397,6 +442,7 @@ TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
     ASSERT_FALSE(bin.empty());
     EXPECT_EQ(pdf_of(view, lit), bin);  // deterministic
     EXPECT_LT(bin.size(), hex.size());
+    EXPECT_EQ(count(bin, "/Identity-H"), &view == &views[2] ? 1u : 0u);
     ASSERT_TRUE(testing::write_file(dir.file("h.pdf"), hex));
     ASSERT_TRUE(testing::write_file(dir.file("l.pdf"), bin));
     int status = -1;
@@ -406,21 +452,26 @@ TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
     const std::string want =
         testing::run("pdftotext -raw -enc UTF-8 " + dir.file("h.pdf") + " - 2>&1");
     EXPECT_EQ(testing::run("pdftotext -raw -enc UTF-8 " + dir.file("l.pdf") + " - 2>&1"), want);
-    if (&view == &views[1]) {
-      EXPECT_NE(want.find("GHOST (HIGH) {GH},"), std::string::npos) << want;
+    if (&view != &views[0]) {
+      EXPECT_NE(want.find("GHOST (HIGH) {GH}, a\\b; (x),"), std::string::npos) << want;
+      EXPECT_NE(want.find("Se\xC3\xB1or \xE2\x80\x9CG\xE2\x80\x9D \xD0\xA5 \xE2\x80\x93 ok."),
+                std::string::npos)
+          << want;
     }
   }
   // The verifier reads the escaped codes: clean when nothing is withheld, and a
-  // withheld word drawn in literal strings is found.
-  const core::Decisions all = release_all(escapes);
-  EXPECT_TRUE(verify_output(collect_withheld(escapes, all), OutputKind::kPdf, pdf_of(views[1], lit),
-                            "e.pdf")
-                  .ok());
-  core::Decisions hide = release_all(escapes);
-  testing::withhold(hide, 0, labels({b6()}));
-  const VerifyReport leak = verify_output(collect_withheld(escapes, hide), OutputKind::kPdf,
-                                          pdf_of(views[1], lit), "e.pdf");
-  EXPECT_FALSE(leak.ok());
+  // withheld word drawn in literal strings is found, at either code width.
+  for (const auto* d : {&escapes, &wide}) {
+    const ReleaseView& view = d == &escapes ? views[1] : views[2];
+    EXPECT_TRUE(verify_output(collect_withheld(*d, release_all(*d)), OutputKind::kPdf,
+                              pdf_of(view, lit), "e.pdf")
+                    .ok());
+    core::Decisions hide = release_all(*d);
+    testing::withhold(hide, 0, labels({b6()}));
+    const VerifyReport leak =
+        verify_output(collect_withheld(*d, hide), OutputKind::kPdf, pdf_of(view, lit), "e.pdf");
+    EXPECT_FALSE(leak.ok());
+  }
   const VerifyReport clean = verify_output(collect_withheld(doc, decide(doc)), OutputKind::kPdf,
                                            pdf_of(views[0], lit), "t.pdf");
   for (const auto& f : clean.findings) ADD_FAILURE() << f.code << ": " << f.message;
@@ -428,6 +479,43 @@ TEST(PdfWriter, LiteralStringsCheckExtractAndVerifyLikeHex) {
       verify_output(collect_withheld(doc, decide(doc)), OutputKind::kPdf,
                     pdf_of(make_release_view(doc, release_all(doc)), lit), "t.pdf");
   EXPECT_FALSE(caught.ok());
+}
+
+// Glyph codes are one byte (an embedded CMap) while the character set has at
+// most 128 characters above ASCII and no control character, and two bytes
+// (Identity-H) from 129 on. Either way the text extracts exactly, the file
+// checks, and the verifier finds nothing in a release of everything.
+TEST(PdfWriter, GlyphCodesAreOneByteUnlessTheCharacterSetIsTooLarge) {
+  testing::TempDir dir;
+  for (const size_t others : {repertoire_others(), size_t{128}, size_t{129}, size_t{300}}) {
+    SCOPED_TRACE(others);
+    const auto doc = with_others(others);
+    const std::string pdf = pdf_of(make_release_view(doc, release_all(doc)));
+    const bool one_byte = others <= 128;
+    EXPECT_EQ(count(pdf, "/Identity-H"), one_byte ? 0u : 1u);
+    EXPECT_EQ(count(pdf, "/CMapName/DeclassOneByte"), one_byte ? 1u : 0u);
+    ASSERT_TRUE(testing::write_file(dir.file("w.pdf"), pdf));
+    int status = -1;
+    const std::string check = testing::run("qpdf --check " + dir.file("w.pdf") + " 2>&1", &status);
+    EXPECT_EQ(status, 0) << check;
+    const std::string got =
+        testing::run("pdftotext -raw -enc UTF-8 " + dir.file("w.pdf") + " - 2>&1");
+    const std::string line = "1. (U) Wide " + cyrillic(others - repertoire_others()) + " end.";
+    // Long lines wrap (at blanks, which a wrap drops): compare without them.
+    auto flat = [](std::string s) {
+      std::erase_if(s, [](char c) { return c == '\n' || c == ' '; });
+      return s;
+    };
+    EXPECT_NE(flat(got).find(flat(line)), std::string::npos) << got;
+    EXPECT_TRUE(
+        verify_output(collect_withheld(doc, release_all(doc)), OutputKind::kPdf, pdf, "w.pdf")
+            .ok());
+    // In one-byte mode the content streams hold ASCII text as it is (qpdf
+    // --qdf shows binary strings in hex).
+    const std::string qdf =
+        testing::run("qpdf --qdf --object-streams=disable " + dir.file("w.pdf") + " - 2>&1");
+    EXPECT_EQ(qdf.find("Wide ") != std::string::npos, one_byte);
+  }
 }
 
 // PoDoFo's tokens are formatted by our own output device: every conversion it

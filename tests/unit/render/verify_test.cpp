@@ -40,29 +40,31 @@ bool has_needle(const WithheldMaterial& m, const std::string& joined) {
   return false;
 }
 
-// Page text decodes 2-byte codes through a table, one-byte texts written
-// straight into the output: the same text as lookup() of each code (a
-// blank where it has none), for one-byte, longer, empty and unmapped codes,
-// odd lengths and offsets, and in linear time for a long run of longer
-// texts (200,000 here).
-TEST(WithheldMaterial, FontMapTableDecodesLikeLookingEachCodeUp) {
+// Page text decodes 1- and 2-byte codes through a table, one-byte texts
+// written straight into the output: the same text as lookup() of each code
+// (a blank where it has none), for one-byte, longer, empty and unmapped
+// codes, odd lengths and offsets, and in linear time for a long run of
+// longer texts (200,000 here).
+void check_table_decode(int width) {
   detail::FontMap map;
+  map.code_bytes = width;
   map.to_text = {{1, "a"}, {2, "\xC3\xA9"}, {3, ""}, {4, "xyz"}, {5, std::string(1, '\0')}};
   map.finish();
   ASSERT_FALSE(map.dense.empty());
-  auto codes = [](std::initializer_list<int> cs) {
+  auto codes = [&](std::initializer_list<int> cs) {
     std::string b;
     for (const int c : cs) {
-      b += static_cast<char>(c >> 8);
+      if (width == 2) b += static_cast<char>(c >> 8);
       b += static_cast<char>(c & 0xFF);
     }
     return b;
   };
   auto looked_up = [&](std::string_view b, size_t offset) {
     std::string out = "prefix";
-    for (size_t i = offset; i + 2 <= b.size(); i += 2) {
-      const uint32_t code = (static_cast<uint32_t>(static_cast<unsigned char>(b[i])) << 8) |
-                            static_cast<unsigned char>(b[i + 1]);
+    const auto n = static_cast<size_t>(width);
+    for (size_t i = offset; i + n <= b.size(); i += n) {
+      uint32_t code = static_cast<unsigned char>(b[i]);
+      if (width == 2) code = (code << 8) | static_cast<unsigned char>(b[i + 1]);
       const std::string* t = map.lookup(code);
       out += t != nullptr ? *t : std::string(" ");
     }
@@ -79,6 +81,13 @@ TEST(WithheldMaterial, FontMapTableDecodesLikeLookingEachCodeUp) {
   std::string many;
   for (int k = 0; k < 200000; ++k) many += codes({k % 3 == 0 ? 1 : 2});
   EXPECT_EQ("prefix" + map.decode(many), looked_up(many, 0));
+}
+
+TEST(WithheldMaterial, FontMapTableDecodesLikeLookingEachCodeUp) {
+  for (const int width : {1, 2}) {
+    SCOPED_TRACE(width);
+    check_table_decode(width);
+  }
 }
 
 TEST(WithheldMaterial, WordsPhrasesAndTermsFollowTheDocumentedRule) {
@@ -434,6 +443,77 @@ TEST_F(PdfLeaks, Utf16AndGlyphIds) {
   // Glyph codes hidden as raw binary outside strings (here in a comment).
   EXPECT_FALSE(check(page_pdf("q Q % " + glyphs("QUILLFEATHER"), false, "", kType0)).ok());
   EXPECT_FALSE(check(page_pdf("q Q " + glyphs("QUILLFEATHER") + " Q", false, "", kType0)).ok());
+}
+
+// One-byte glyph codes (release PDFs of small character sets use them): a
+// ToUnicode map with a one-byte code space, codes that are not the letters'
+// own bytes (A-Z = 1..26, a-z = 33..58), in a page's strings and in another
+// stream.
+TEST_F(PdfLeaks, OneByteGlyphCodes) {
+  auto one_byte = [](const std::string& ascii) {
+    std::string out;
+    for (const char c : ascii)
+      out += static_cast<char>(c >= 'A' && c <= 'Z'   ? c - 'A' + 1
+                               : c >= 'a' && c <= 'z' ? c - 'a' + 33
+                                                      : 0x40);
+    return out;
+  };
+  auto pdf = [&](const std::string& content, const std::string& extra) {
+    return make_pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                     "/Resources << /Font << /F1 5 0 R >> >> >>",
+                     stream(content, true),
+                     "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding 8 0 R "
+                     "/ToUnicode 6 0 R >>",
+                     stream("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 "
+                            "begincodespacerange <00> <FF> endcodespacerange 3 beginbfrange "
+                            "<01> <1A> <0041> <21> <3A> <0061> <40> <40> <0020> endbfrange "
+                            "endcmap end end"),
+                     stream(extra, true),
+                     stream("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 "
+                            "begincodespacerange <00> <FF> endcodespacerange 1 begincidrange "
+                            "<00> <FF> 0 endcidrange endcmap end end")});
+  };
+  auto shown = [&](const std::string& text) {
+    std::string escaped;
+    for (const char c : one_byte(text)) {
+      if (c == '(' || c == ')' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    return "BT /F1 10 Tf 72 700 Td (" + escaped + ") Tj ET";
+  };
+  const VerifyReport clean = check(pdf(shown("A released closing paragraph"), "filler"));
+  for (const auto& f : clean.findings) ADD_FAILURE() << f.code << ": " << f.message;
+  EXPECT_TRUE(leak(pdf(shown("the source QUILLFEATHER said"), "filler")));
+  EXPECT_TRUE(leak(pdf(shown("the source Quillfeather said"), "filler")));
+  EXPECT_TRUE(leak(pdf(shown("released"), "\x7f\x7f" + one_byte("QUILLFEATHER") + "\x7f")));
+}
+
+// A font whose one-byte codes read as Windows-1252 except one: strings that
+// hold that code are still decoded through the font (here the page never
+// selects the font, so only the strings' glyph-code channel can see "Q").
+TEST_F(PdfLeaks, OneByteCodesThatReadOtherwiseThanWindows1252AreDecoded) {
+  auto pdf = [&](const std::string& shown) {
+    return make_pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                     "/Resources << /Font << /F1 5 0 R >> >> >>",
+                     stream("BT 72 700 Td (" + shown + ") Tj ET", true),
+                     "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding 7 0 R "
+                     "/ToUnicode 6 0 R >>",
+                     stream("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 "
+                            "begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange "
+                            "<20> <7E> <0020> endbfrange 1 beginbfchar <80> <0051> endbfchar "
+                            "endcmap end end"),
+                     stream("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 "
+                            "begincodespacerange <00> <FF> endcodespacerange 1 begincidrange "
+                            "<00> <FF> 0 endcidrange endcmap end end")});
+  };
+  const VerifyReport clean = check(pdf("A released closing paragraph"));
+  for (const auto& f : clean.findings) ADD_FAILURE() << f.code << ": " << f.message;
+  EXPECT_TRUE(leak(pdf("A released QUILLFEATHER paragraph")));  // the same either way
+  EXPECT_TRUE(leak(pdf("A released \x80UILLFEATHER paragraph")));
 }
 
 TEST_F(PdfLeaks, EncodingsAtEitherAlignmentInsideOtherStreams) {
