@@ -246,7 +246,8 @@ constexpr double kMarkSize = 12;
 constexpr size_t kFontCacheSize = 32;
 // Content streams: fastest deflate (glyph codes compress well at any level,
 // and deflate dominated the writer's time at zlib's level 6). Fonts are made
-// once per character set and take the best level.
+// once per character set, at level 9: levels 10-12 save under 1% of a font
+// stream for three times the work and a compressor of a megabyte and more.
 constexpr int kContentDeflateLevel = 1;
 constexpr int kFontDeflateLevel = 9;
 
