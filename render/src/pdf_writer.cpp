@@ -374,12 +374,11 @@ void hex_code(std::string& out, uint32_t v, bool one_byte) {
 // document with that exact set.
 //
 // Glyph codes are one byte wherever the set allows it (every release of an
-// all-ASCII cable, and most others): printable ASCII is its own code and CID,
-// and up to 128 other characters take the codes 0x80-0xFF (see
-// assign_cids()), through a small embedded CMap (kOneByteCMap). Page text is then half the bytes it
-// is with two-byte codes (Identity-H), and so is everything that deflates, inflates and lexes it. A
-// set with more than 128 other characters, or with a control character, keeps two-byte codes: CID
-// k+1 for chars[k].
+// all-ASCII cable, and most others; see assign_cids()), through a small
+// embedded CMap (kOneByteCMap): page text is then half the bytes it is with
+// two-byte codes (Identity-H), and so is everything that deflates, inflates
+// and lexes it. A set with more than 128 characters above ASCII, or with a
+// control character, keeps two-byte codes: CID k+1 for chars[k].
 struct FontResources {
   std::u32string chars;        // sorted, unique
   std::vector<uint16_t> cids;  // per chars[k], its CID (in one-byte mode also its code)
@@ -613,9 +612,9 @@ PdfDictionary identity_system_info() {
   return info;
 }
 
-// The embedded font (file, descriptor, CID font, CIDToGIDMap, ToUnicode,
-// one-byte CMap if used, Type0 font) and the /Resources every page shares, built key by key.
-// Returns the /Resources object.
+// The embedded font (file, descriptor, CID font, CIDToGIDMap, ToUnicode, the
+// one-byte CMap if used, Type0 font) and the /Resources every page shares,
+// built key by key. Returns the /Resources object.
 PoDoFo::PdfReference build_font_objects(PoDoFo::PdfVecObjects& objects, const FontResources& f,
                                         const detail::TrueTypeFont& font) {
   const std::string base_font = f.tag + "+DejaVuSansMono";
