@@ -14,6 +14,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "atomic_file_internal.h"
 #include "batch_plan.h"
 #include "declass/app/atomic_file.h"
 #include "declass/app/commands.h"
@@ -32,48 +33,20 @@ std::string lower(std::string s) {
   return s;
 }
 
-// True if the file at `path` holds exactly `bytes` (one read where the size
-// matches; a short, long or unreadable file is not as written).
-bool reads_back_as(const std::string& path, std::string_view bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool same = ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) == bytes.size();
-  if (same) {
-    thread_local std::string buf;
-    buf.resize(bytes.size() + 1);  // one byte more: a file that grew reads past the size
-    size_t got = 0;
-    for (;;) {
-      const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-      if (got == buf.size()) break;
-    }
-    same = got == bytes.size() && std::memcmp(buf.data(), bytes.data(), got) == 0;
-    if (buf.capacity() > (size_t{1} << 22)) std::string().swap(buf);  // keep no huge buffer
-  }
-  ::close(fd);
-  return same;
-}
-
 // A file written as the run goes (so memory does not grow with the number of
 // cables) and put in place atomically at the end: temp file in the target
-// directory, fsync, rename. Dropped (temp removed) unless commit() succeeds.
+// directory (internal::create_temp_file), fsync, rename. Dropped (temp
+// removed) unless commit() succeeds.
 class StreamedFile {
  public:
   StreamedFile(std::string path, const ProtectedFiles& inputs)
       : path_(std::move(path)), inputs_(inputs) {
-    const size_t slash = path_.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash);
-    const std::string name = slash == std::string::npos ? path_ : path_.substr(slash + 1);
-    tmp_ = dir + "/." + name + ".tmp-XXXXXX";
-    fd_ = ::mkstemp(tmp_.data());
+    fd_ = internal::create_temp_file(path_, &tmp_, nullptr);
     if (fd_ < 0) error_ = "cannot create a temp file for " + path_ + ": " + std::strerror(errno);
   }
   ~StreamedFile() {
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && fd_ != -2) ::unlink(tmp_.c_str());
+    if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
   }
   StreamedFile(const StreamedFile&) = delete;
   StreamedFile& operator=(const StreamedFile&) = delete;
@@ -99,7 +72,7 @@ class StreamedFile {
       *error = "refusing to overwrite input file " + *in;
       return false;
     }
-    const bool ok = ::fchmod(fd_, 0644) == 0 && ::fsync(fd_) == 0;
+    const bool ok = ::fsync(fd_) == 0;
     ::close(fd_);
     fd_ = -1;
     if (!ok || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
@@ -293,7 +266,7 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
       remove_outputs();
       continue;
     }
-    // Write, then read back: what is on disk is what was verified.
+    // Write and read back: what is on disk is what was verified.
     bool written = true;
     auto put = [&](const std::string& p, const std::string& bytes) {
       if (bytes.empty()) return;
@@ -301,11 +274,12 @@ int run_redact(const RedactOptions& o, std::ostream& out, std::ostream& err) {
       // Not fsync'd one by one: one syncfs() below makes the run durable
       // before it reports success (two fsyncs a file were most of the
       // kernel time of a run).
-      if (!write_file_atomically(p, bytes, &e, inputs, /*durable=*/false)) {
+      // Read back through the temp file before the rename: what appears
+      // under the name is what was verified ("... does not read back as
+      // written" otherwise, and nothing appears).
+      if (!write_file_atomically(p, bytes, &e, inputs, /*durable=*/false,
+                                 /*verify_read_back=*/true)) {
         err << "declass: error: " << e << '\n';
-        written = false;
-      } else if (!reads_back_as(p, bytes)) {
-        err << "declass: error: " << p << " does not read back as written\n";
         written = false;
       }
     };

@@ -1,6 +1,8 @@
 #include "declass/core/document.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -234,11 +236,7 @@ Result<Document> read_file(const std::string& path, const ReadOptions& options) 
     result.diagnostics.push_back(std::move(d));
     return result;
   };
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return io_error(std::string("cannot read: ") + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return io_error("is a directory, not a cable");
-  if (static_cast<uint64_t>(st.st_size) > options.max_bytes) {
+  auto too_large = [&](const struct stat& st) {
     Diagnostic d;
     d.code = "input-too-large";
     d.path = path;
@@ -246,29 +244,52 @@ Result<Document> read_file(const std::string& path, const ReadOptions& options) 
                 std::to_string(options.max_bytes);
     result.diagnostics.push_back(std::move(d));
     return result;
+  };
+  // Opened first and fstat'ed: one path lookup, not a stat() and an open().
+  struct stat st {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // The same diagnostics, in the same order, as stat() then open() gave.
+    const int open_errno = errno;
+    if (::stat(path.c_str(), &st) != 0)
+      return io_error(std::string("cannot read: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) return io_error("is a directory, not a cable");
+    if (static_cast<uint64_t>(st.st_size) > options.max_bytes) return too_large(st);
+    return io_error(std::string("cannot open: ") + std::strerror(open_errno));
   }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return io_error(std::string("cannot open: ") + std::strerror(errno));
   std::string bytes;
-  bytes.resize(static_cast<size_t>(st.st_size));
-  size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
-  // The file may have grown or shrunk since stat(); read what is there, bounded.
-  if (got == bytes.size()) {
-    char extra[4096];
-    size_t more;
-    while ((more = std::fread(extra, 1, sizeof extra, f)) > 0) {
-      if (bytes.size() + more > options.max_bytes) {
-        std::fclose(f);
-        return io_error("file grew past the size limit while being read");
+  {
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};  // closed before the text is parsed
+    if (::fstat(fd, &st) != 0) return io_error(std::string("cannot read: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) return io_error("is a directory, not a cable");
+    if (static_cast<uint64_t>(st.st_size) > options.max_bytes) return too_large(st);
+
+    // One read of the size plus one byte: a regular file that stops short at
+    // exactly its size is at its end (no second read to see 0 bytes). A file
+    // that fills the extra byte grew since fstat(), and a pipe or special file
+    // (size 0) has no size to trust: those are read until EOF, bounded.
+    const auto expect = static_cast<size_t>(st.st_size);
+    const uint64_t limit = options.max_bytes;  // more than this is an error
+    bytes.resize(expect + 1);
+    size_t got = 0;
+    for (;;) {
+      if (got == bytes.size()) {
+        const uint64_t grown = std::max<uint64_t>(uint64_t{got} * 2, 64 * 1024);
+        bytes.resize(static_cast<size_t>(limit < grown ? limit + 1 : grown));
       }
-      bytes.append(extra, more);
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return io_error("read error");
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+      if (got > limit) return io_error("file grew past the size limit while being read");
+      if (S_ISREG(st.st_mode) && expect > 0 && got == expect) break;
     }
-  } else {
     bytes.resize(got);
   }
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return io_error("read error");
 
   Result<Source> src = decode_owned(path, std::move(bytes), options);
   if (!src.value) {

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "atomic_file_internal.h"
+
 extern char** environ;
 
 namespace {
@@ -228,9 +230,18 @@ TEST_F(BatchCli, ResumeRemovesTempFilesOfTheKilledRun) {
   ASSERT_EQ(batch(root_ / "out"), 0);
   std::ofstream(root_ / "out" / ".09CAIRO1215.pdf.tmp-Ab12cD") << "partial";
   std::ofstream(root_ / "out" / ".keep.tmp-notours") << "not ours";
+  // And one named as the writers name theirs (atomic_file.cpp), as a kill
+  // between creating it and the rename would leave it.
+  std::string ours;
+  std::string error;
+  const int fd = declass::app::internal::create_temp_file(
+      (root_ / "out" / "09CAIRO1215.txt").string(), &ours, &error);
+  ASSERT_GE(fd, 0) << error;
+  ::close(fd);
   EXPECT_EQ(batch(root_ / "out", {"--resume"}), 0);
-  EXPECT_NE(slurp(root_ / "stderr.txt").find("removed 1 unfinished temp file"), std::string::npos)
+  EXPECT_NE(slurp(root_ / "stderr.txt").find("removed 2 unfinished temp files"), std::string::npos)
       << slurp(root_ / "stderr.txt");
+  EXPECT_FALSE(fs::exists(ours)) << ours;
   EXPECT_FALSE(fs::exists(root_ / "out" / ".09CAIRO1215.pdf.tmp-Ab12cD"));
   EXPECT_TRUE(fs::exists(root_ / "out" / ".keep.tmp-notours"));
 }

@@ -1,9 +1,13 @@
 #include "declass/core/source.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "declass/core/document.h"
@@ -303,6 +307,107 @@ TEST(Normalize, TextAloneIsTheSameText) {
       EXPECT_EQ(normalize_text(s, pieces, drop), normalize(s, pieces, drop).text) << cut;
     }
   }
+}
+
+std::string write_temp(const std::string& name, const std::string& bytes) {
+  const std::string path = ::testing::TempDir() + name;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(f, nullptr);
+  EXPECT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+  std::fclose(f);
+  return path;
+}
+
+std::string large_cable(size_t at_least) {
+  std::string s = "SECRET\n\nSUBJECT: TEST\n\n";
+  for (int i = 1; s.size() < at_least; ++i)
+    s += std::to_string(i) + ". (S) Paragraph " + std::to_string(i) + " of a long cable.\n\n";
+  return s;
+}
+
+std::string messages(const std::vector<Diagnostic>& ds) {
+  std::string out;
+  for (const auto& d : ds) out += d.format() + "\n";
+  return out;
+}
+
+// The whole file, whatever its size relative to the first read.
+TEST(ReadFile, ReadsWholeFilesOfAnySize) {
+  for (size_t size :
+       {size_t{1}, size_t{4095}, size_t{4096}, size_t{12289}, size_t{65536}, size_t{300000}}) {
+    const std::string bytes = size == 1 ? std::string("x") : large_cable(size);
+    const std::string path = write_temp("declass_read_whole.txt", bytes);
+    Result<Document> got = read_file(path);
+    ASSERT_TRUE(got.value.has_value()) << size << messages(got.diagnostics);
+    EXPECT_EQ(got.value->source.text(), bytes) << size;
+    std::remove(path.c_str());
+  }
+}
+
+// A FIFO has no size: read until EOF, and still bounded by max_bytes.
+TEST(ReadFile, ReadsAPipeToItsEndWithinTheLimit) {
+  const std::string path = ::testing::TempDir() + "declass_read_fifo";
+  std::remove(path.c_str());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const std::string bytes = large_cable(200000);
+  for (uint64_t limit : {uint64_t{256} << 20, uint64_t{bytes.size()}, uint64_t{100000}}) {
+    std::thread writer([&] {
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      ASSERT_NE(f, nullptr);
+      std::fwrite(bytes.data(), 1, bytes.size(), f);  // short if the reader stops
+      std::fclose(f);
+    });
+    ReadOptions o;
+    o.max_bytes = limit;
+    std::signal(SIGPIPE, SIG_IGN);
+    Result<Document> got = read_file(path, o);
+    writer.join();
+    if (limit >= bytes.size()) {
+      ASSERT_TRUE(got.value.has_value()) << messages(got.diagnostics);
+      EXPECT_EQ(got.value->source.text(), bytes);
+    } else {
+      EXPECT_FALSE(got.value.has_value());
+      EXPECT_EQ(messages(got.diagnostics),
+                path + ": error: file grew past the size limit while being read [io-error]\n");
+    }
+  }
+  std::remove(path.c_str());
+}
+
+// The diagnostics of files that cannot be read, as they were before the file
+// was opened first: the same code and message for each case.
+TEST(ReadFile, ErrorsAreUnchanged) {
+  const std::string missing = ::testing::TempDir() + "declass_no_such_dir/x.txt";
+  EXPECT_EQ(messages(read_file(missing).diagnostics),
+            missing + ": error: cannot read: No such file or directory [io-error]\n");
+  const std::string dir = ::testing::TempDir() + "declass_read_dir";
+  ::mkdir(dir.c_str(), 0700);
+  EXPECT_EQ(messages(read_file(dir).diagnostics),
+            dir + ": error: is a directory, not a cable [io-error]\n");
+  ::rmdir(dir.c_str());
+  const std::string big = write_temp("declass_read_big.txt", std::string(100, 'a'));
+  ReadOptions o;
+  o.max_bytes = 99;
+  EXPECT_EQ(messages(read_file(big, o).diagnostics),
+            big + ": error: file is 100 bytes; the limit is 99 [input-too-large]\n");
+  o.max_bytes = 100;
+  EXPECT_TRUE(read_file(big, o).value.has_value());
+  // Unreadable (not for root, who reads anything): too large still comes first.
+  ::chmod(big.c_str(), 0);
+  if (::geteuid() != 0) {
+    EXPECT_EQ(messages(read_file(big).diagnostics),
+              big + ": error: cannot open: Permission denied [io-error]\n");
+    o.max_bytes = 99;
+    EXPECT_EQ(messages(read_file(big, o).diagnostics),
+              big + ": error: file is 100 bytes; the limit is 99 [input-too-large]\n");
+  }
+  std::remove(big.c_str());
+  const std::string empty = write_temp("declass_read_empty.txt", "");
+  Result<Document> e = read_file(empty);
+  EXPECT_FALSE(e.value.has_value());
+  ASSERT_EQ(e.diagnostics.size(), 1u);
+  EXPECT_EQ(e.diagnostics[0].code, "empty-input");
+  std::remove(empty.c_str());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Writing outputs so that nothing is ever half-written or lost: temp file in the
-// target directory, fsync, rename over the target, fsync the directory.
+// target directory, (read back,) fsync, rename over the target, fsync the
+// directory.
 #pragma once
 
 #include <cstdint>
@@ -35,12 +36,20 @@ class ProtectedFiles {
 /// an input is never overwritten. Leaves no temp file behind on failure. With
 /// `durable` false the caller makes the data durable later (e.g. one syncfs()
 /// for a group of files, as the batch runner does before recording them).
+/// With `verify_read_back` the temp file is read back through its own
+/// descriptor before the rename; if it does not hold exactly `bytes`, it is
+/// removed, `path` is neither created nor replaced, and `error` is
+/// "PATH does not read back as written".
+/// The temp file ".NAME.tmp-XXXXXX" is created with mode 0644 less the umask
+/// (umask 022: 0644), like cp or an editor would.
 bool write_file_atomically(const std::string& path, std::string_view bytes, std::string* error,
-                           const ProtectedFiles& protected_inputs = {}, bool durable = true);
+                           const ProtectedFiles& protected_inputs = {}, bool durable = true,
+                           bool verify_read_back = false);
 
 /// The streaming form, for outputs too large to hold in memory: write pieces,
 /// then commit() renames into place. Destroyed without commit(): the temp file
-/// is removed and the target is untouched.
+/// is removed and the target is untouched. Same temp names and mode as
+/// write_file_atomically.
 class AtomicFileWriter {
  public:
   AtomicFileWriter() = default;
