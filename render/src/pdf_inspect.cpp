@@ -977,7 +977,7 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
         e->font->finish();
         e->font->cache_id = e->id;
       }
-      fm = *e->font;
+      fm = e->font->table_copy();
     } else {
       fm = parse_cmap(data_of(cm));
     }

@@ -155,6 +155,23 @@ struct FontMap {
         ascii[code] = static_cast<uint8_t>(c - 'A' + 'a');
     }
   }
+  /// A copy of a finished map that reads as this one does, without `to_text`
+  /// where the table holds it all (lookup() then reads only the table): a
+  /// document's copy of a cached map, without a tree node per code. (Keep in
+  /// step with the members.)
+  FontMap table_copy() const {
+    if (!finished || dense.empty()) return *this;
+    FontMap f;
+    f.cache_id = cache_id;
+    f.finished = true;
+    f.code_bytes = code_bytes;
+    f.advance = advance;
+    f.dense = dense;
+    f.ascii = ascii;
+    f.single = single;
+    f.as_cp1252 = as_cp1252;
+    return f;
+  }
   /// True if `present` (bytes, by value) holds only one-byte codes that
   /// decode as Windows-1252 does.
   bool reads_as_cp1252(const std::array<bool, 256>& present) const {

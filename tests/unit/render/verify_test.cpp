@@ -81,6 +81,20 @@ void check_table_decode(int width) {
   std::string many;
   for (int k = 0; k < 200000; ++k) many += codes({k % 3 == 0 ? 1 : 2});
   EXPECT_EQ("prefix" + map.decode(many), looked_up(many, 0));
+  // A document's copy of a cached map reads the same, without the tree.
+  const detail::FontMap copy = map.table_copy();
+  EXPECT_TRUE(copy.to_text.empty());
+  for (uint32_t code = 0; code < 400; ++code) {
+    const std::string* a = map.lookup(code);
+    const std::string* b = copy.lookup(code);
+    ASSERT_EQ(a == nullptr, b == nullptr) << code;
+    if (a != nullptr) {
+      EXPECT_EQ(*a, *b) << code;
+    }
+  }
+  EXPECT_EQ(copy.decode(many), map.decode(many));
+  EXPECT_EQ(copy.code_bytes, map.code_bytes);
+  EXPECT_EQ(copy.as_cp1252, map.as_cp1252);
 }
 
 TEST(WithheldMaterial, FontMapTableDecodesLikeLookingEachCodeUp) {
