@@ -13,6 +13,11 @@
 # work on the host; ext4 after deletions): compare medians of several
 # rounds, never single runs.
 #
+# Outputs go to a temporary directory under $TMPDIR (default /tmp): about a
+# third of declass's CPU time can be the kernel's file-system work, which
+# varies with the file system and its state; TMPDIR=/dev/shm (tmpfs) takes
+# most of it out, to compare the computation alone.
+#
 # Usage: bench/render_peers.sh [CORPUS_DIR] (default tests/data/corpus)
 # Env:   DECLASS (the binary, default build/bench/bin/declass), PEERS (the peer
 #        scripts, default ../shared/bench-peers), POLICY, AS_OF, REPS (default 3).
@@ -41,7 +46,7 @@ measure() {
     echo "$name failed:"; tail -5 "$work/err"; return 1; }
   read -r user sys wall rss < "$work/time"
   awk -v n="$n" -v u="$user" -v s="$sys" -v w="$wall" -v m="$rss" -v name="$name" 'BEGIN {
-    cpu = u + s; printf "%-34s %8.1f cables/CPU-s  %6.2f s CPU  %6.2f s wall  %7d KB peak\n", name, n / cpu, cpu, w, m }'
+    cpu = u + s; printf "%-34s %8.1f cables/CPU-s  %6.2f s CPU (%5.2f user %5.2f sys)  %6.2f s wall  %7d KB peak\n", name, n / cpu, cpu, u, s, w, m }'
   printf '%s\t%s\t%s\n' "$name" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$r" >> "$work/cpu"
 }
 r=1

@@ -616,6 +616,12 @@ class Scanner {
     ContentTokens& tokens =
         *lexed_.emplace_back(data.data(), std::make_unique<ContentTokens>()).second;
     tokens.size = data.size();
+    // Room from the stream's size rather than by doubling: most tokens take 3
+    // bytes or more of a stream (value and blank), and none takes more text
+    // (a value never decodes longer than it is written).
+    tokens.toks.reserve(data.size() / 3 + 1);
+    tokens.text.reserve(data.size());
+    strings.reserve(data.size());
     Token t;
     for (lx.next(t); t.kind != Token::kEnd; lx.next(t)) {
       tokens.add(t);
