@@ -88,6 +88,19 @@ struct ByteScratch {
   bool in_use = false;
 };
 
+// At most N spans, in place (classify() needs two or three per block).
+template <size_t N>
+class SpanList {
+ public:
+  void push_back(Span s) { spans_[size_++] = s; }
+  const Span* begin() const { return spans_.data(); }
+  const Span* end() const { return spans_.data() + size_; }
+
+ private:
+  std::array<Span, N> spans_{};
+  size_t size_ = 0;
+};
+
 struct ProtoOwner {
   PlaceholderScope scope = PlaceholderScope::kBlock;
   int32_t block = -1;                          // deciding block (kBlock, kSpan)
@@ -276,11 +289,20 @@ void Builder::classify() {
   // Bytes outside every piece of every block: the gaps between the pieces.
   // Every other byte gets its state and owner from the fills below.
   std::vector<Span> covered;
+  size_t pieces = 0;
+  size_t redactions = 0;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    pieces += blocks[b].pieces.size();
+    if (const core::BlockDecision* d = decision_of(b); d != nullptr)
+      redactions += d->redactions.size();
+  }
+  covered.reserve(pieces);
   for (const Block& b : blocks)
     for (const Span& p : b.pieces)
       if (!p.empty()) covered.push_back(p);
   std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.begin < b.begin; });
   std::vector<Span> gaps;
+  gaps.reserve(covered.size() + 1);
   {
     uint32_t at = 0;
     for (const Span& p : covered) {
@@ -291,7 +313,9 @@ void Builder::classify() {
   }
   for (const Span& g : gaps) fill(g, kOutside, -1);
 
-  // One proto owner per block (used when the block is withheld).
+  // One proto owner per block (used when the block is withheld), then one
+  // per redaction span (uncovered runs, rare, may still grow the vector).
+  owners_.reserve(blocks.size() + redactions);
   owners_.resize(blocks.size());
   for (size_t b = 0; b < blocks.size(); ++b) owners_[b].block = static_cast<int32_t>(b);
 
@@ -311,7 +335,7 @@ void Builder::classify() {
   for (size_t b = 0; b < blocks.size(); ++b) {
     if (action_of(b) != Action::kWithhold) continue;
     const Block& blk = blocks[b];
-    std::vector<Span> keep;
+    SpanList<3> keep;
     if (!blk.label_span.empty()) keep.push_back(blk.label_span);
     if (blk.mark && !blk.mark->span.empty()) keep.push_back(blk.mark->span);
     if (const uint32_t k = lead_keyword_end(text_, blk); k > 0)
@@ -349,7 +373,7 @@ void Builder::classify() {
     const Action a = action_of(b);
     if (a != Action::kRelease && a != Action::kRedact) continue;
     const Block& blk = blocks[b];
-    std::vector<Span> strike;
+    SpanList<2> strike;
     if (blk.mark && !blk.mark->span.empty()) strike.push_back(blk.mark->span);
     if (blk.kind == BlockKind::kBanner) strike.push_back(banner_class_span(text_, blk));
     for (const Span& s : strike) {
@@ -559,6 +583,14 @@ void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>
   group_ = Group{};
 }
 
+// A line with more than one segment mostly has two to four (a struck
+// marking and its text; text around an inline placeholder): room for them
+// at the first segment instead of regrowing at the second and third.
+constexpr size_t kFirstSegments = 4;
+void reserve_segments(std::vector<Segment>& segs) {
+  if (segs.capacity() == 0) segs.reserve(kFirstSegments);
+}
+
 // Room beyond the line's bytes for tab expansion before a new segment regrows.
 constexpr size_t kRoomSlack = 8;
 
@@ -577,6 +609,7 @@ void append_text(std::vector<Segment>& segs, SegmentKind kind, std::string_view 
   s.text.reserve(std::max(room, bytes.size()));
   s.text.append(bytes);
   s.columns = cols;
+  reserve_segments(segs);
   segs.push_back(std::move(s));
 }
 
@@ -753,6 +786,7 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         col += s.columns;
         if (p.rows.empty() || p.rows.back() != lines.size())
           p.rows.push_back(static_cast<uint32_t>(lines.size()));
+        reserve_segments(line.segments);
         line.segments.push_back(std::move(s));
         i = last_end;
         continue;
