@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,10 @@ Span banner_class_span(std::string_view text, const Block& b) {
 struct ByteScratch {
   std::vector<uint8_t> state;
   std::vector<int32_t> owner;
+  // The withheld spans in byte order with their owners, then grouped by
+  // owner (ProtoOwner::span_begin/span_end index `spans`).
+  std::vector<std::pair<int32_t, Span>> runs;
+  std::vector<Span> spans;
   bool in_use = false;
 };
 
@@ -106,7 +111,9 @@ struct ProtoOwner {
   int32_t block = -1;                          // deciding block (kBlock, kSpan)
   const core::Redaction* redaction = nullptr;  // kSpan
   int32_t placeholder = -1;                    // assigned on first appearance in a line
-  std::vector<Span> spans;                     // withheld bytes, for the reviewer log
+  // Its withheld bytes, for the reviewer log: Builder::spans_of().
+  uint32_t span_begin = 0;
+  uint32_t span_end = 0;
 };
 
 class Builder {
@@ -132,6 +139,10 @@ class Builder {
   void classify();
   void build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders);
   const std::vector<ProtoOwner>& owners() const { return owners_; }
+  /// The withheld spans of `o` (one of owners()), in byte order.
+  std::span<const Span> spans_of(const ProtoOwner& o) const {
+    return std::span<const Span>(scratch_->spans).subspan(o.span_begin, o.span_end - o.span_begin);
+  }
   core::DocumentDisposition disposition() const { return disposition_; }
 
  private:
@@ -436,7 +447,11 @@ void Builder::classify() {
             (state_[i] == kReleased || state_[i] == kStruck) && blank(i) == 0 && text_[i] != '\n';
   }
 
-  // Withheld spans per owner, for the reviewer log and the extent counts.
+  // Withheld spans per owner, for the reviewer log and the extent counts:
+  // collected in byte order, then grouped by owner (a counting sort, so each
+  // owner's spans stay in byte order) into the thread's scratch.
+  std::vector<std::pair<int32_t, Span>>& runs = scratch_->runs;
+  runs.clear();
   bool any_withheld = false;
   for (size_t i = 0; i < n;) {
     if (state_[i] != kWithheld) {
@@ -455,10 +470,20 @@ void Builder::classify() {
                      (z - a >= 2 && text_[z - 2] == '\xC2' && text_[z - 1] == '\xA0')))
       z -= text_[z - 1] == '\xA0' ? 2u : 1u;
     if (a < z)
-      owners_[static_cast<size_t>(owner_[i])].spans.push_back(
-          {static_cast<uint32_t>(a), static_cast<uint32_t>(z)});
+      runs.emplace_back(owner_[i], Span{static_cast<uint32_t>(a), static_cast<uint32_t>(z)});
     i = j == i ? i + 1 : j;
   }
+
+  for (const auto& [o, span] : runs) ++owners_[static_cast<size_t>(o)].span_end;
+  uint32_t offset = 0;
+  for (ProtoOwner& o : owners_) {
+    const uint32_t count = o.span_end;
+    o.span_begin = o.span_end = offset;  // span_end: the next free slot while filling
+    offset += count;
+  }
+  scratch_->spans.resize(runs.size());
+  for (const auto& [o, span] : runs)
+    scratch_->spans[owners_[static_cast<size_t>(o)].span_end++] = span;
 
   // Disposition: never claim more than was released.
   disposition_ = decisions_.disposition;
@@ -516,7 +541,7 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
   p.label = last_label_;
   // Extent from the withheld bytes themselves.
   uint32_t last_line = 0;
-  for (const Span& s : o.spans) {
+  for (const Span& s : spans_of(o)) {
     const uint32_t line = doc_.source.line_of(s.begin);
     if (p.first_source_line == 0) p.first_source_line = line;
     p.last_source_line = line;
@@ -877,7 +902,12 @@ const char* to_string(PlaceholderScope s) {
 
 std::string placeholder_label(const core::LabelSet& labels) {
   if (labels.empty()) return "[WITHHELD]";
-  return "[" + labels.text() + "]";
+  std::string out;
+  out.reserve(32);  // "[B1 1.4(B), 1.4(D), B6]" and most others in one allocation
+  out += '[';
+  labels.append_text(out);
+  out += ']';
+  return out;
 }
 
 uint32_t count_code_points(std::string_view s) {
@@ -932,7 +962,7 @@ std::string write_reviewer_log(const core::Document& doc, const core::Decisions&
            std::to_string(p.first_source_line) + "-" + std::to_string(p.last_source_line) + " " +
            p.label + " rule=" + p.rule + (p.match.empty() ? "" : " match=" + p.match) + "\n";
     if (by_placeholder[k] == nullptr) continue;
-    for (const Span& s : by_placeholder[k]->spans) {
+    for (const Span& s : b.spans_of(*by_placeholder[k])) {
       out += "  " + std::to_string(doc.source.line_of(s.begin)) + "| ";
       out += text.substr(s.begin, s.size());
       out += "\n";
