@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -589,13 +590,15 @@ void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>
   const uint32_t rows = styled_rows(decisions_, group_.content_lines);
   p.shown_lines += rows;
   const uint32_t label_cols = count_code_points(p.label);
+  p.rows.reserve(p.rows.size() + rows);
   for (uint32_t r = 0; r < rows; ++r) {
     ViewLine line;
     line.placeholder = ph;
     line.source_line = r == 0 ? group_.first_source_line : 0;
     line.segments.reserve(r == 0 ? group_.prefix.size() + 1 : 1);
     if (r == 0)
-      line.segments.insert(line.segments.end(), group_.prefix.begin(), group_.prefix.end());
+      line.segments.insert(line.segments.end(), std::make_move_iterator(group_.prefix.begin()),
+                           std::make_move_iterator(group_.prefix.end()));  // reset below
     Segment box;
     box.kind = SegmentKind::kPlaceholder;
     box.text = p.label;
