@@ -611,14 +611,6 @@ void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>
   group_ = Group{};
 }
 
-// A line with more than one segment mostly has two to four (a struck
-// marking and its text; text around an inline placeholder): room for them
-// at the first segment instead of regrowing at the second and third.
-constexpr size_t kFirstSegments = 4;
-void reserve_segments(std::vector<Segment>& segs) {
-  if (segs.capacity() == 0) segs.reserve(kFirstSegments);
-}
-
 // Room beyond the line's bytes for tab expansion before a new segment regrows.
 constexpr size_t kRoomSlack = 8;
 
@@ -637,7 +629,6 @@ void append_text(std::vector<Segment>& segs, SegmentKind kind, std::string_view 
   s.text.reserve(std::max(room, bytes.size()));
   s.text.append(bytes);
   s.columns = cols;
-  reserve_segments(segs);
   segs.push_back(std::move(s));
 }
 
@@ -814,7 +805,6 @@ void Builder::build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>
         col += s.columns;
         if (p.rows.empty() || p.rows.back() != lines.size())
           p.rows.push_back(static_cast<uint32_t>(lines.size()));
-        reserve_segments(line.segments);
         line.segments.push_back(std::move(s));
         i = last_end;
         continue;
