@@ -33,7 +33,13 @@ std::optional<Exemption> exemption_from_string(std::string_view s) {
 }
 
 std::string ExemptionLabel::text() const {
-  std::string out(to_string(code));
+  std::string out;
+  append_text(out);
+  return out;
+}
+
+void ExemptionLabel::append_text(std::string& out) const {
+  out += to_string(code);
   if (code == Exemption::kB1 && !reasons.empty()) {
     out += ' ';
     out += format_reasons(reasons);
@@ -41,7 +47,6 @@ std::string ExemptionLabel::text() const {
     out += ' ';
     out += statute;
   }
-  return out;
 }
 
 void LabelSet::add(const ExemptionLabel& label) {
@@ -75,11 +80,15 @@ void LabelSet::merge(const LabelSet& other) {
 
 std::string LabelSet::text() const {
   std::string out;
-  for (const auto& l : labels_) {
-    if (!out.empty()) out += ", ";
-    out += l.text();
-  }
+  append_text(out);
   return out;
+}
+
+void LabelSet::append_text(std::string& out) const {
+  for (size_t k = 0; k < labels_.size(); ++k) {
+    if (k > 0) out += ", ";
+    labels_[k].append_text(out);
+  }
 }
 
 std::string_view to_string(Action a) {

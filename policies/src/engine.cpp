@@ -48,6 +48,8 @@ struct Scratch {
   std::vector<PatternHit> pattern_hits;
   core::NormalizedText kept, dropped;
   std::vector<core::Span> pieces;
+  std::vector<uint32_t> held;    // decide_block: rules that hold, in precedence order
+  std::vector<uint32_t> others;  // decide_block: the others of them, in policy order
 };
 
 void note_unknown(BlockState& st, const char* what) {
@@ -338,7 +340,8 @@ core::BlockDecision decide_block(const CompiledPolicy& p, const core::Document& 
   scratch.unknowns.clear();
   BlockState st{doc, block, p, ctx, false, scratch.found, scratch.list_hit, scratch.unknowns};
   core::BlockDecision d;
-  std::vector<uint32_t> held;  // in precedence order
+  std::vector<uint32_t>& held = scratch.held;  // in precedence order
+  held.clear();
   for (uint32_t ri : p.rank) {
     const Rule& r = p.rules[ri];
     Tri t = r.has_when ? eval(r.when, st, scratch) : Tri::kTrue;
@@ -354,14 +357,19 @@ core::BlockDecision decide_block(const CompiledPolicy& p, const core::Document& 
     d.action = p.settings.default_action;
     if (d.action == core::Action::kWithhold)
       d.labels = resolve_labels(p.settings.default_labels, doc, no_reasons);
-    d.justification = std::string("no rule matched: the policy's default (") +
-                      std::string(core::to_string(d.action)) + ") applies";
+    const std::string_view action = core::to_string(d.action);
+    constexpr std::string_view kHead = "no rule matched: the policy's default (";
+    constexpr std::string_view kTail = ") applies";
+    d.justification.reserve(kHead.size() + action.size() + kTail.size());
+    d.justification.append(kHead).append(action).append(kTail);
   } else {
     const Rule& top = p.rules[held.front()];
     d.rule = top.id;
     d.action = top.action;
-    std::vector<uint32_t> others(held.begin() + 1, held.end());
+    std::vector<uint32_t>& others = scratch.others;
+    others.assign(held.begin() + 1, held.end());
     std::sort(others.begin(), others.end());  // policy order
+    d.also_matched.reserve(others.size());
     for (uint32_t ri : others) d.also_matched.push_back(p.rules[ri].id);
     d.justification = top.justification;
     if (d.action == core::Action::kOmit && (bit(block.kind) & kNonRecord) == 0) {

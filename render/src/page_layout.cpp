@@ -31,10 +31,14 @@ bool blank_at(std::string_view s, size_t i) {
 template <bool kFull>
 class Paginator {
  public:
-  Paginator(uint32_t columns, uint32_t per_page, size_t placeholders)
+  Paginator(uint32_t columns, uint32_t per_page, size_t placeholders, size_t lines)
       : columns_(columns), per_page_(per_page) {
     placeholder_pages_.resize(placeholders);
-    if constexpr (kFull) pages_.emplace_back();
+    if constexpr (kFull) {
+      // Every view line takes at least one row: a lower bound on the pages.
+      pages_.reserve(lines / per_page + 1);
+      pages_.emplace_back();
+    }
   }
 
   void begin_line(uint32_t view_line) {
@@ -162,6 +166,9 @@ class Paginator {
       ++page_;
       if constexpr (kFull) {
         if (page_ > 1) pages_.emplace_back();
+        // One allocation per page rather than one per doubling (a full
+        // page is the common case; an absurd geometry is not reserved for).
+        pages_.back().rows.reserve(std::min<uint32_t>(per_page_, kMaxReservedRows));
       }
     }
     ++rows_on_page_;
@@ -197,6 +204,8 @@ class Paginator {
       (void)cols;
     }
   }
+
+  static constexpr uint32_t kMaxReservedRows = 256;
 
   uint32_t columns_;
   uint32_t per_page_;
@@ -243,7 +252,8 @@ uint32_t rows_of(const PageGeometry& g) {
 }  // namespace
 
 PageLayout layout_pages(const ReleaseView& view, const PageGeometry& geometry) {
-  Paginator<true> p(columns_of(geometry), rows_of(geometry), view.placeholders().size());
+  Paginator<true> p(columns_of(geometry), rows_of(geometry), view.placeholders().size(),
+                    view.lines().size());
   paginate(view, p);
   PageLayout layout;
   layout.pages = p.take_pages();
@@ -252,7 +262,8 @@ PageLayout layout_pages(const ReleaseView& view, const PageGeometry& geometry) {
 }
 
 PageNumbers page_numbers(const ReleaseView& view, const PageGeometry& geometry) {
-  Paginator<false> p(columns_of(geometry), rows_of(geometry), view.placeholders().size());
+  Paginator<false> p(columns_of(geometry), rows_of(geometry), view.placeholders().size(),
+                     view.lines().size());
   paginate(view, p);
   PageNumbers numbers;
   numbers.pages = p.page_count();

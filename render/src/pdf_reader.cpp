@@ -19,7 +19,7 @@ bool is_digit(char c) {
 }
 
 // [+-]?(digits[.digits] | .digits): a PDF number, nothing else.
-bool parse_number(const std::string& s, Object* out) {
+bool parse_number(std::string_view s, Object* out) {
   size_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
   size_t digits = 0;
   size_t dots = 0;
@@ -33,7 +33,15 @@ bool parse_number(const std::string& s, Object* out) {
   }
   if (digits == 0 || dots > 1) return false;
   out->type = Object::kNumber;
-  out->number = std::strtod(s.c_str(), nullptr);
+  // strtod needs a terminated string; a number token is short.
+  char buf[64];
+  if (s.size() < sizeof buf) {
+    s.copy(buf, s.size());
+    buf[s.size()] = '\0';
+    out->number = std::strtod(buf, nullptr);
+  } else {
+    out->number = std::strtod(std::string(s).c_str(), nullptr);
+  }
   if (dots == 0 && digits <= 18) {
     int64_t v = 0;
     for (size_t k = i; k < s.size(); ++k) v = v * 10 + (s[k] - '0');
@@ -44,9 +52,10 @@ bool parse_number(const std::string& s, Object* out) {
 }
 
 bool is_uint(const Token& t, uint64_t limit, uint64_t* v) {
-  if (t.kind != Token::kOther || t.value.empty() || t.value.size() > 10) return false;
+  const std::string_view s = t.text();
+  if (t.kind != Token::kOther || s.empty() || s.size() > 10) return false;
   uint64_t x = 0;
-  for (const char c : t.value) {
+  for (const char c : s) {
     if (!is_digit(c)) return false;
     x = x * 10 + static_cast<uint64_t>(c - '0');
   }
@@ -55,10 +64,25 @@ bool is_uint(const Token& t, uint64_t limit, uint64_t* v) {
   return true;
 }
 
+// The items and keys of the arrays and dictionaries being read, for every
+// depth at once: a container's items are read onto the end of the stack and
+// moved into an exactly sized vector at its close, so a container costs one
+// allocation (two for a dictionary) instead of one per doubling. Per thread
+// and kept warm across files: the verifier reads every PDF it writes.
+struct ParseScratch {
+  std::vector<Object> items;
+  std::vector<std::string> keys;
+  std::vector<size_t> order;
+};
+ParseScratch& parse_scratch() {
+  thread_local ParseScratch s;
+  return s;
+}
+
 // A value read with the lexer; false on anything but clean syntax.
 class ValueParser {
  public:
-  explicit ValueParser(Lexer& lx) : lx_(lx) {}
+  explicit ValueParser(Lexer& lx) : lx_(lx), scratch_(parse_scratch()) {}
 
   bool value(Object* out, int depth) {
     if (depth > Reader::kMaxDepth) return false;
@@ -78,29 +102,21 @@ class ValueParser {
         out->text = std::move(t.value);
         return true;
       case Token::kArrayOpen:
-        out->type = Object::kArray;
-        for (;;) {
-          const size_t at = lx_.pos();
-          lx_.next(t);
-          if (t.kind == Token::kArrayClose) return true;
-          if (t.kind == Token::kEnd) return false;
-          lx_.skip_to(at);
-          out->items.emplace_back();
-          if (!value(&out->items.back(), depth + 1)) return false;
-        }
+        return array(out, depth);
       case Token::kOther:
         break;
     }
-    if (t.value == "<<") return dict(out, depth);
-    if (t.value == "true" || t.value == "false") {
+    const std::string_view word = t.text();
+    if (word == "<<") return dict(out, depth);
+    if (word == "true" || word == "false") {
       out->type = Object::kBool;
-      out->boolean = t.value == "true";
+      out->boolean = word == "true";
       return true;
     }
-    if (t.value == "null") return true;
-    if (!parse_number(t.value, out)) return false;
+    if (word == "null") return true;
+    if (!parse_number(word, out)) return false;
     // "N G R": a reference (look ahead two tokens, else step back).
-    if (out->integer && out->int_value >= 0 && out->int_value <= 0x7FFFFFFF && t.value[0] != '+') {
+    if (out->integer && out->int_value >= 0 && out->int_value <= 0x7FFFFFFF && word[0] != '+') {
       const size_t at = lx_.pos();
       Token g;
       Token r;
@@ -108,7 +124,7 @@ class ValueParser {
       uint64_t gen = 0;
       if (is_uint(g, 65535, &gen)) {
         lx_.next(r);
-        if (r.kind == Token::kOther && r.value == "R") {
+        if (r.kind == Token::kOther && r.text() == "R") {
           out->type = Object::kRef;
           out->num = static_cast<uint32_t>(out->int_value);
           out->gen = static_cast<uint16_t>(gen);
@@ -121,33 +137,93 @@ class ValueParser {
   }
 
  private:
+  // Reads one value onto the scratch item stack (its own items go above it
+  // while it is read, so it is read into a local first).
+  bool push_value(int depth) {
+    Object v;
+    if (!value(&v, depth)) return false;
+    scratch_.items.push_back(std::move(v));
+    return true;
+  }
+
+  // Moves the scratch items from `base` on into `dest`, sized to fit.
+  void take_items(size_t base, std::vector<Object>& dest) {
+    std::vector<Object>& items = scratch_.items;
+    dest.reserve(items.size() - base);
+    for (size_t k = base; k < items.size(); ++k) dest.push_back(std::move(items[k]));
+    items.resize(base);
+  }
+
+  bool array(Object* out, int depth) {
+    out->type = Object::kArray;
+    const size_t base = scratch_.items.size();
+    Token t;
+    for (;;) {
+      const size_t at = lx_.pos();
+      lx_.next(t);
+      if (t.kind == Token::kArrayClose) break;
+      bool ok = t.kind != Token::kEnd;
+      if (ok) {
+        lx_.skip_to(at);
+        ok = push_value(depth + 1);
+      }
+      if (!ok) {
+        scratch_.items.resize(base);
+        return false;
+      }
+    }
+    take_items(base, out->items);
+    return true;
+  }
+
   bool dict(Object* out, int depth) {
     out->type = Object::kDict;
-    std::vector<std::string> keys;
-    std::vector<Object> values;
+    std::vector<Object>& items = scratch_.items;
+    std::vector<std::string>& keys = scratch_.keys;
+    const size_t base = items.size();
+    const size_t key_base = keys.size();
+    auto drop = [&] {
+      items.resize(base);
+      keys.resize(key_base);
+      return false;
+    };
     Token t;
     for (;;) {
       lx_.next(t);
-      if (t.kind == Token::kOther && t.value == ">>") break;
-      if (t.kind != Token::kName) return false;
+      if (t.kind == Token::kOther && t.text() == ">>") break;
+      if (t.kind != Token::kName) return drop();
       keys.push_back(std::move(t.value));
-      values.emplace_back();
-      if (!value(&values.back(), depth + 1)) return false;
+      if (!push_value(depth + 1)) return drop();
     }
-    std::vector<size_t> order(keys.size());
-    std::iota(order.begin(), order.end(), size_t{0});
+    const size_t n = keys.size() - key_base;
+    // PoDoFo writes its keys sorted: then they move over in order.
+    bool sorted = true;
+    for (size_t k = key_base + 1; k < keys.size() && sorted; ++k) sorted = keys[k - 1] < keys[k];
+    if (sorted) {
+      out->keys.reserve(n);
+      for (size_t k = key_base; k < keys.size(); ++k) out->keys.push_back(std::move(keys[k]));
+      keys.resize(key_base);
+      take_items(base, out->items);
+      return true;
+    }
+    std::vector<size_t>& order = scratch_.order;
+    order.resize(n);
+    std::iota(order.begin(), order.end(), key_base);
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
-    out->keys.reserve(keys.size());
-    out->items.reserve(keys.size());
+    out->keys.reserve(n);
+    out->items.reserve(n);
     for (const size_t k : order) {
-      if (!out->keys.empty() && out->keys.back() == keys[k]) return false;  // a repeated key
+      if (!out->keys.empty() && out->keys.back() == keys[k]) return drop();  // a repeated key
       out->keys.push_back(std::move(keys[k]));
-      out->items.push_back(std::move(values[k]));
+      out->items.push_back(std::move(items[k - key_base + base]));
     }
+    items.resize(base);
+    keys.resize(key_base);
     return true;
   }
 
   Lexer& lx_;
+  ParseScratch& scratch_;
 };
 
 // Blanks and comments only, in [from, to).
@@ -271,7 +347,7 @@ bool Reader::parse_xref(size_t at) {
   }
   // The trailer dictionary.
   const size_t t0 = i + 7;
-  Lexer lx(b.substr(t0));
+  Lexer lx(b.substr(t0), true);
   ValueParser vp(lx);
   if (!vp.value(&trailer_, 0) || !trailer_.is_dict())
     return fail(t0, "the trailer is not a dictionary");
@@ -308,10 +384,10 @@ bool Reader::parse_xref(size_t at) {
       ++e;
     if (b.substr(e, 9) != "endstream")
       return fail(e, "the stream's /Length does not end at endstream");
-    Lexer after(b.substr(e + 9));
+    Lexer after(b.substr(e + 9), true);
     Token t;
     after.next(t);
-    if (t.kind != Token::kOther || t.value != "endobj")
+    if (t.kind != Token::kOther || t.text() != "endobj")
       return fail(e + 9, "endstream without endobj");
     o.raw = b.substr(data, n);
     spans_.emplace_back(o.offset, e + 9 + after.pos());
@@ -321,7 +397,7 @@ bool Reader::parse_xref(size_t at) {
 
 bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* out) {
   std::string_view b = bytes_;
-  Lexer lx(b.substr(offset));
+  Lexer lx(b.substr(offset), true);
   Token t;
   uint64_t v = 0;
   lx.next(t);
@@ -329,7 +405,7 @@ bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* o
   lx.next(t);
   if (!is_uint(t, 65535, &v) || v != gen) return fail(offset, "the xref points elsewhere");
   lx.next(t);
-  if (t.kind != Token::kOther || t.value != "obj") return fail(offset, "no obj keyword");
+  if (t.kind != Token::kOther || t.text() != "obj") return fail(offset, "no obj keyword");
   out->num = num;
   out->gen = gen;
   out->offset = offset;
@@ -341,11 +417,11 @@ bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* o
                                                    (type->text == "ObjStm" || type->text == "XRef"))
     return fail(offset, "an object or xref stream");
   lx.next(t);
-  if (t.kind == Token::kOther && t.value == "endobj") {
+  if (t.kind == Token::kOther && t.text() == "endobj") {
     spans_.emplace_back(offset, offset + lx.pos());
     return true;
   }
-  if (t.kind != Token::kOther || t.value != "stream" || !out->value.is_dict())
+  if (t.kind != Token::kOther || t.text() != "stream" || !out->value.is_dict())
     return fail(offset, "an object without endobj");
   size_t data = offset + lx.pos();
   if (b.substr(data, 2) == "\r\n")

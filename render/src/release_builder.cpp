@@ -8,6 +8,8 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,7 +87,24 @@ Span banner_class_span(std::string_view text, const Block& b) {
 struct ByteScratch {
   std::vector<uint8_t> state;
   std::vector<int32_t> owner;
+  // The withheld spans in byte order with their owners, then grouped by
+  // owner (ProtoOwner::span_begin/span_end index `spans`).
+  std::vector<std::pair<int32_t, Span>> runs;
+  std::vector<Span> spans;
   bool in_use = false;
+};
+
+// At most N spans, in place (classify() needs two or three per block).
+template <size_t N>
+class SpanList {
+ public:
+  void push_back(Span s) { spans_[size_++] = s; }
+  const Span* begin() const { return spans_.data(); }
+  const Span* end() const { return spans_.data() + size_; }
+
+ private:
+  std::array<Span, N> spans_{};
+  size_t size_ = 0;
 };
 
 struct ProtoOwner {
@@ -93,7 +112,9 @@ struct ProtoOwner {
   int32_t block = -1;                          // deciding block (kBlock, kSpan)
   const core::Redaction* redaction = nullptr;  // kSpan
   int32_t placeholder = -1;                    // assigned on first appearance in a line
-  std::vector<Span> spans;                     // withheld bytes, for the reviewer log
+  // Its withheld bytes, for the reviewer log: Builder::spans_of().
+  uint32_t span_begin = 0;
+  uint32_t span_end = 0;
 };
 
 class Builder {
@@ -119,6 +140,10 @@ class Builder {
   void classify();
   void build_lines(std::vector<ViewLine>& lines, std::vector<Placeholder>& placeholders);
   const std::vector<ProtoOwner>& owners() const { return owners_; }
+  /// The withheld spans of `o` (one of owners()), in byte order.
+  std::span<const Span> spans_of(const ProtoOwner& o) const {
+    return std::span<const Span>(scratch_->spans).subspan(o.span_begin, o.span_end - o.span_begin);
+  }
   core::DocumentDisposition disposition() const { return disposition_; }
 
  private:
@@ -276,11 +301,20 @@ void Builder::classify() {
   // Bytes outside every piece of every block: the gaps between the pieces.
   // Every other byte gets its state and owner from the fills below.
   std::vector<Span> covered;
+  size_t pieces = 0;
+  size_t redactions = 0;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    pieces += blocks[b].pieces.size();
+    if (const core::BlockDecision* d = decision_of(b); d != nullptr)
+      redactions += d->redactions.size();
+  }
+  covered.reserve(pieces);
   for (const Block& b : blocks)
     for (const Span& p : b.pieces)
       if (!p.empty()) covered.push_back(p);
   std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.begin < b.begin; });
   std::vector<Span> gaps;
+  gaps.reserve(covered.size() + 1);
   {
     uint32_t at = 0;
     for (const Span& p : covered) {
@@ -291,7 +325,9 @@ void Builder::classify() {
   }
   for (const Span& g : gaps) fill(g, kOutside, -1);
 
-  // One proto owner per block (used when the block is withheld).
+  // One proto owner per block (used when the block is withheld), then one
+  // per redaction span (uncovered runs, rare, may still grow the vector).
+  owners_.reserve(blocks.size() + redactions);
   owners_.resize(blocks.size());
   for (size_t b = 0; b < blocks.size(); ++b) owners_[b].block = static_cast<int32_t>(b);
 
@@ -311,7 +347,7 @@ void Builder::classify() {
   for (size_t b = 0; b < blocks.size(); ++b) {
     if (action_of(b) != Action::kWithhold) continue;
     const Block& blk = blocks[b];
-    std::vector<Span> keep;
+    SpanList<3> keep;
     if (!blk.label_span.empty()) keep.push_back(blk.label_span);
     if (blk.mark && !blk.mark->span.empty()) keep.push_back(blk.mark->span);
     if (const uint32_t k = lead_keyword_end(text_, blk); k > 0)
@@ -349,7 +385,7 @@ void Builder::classify() {
     const Action a = action_of(b);
     if (a != Action::kRelease && a != Action::kRedact) continue;
     const Block& blk = blocks[b];
-    std::vector<Span> strike;
+    SpanList<2> strike;
     if (blk.mark && !blk.mark->span.empty()) strike.push_back(blk.mark->span);
     if (blk.kind == BlockKind::kBanner) strike.push_back(banner_class_span(text_, blk));
     for (const Span& s : strike) {
@@ -412,7 +448,11 @@ void Builder::classify() {
             (state_[i] == kReleased || state_[i] == kStruck) && blank(i) == 0 && text_[i] != '\n';
   }
 
-  // Withheld spans per owner, for the reviewer log and the extent counts.
+  // Withheld spans per owner, for the reviewer log and the extent counts:
+  // collected in byte order, then grouped by owner (a counting sort, so each
+  // owner's spans stay in byte order) into the thread's scratch.
+  std::vector<std::pair<int32_t, Span>>& runs = scratch_->runs;
+  runs.clear();
   bool any_withheld = false;
   for (size_t i = 0; i < n;) {
     if (state_[i] != kWithheld) {
@@ -431,10 +471,20 @@ void Builder::classify() {
                      (z - a >= 2 && text_[z - 2] == '\xC2' && text_[z - 1] == '\xA0')))
       z -= text_[z - 1] == '\xA0' ? 2u : 1u;
     if (a < z)
-      owners_[static_cast<size_t>(owner_[i])].spans.push_back(
-          {static_cast<uint32_t>(a), static_cast<uint32_t>(z)});
+      runs.emplace_back(owner_[i], Span{static_cast<uint32_t>(a), static_cast<uint32_t>(z)});
     i = j == i ? i + 1 : j;
   }
+
+  for (const auto& [o, span] : runs) ++owners_[static_cast<size_t>(o)].span_end;
+  uint32_t offset = 0;
+  for (ProtoOwner& o : owners_) {
+    const uint32_t count = o.span_end;
+    o.span_begin = o.span_end = offset;  // span_end: the next free slot while filling
+    offset += count;
+  }
+  scratch_->spans.resize(runs.size());
+  for (const auto& [o, span] : runs)
+    scratch_->spans[owners_[static_cast<size_t>(o)].span_end++] = span;
 
   // Disposition: never claim more than was released.
   disposition_ = decisions_.disposition;
@@ -492,7 +542,7 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
   p.label = last_label_;
   // Extent from the withheld bytes themselves.
   uint32_t last_line = 0;
-  for (const Span& s : o.spans) {
+  for (const Span& s : spans_of(o)) {
     const uint32_t line = doc_.source.line_of(s.begin);
     if (p.first_source_line == 0) p.first_source_line = line;
     p.last_source_line = line;
@@ -540,13 +590,15 @@ void Builder::flush_group(std::vector<ViewLine>& lines, std::vector<Placeholder>
   const uint32_t rows = styled_rows(decisions_, group_.content_lines);
   p.shown_lines += rows;
   const uint32_t label_cols = count_code_points(p.label);
+  p.rows.reserve(p.rows.size() + rows);
   for (uint32_t r = 0; r < rows; ++r) {
     ViewLine line;
     line.placeholder = ph;
     line.source_line = r == 0 ? group_.first_source_line : 0;
     line.segments.reserve(r == 0 ? group_.prefix.size() + 1 : 1);
     if (r == 0)
-      line.segments.insert(line.segments.end(), group_.prefix.begin(), group_.prefix.end());
+      line.segments.insert(line.segments.end(), std::make_move_iterator(group_.prefix.begin()),
+                           std::make_move_iterator(group_.prefix.end()));  // reset below
     Segment box;
     box.kind = SegmentKind::kPlaceholder;
     box.text = p.label;
@@ -843,7 +895,12 @@ const char* to_string(PlaceholderScope s) {
 
 std::string placeholder_label(const core::LabelSet& labels) {
   if (labels.empty()) return "[WITHHELD]";
-  return "[" + labels.text() + "]";
+  std::string out;
+  out.reserve(32);  // "[B1 1.4(B), 1.4(D), B6]" and most others in one allocation
+  out += '[';
+  labels.append_text(out);
+  out += ']';
+  return out;
 }
 
 uint32_t count_code_points(std::string_view s) {
@@ -898,7 +955,7 @@ std::string write_reviewer_log(const core::Document& doc, const core::Decisions&
            std::to_string(p.first_source_line) + "-" + std::to_string(p.last_source_line) + " " +
            p.label + " rule=" + p.rule + (p.match.empty() ? "" : " match=" + p.match) + "\n";
     if (by_placeholder[k] == nullptr) continue;
-    for (const Span& s : by_placeholder[k]->spans) {
+    for (const Span& s : b.spans_of(*by_placeholder[k])) {
       out += "  " + std::to_string(doc.source.line_of(s.begin)) + "| ";
       out += text.substr(s.begin, s.size());
       out += "\n";

@@ -23,6 +23,24 @@ TEST(Labels, B3KeepsOneEntryPerStatute) {
   EXPECT_EQ(s.text(), "B3 50 USC 3024(I), B3 INA 222(F), B7(C)");
 }
 
+TEST(Labels, AppendTextAppendsWhatTextReturns) {
+  LabelSet s;
+  s.add({Exemption::kB6, "", ""});
+  s.add({Exemption::kB3, "", "INA 222(F)"});
+  s.add({Exemption::kB1, "cab", ""});
+  std::string out = "[";
+  s.append_text(out);
+  EXPECT_EQ(out, "[" + s.text());
+  EXPECT_EQ(out, "[B1 1.4(A), 1.4(B), 1.4(C), B3 INA 222(F), B6");
+  std::string one = "x ";
+  s.labels()[1].append_text(one);
+  EXPECT_EQ(one, "x B3 INA 222(F)");
+  EXPECT_EQ(s.labels()[1].text(), "B3 INA 222(F)");
+  std::string none = "kept";
+  LabelSet{}.append_text(none);
+  EXPECT_EQ(none, "kept");
+}
+
 TEST(Labels, ExemptionNamesRoundTrip) {
   for (int i = 0; i <= static_cast<int>(Exemption::kB9); ++i) {
     const auto e = static_cast<Exemption>(i);

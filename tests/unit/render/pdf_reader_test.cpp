@@ -683,5 +683,53 @@ TEST(PdfText, NumbersReadAsStrtodReadsThem) {
   }
 }
 
+// Containers are read onto a shared stack and moved out at their close:
+// nested arrays and dictionaries keep their own items, unsorted keys are
+// sorted with their values, and a repeated key is refused at any depth.
+TEST(PdfReader, ContainersKeepTheirItemsAndSortTheirKeys) {
+  const std::string pdf =
+      make_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>",
+                "<< /Zeta [1 [2 (two) << /B 3 /A [4 5] >>] /n] /Alpha << /Y true /X null >> "
+                "/Mid 2.5 /Long (a string longer than any small buffer) >>"});
+  detail::pdf::Reader r;
+  std::string why;
+  ASSERT_TRUE(r.parse(pdf, &why)) << why;
+  const detail::pdf::Indirect* o = r.find(3);
+  ASSERT_NE(o, nullptr);
+  const detail::pdf::Object& d = o->value;
+  ASSERT_TRUE(d.is_dict());
+  EXPECT_EQ(d.keys, (std::vector<std::string>{"Alpha", "Long", "Mid", "Zeta"}));
+  ASSERT_EQ(d.items.size(), 4u);
+  EXPECT_EQ(d.get("Long")->text, "a string longer than any small buffer");
+  EXPECT_EQ(d.get("Mid")->number, 2.5);
+  const detail::pdf::Object* alpha = d.get("Alpha");
+  EXPECT_EQ(alpha->keys, (std::vector<std::string>{"X", "Y"}));
+  EXPECT_EQ(alpha->get("X")->type, detail::pdf::Object::kNull);
+  EXPECT_TRUE(alpha->get("Y")->boolean);
+  const detail::pdf::Object* zeta = d.get("Zeta");
+  ASSERT_EQ(zeta->type, detail::pdf::Object::kArray);
+  ASSERT_EQ(zeta->items.size(), 3u);
+  EXPECT_EQ(zeta->items[0].int_value, 1);
+  EXPECT_EQ(zeta->items[2].text, "n");
+  const detail::pdf::Object& inner = zeta->items[1];
+  ASSERT_EQ(inner.items.size(), 3u);
+  EXPECT_EQ(inner.items[0].int_value, 2);
+  EXPECT_EQ(inner.items[1].text, "two");
+  EXPECT_EQ(inner.items[2].keys, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(inner.items[2].get("B")->int_value, 3);
+  ASSERT_EQ(inner.items[2].get("A")->items.size(), 2u);
+  EXPECT_EQ(inner.items[2].get("A")->items[1].int_value, 5);
+
+  EXPECT_FALSE(reads(make_pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                               "<< /Type /Pages /Kids [] /Count 0 >>", "<< /A 1 /B 2 /A 3 >>"})));
+  EXPECT_FALSE(reads(make_pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                               "<< /Type /Pages /Kids [] /Count 0 >>", "[<< /B 1 /B 1 >>]"})));
+  // A failed read leaves nothing behind for the next one.
+  detail::pdf::Reader again;
+  ASSERT_TRUE(again.parse(pdf, &why)) << why;
+  EXPECT_EQ(again.find(3)->value.keys, d.keys);
+  EXPECT_EQ(again.find(3)->value.get("Zeta")->items.size(), 3u);
+}
+
 }  // namespace
 }  // namespace declass::render

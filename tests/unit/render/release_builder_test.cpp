@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <type_traits>
@@ -234,6 +235,46 @@ TEST(ReleaseBuilder, ReviewerLogQuotesWithheldTextUnderAWarning) {
   EXPECT_NE(log.find("CANARYALPHA"), std::string::npos);
   EXPECT_NE(log.find("Kathleen Stephens"), std::string::npos);
   EXPECT_NE(std::string(kReviewerLogName).find("CONTAINS-WITHHELD-TEXT"), std::string::npos);
+}
+
+// Each placeholder quotes its own withheld runs, in source order: the runs
+// are collected in byte order for all owners at once and grouped per owner.
+TEST(ReleaseBuilder, ReviewerLogQuotesEachPlaceholdersRunsInOrder) {
+  const auto doc = cable();
+  const auto d = decide(doc);
+  const ReleaseView v = make_release_view(doc, d);
+  const std::string log = write_reviewer_log(doc, d, v);
+  ASSERT_EQ(v.placeholders().size(), 2u);
+  for (size_t k = 0; k < v.placeholders().size(); ++k) {
+    const Placeholder& p = v.placeholders()[k];
+    const std::string head = "\nP" + std::to_string(k + 1) + " ";
+    size_t at = log.find(head);
+    ASSERT_NE(at, std::string::npos) << head;
+    at = log.find('\n', at + 1) + 1;
+    std::vector<uint32_t> quoted;
+    while (log.compare(at, 2, "  ") == 0) {
+      const size_t bar = log.find("| ", at);
+      quoted.push_back(static_cast<uint32_t>(std::stoul(log.substr(at + 2, bar - at - 2))));
+      at = log.find('\n', at) + 1;
+    }
+    ASSERT_FALSE(quoted.empty()) << k;
+    EXPECT_TRUE(std::is_sorted(quoted.begin(), quoted.end())) << k;
+    EXPECT_EQ(quoted.front(), p.first_source_line) << k;
+    EXPECT_EQ(quoted.back(), p.last_source_line) << k;
+    quoted.erase(std::unique(quoted.begin(), quoted.end()), quoted.end());
+    EXPECT_EQ(quoted.size(), p.withheld_lines) << k;
+  }
+}
+
+TEST(ReleaseBuilder, PlaceholderLabelText) {
+  EXPECT_EQ(placeholder_label(core::LabelSet{}), "[WITHHELD]");
+  core::LabelSet s;
+  s.add({core::Exemption::kB6, "", ""});
+  EXPECT_EQ(placeholder_label(s), "[B6]");
+  s.add({core::Exemption::kB1, "bd", ""});
+  s.add({core::Exemption::kB3, "", "50 USC 3024(I) AND A VERY LONG STATUTE NAME"});
+  EXPECT_EQ(placeholder_label(s),
+            "[B1 1.4(B), 1.4(D), B3 50 USC 3024(I) AND A VERY LONG STATUTE NAME, B6]");
 }
 
 // count_code_points() counts 16 bytes at a time with per-lane counters that

@@ -43,6 +43,8 @@ struct ExemptionLabel {
 
   /// State Department style: "B1 1.4(B), 1.4(D)", "B6", "B7(C)", "B3 INA 222(F)".
   std::string text() const;
+  /// text() appended to `out` (no string of its own).
+  void append_text(std::string& out) const;
   friend bool operator==(const ExemptionLabel&, const ExemptionLabel&) = default;
 };
 
@@ -56,6 +58,8 @@ class LabelSet {
   const std::vector<ExemptionLabel>& labels() const { return labels_; }
   /// Labels joined by ", ": "B1 1.4(B), 1.4(D), B6".
   std::string text() const;
+  /// text() appended to `out` (no string of its own).
+  void append_text(std::string& out) const;
   friend bool operator==(const LabelSet&, const LabelSet&) = default;
 
  private:
