@@ -983,7 +983,7 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
         e->font->finish();
         e->font->cache_id = e->id;
       }
-      fm = e->font->table_copy();
+      fm = *e->font;
     } else {
       fm = parse_cmap(data_of(cm));
     }

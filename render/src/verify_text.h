@@ -108,7 +108,7 @@ struct FontMap {
   bool finished = false;  // finish() has run: the tables below are set
   int code_bytes = 2;
   double advance = 1.0;  // glyph advance as a fraction of the font size (CID fonts: /DW / 1000)
-  std::map<uint32_t, std::string> to_text;  // UTF-8
+  std::map<uint32_t, std::string> to_text;  // UTF-8 (moved into `dense` by finish())
   std::vector<std::string> dense;           // to_text as a table when the codes are small
   /// Per code of `dense`, for the matcher's fast path: the folded byte of a
   /// one-character ASCII word text, 0 for a blank (no text, or one ASCII
@@ -125,7 +125,29 @@ struct FontMap {
   void finish() {
     if (finished) return;  // a copy of a finished map (the scan's stream cache)
     finished = true;
+    if (!to_text.empty() && to_text.rbegin()->first < 8192) {
+      dense.assign(to_text.rbegin()->first + 1, std::string());
+      for (auto& [code, text] : to_text) dense[code] = std::move(text);
+      // The table answers every lookup() from here on: no tree is left for
+      // each document's copy of a cached map to copy node by node.
+      to_text.clear();
+      ascii.assign(dense.size(), 0);
+      single.assign(dense.size(), ' ');
+      for (size_t code = 0; code < dense.size(); ++code) {
+        const std::string& t = dense[code];
+        if (t.empty()) continue;
+        single[code] = t.size() == 1 ? t[0] : '\0';
+        const auto c = static_cast<unsigned char>(t[0]);
+        if (t.size() != 1 || c >= 0x80)
+          ascii[code] = 1;
+        else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+          ascii[code] = c;
+        else if (c >= 'A' && c <= 'Z')
+          ascii[code] = static_cast<uint8_t>(c - 'A' + 'a');
+      }
+    }
     if (code_bytes == 1) {
+      // Through lookup(), as decode() reads the codes.
       static const std::array<std::string, 256> kCp1252 = [] {
         std::array<std::string, 256> t;
         for (size_t b = 0; b < 256; ++b)
@@ -137,40 +159,6 @@ struct FontMap {
         as_cp1252[b] = t != nullptr ? *t == kCp1252[b] : kCp1252[b] == " ";
       }
     }
-    if (to_text.empty() || to_text.rbegin()->first >= 8192) return;
-    dense.assign(to_text.rbegin()->first + 1, std::string());
-    for (const auto& [code, text] : to_text) dense[code] = text;
-    ascii.assign(dense.size(), 0);
-    single.assign(dense.size(), ' ');
-    for (size_t code = 0; code < dense.size(); ++code) {
-      const std::string& t = dense[code];
-      if (t.empty()) continue;
-      single[code] = t.size() == 1 ? t[0] : '\0';
-      const auto c = static_cast<unsigned char>(t[0]);
-      if (t.size() != 1 || c >= 0x80)
-        ascii[code] = 1;
-      else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
-        ascii[code] = c;
-      else if (c >= 'A' && c <= 'Z')
-        ascii[code] = static_cast<uint8_t>(c - 'A' + 'a');
-    }
-  }
-  /// A copy of a finished map that reads as this one does, without `to_text`
-  /// where the table holds it all (lookup() then reads only the table): a
-  /// document's copy of a cached map, without a tree node per code. (Keep in
-  /// step with the members.)
-  FontMap table_copy() const {
-    if (!finished || dense.empty()) return *this;
-    FontMap f;
-    f.cache_id = cache_id;
-    f.finished = true;
-    f.code_bytes = code_bytes;
-    f.advance = advance;
-    f.dense = dense;
-    f.ascii = ascii;
-    f.single = single;
-    f.as_cp1252 = as_cp1252;
-    return f;
   }
   /// True if `present` (bytes, by value) holds only one-byte codes that
   /// decode as Windows-1252 does.
