@@ -17,25 +17,18 @@
 
 #include "atomic_file_internal.h"
 #include "declass/app/commands.h"
+#include "test_dir.h"
 
 namespace declass::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-class AtomicFile : public ::testing::Test {
+class AtomicFile : public testing::TestDir {
  protected:
-  void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() /
-        ("declass-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-         "-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
   void TearDown() override {
     internal::after_write_for_testing = nullptr;
-    fs::remove_all(dir_);
+    TestDir::TearDown();
   }
   std::vector<std::string> names() const {
     std::vector<std::string> out;
@@ -49,7 +42,6 @@ class AtomicFile : public ::testing::Test {
     s << in.rdbuf();
     return s.str();
   }
-  fs::path dir_;
 };
 
 // The damage a test does to the temp file between the write and the read-back.

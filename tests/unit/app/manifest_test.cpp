@@ -8,25 +8,14 @@
 
 #include "declass/app/atomic_file.h"
 #include "sha256.h"
+#include "test_dir.h"
 
 namespace declass::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() /
-        ("declass-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-         "-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using TempDir = testing::TestDir;
 
 ManifestRun sample_run() {
   ManifestRun r;
