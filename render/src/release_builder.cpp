@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -98,7 +99,10 @@ struct ByteScratch {
 template <size_t N>
 class SpanList {
  public:
-  void push_back(Span s) { spans_[size_++] = s; }
+  void push_back(Span s) {
+    assert(size_ < N);  // its two uses push at most N each
+    spans_[size_++] = s;
+  }
   const Span* begin() const { return spans_.data(); }
   const Span* end() const { return spans_.data() + size_; }
 
