@@ -1038,7 +1038,9 @@ struct Tok {
   std::string_view word;  // in the source text (not folded: compare folded)
   uint64_t hash;          // folded
   uint32_t origin;
-  bool brk;  // a break before this token
+  uint32_t chars;  // code points (bytes other than UTF-8 continuation bytes)
+  bool digits;     // only digits
+  bool brk;        // a break before this token
 };
 // What a needle needs of a withheld word, looked up once per word (a word
 // stands in a word needle and three phrases).
@@ -1184,22 +1186,63 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   std::vector<Tok>& shown = scratch.shown;
   hidden.clear();
   shown.clear();
+  // One pass: the words of detail::for_each_word(), each cut where its
+  // bytes change class, hashed (detail::folded_hash()), counted and tested
+  // for digits as they are read.
   uint8_t last_visible = kNone;
-  detail::for_each_word(text, [&](size_t a, size_t b) {
-    size_t i = a;
-    while (i < b) {
-      size_t j = i + 1;
-      while (j < b && cls_at[j] == cls_at[i]) ++j;
-      const uint8_t c = cls_at[i];
-      if (c == kHidden || c == kShown) {
-        std::vector<Tok>& into = c == kHidden ? hidden : shown;
-        const std::string_view w = text.substr(i, j - i);
-        into.push_back({w, detail::folded_hash(w), static_cast<uint32_t>(i), last_visible != c});
-        last_visible = c;
+  {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    size_t i = 0;
+    while (i < n) {
+      if (s[i] < 0x80) {
+        if (!detail::word_byte_ascii(s[i])) {
+          ++i;
+          continue;
+        }
+      } else {
+        bool word = false;
+        const size_t len = detail::char_at(text, i, &word);
+        if (!word) {
+          i += len;
+          continue;
+        }
       }
-      i = j;
+      // A word starts at i: find its end, then cut it into pieces of one
+      // class each (a word is nearly always of one class: one run).
+      const size_t a = i;
+      while (i < n) {
+        if (s[i] < 0x80) {
+          if (!detail::word_byte_ascii(s[i])) break;
+          ++i;
+          continue;
+        }
+        bool word = false;
+        const size_t len = detail::char_at(text, i, &word);
+        if (!word) break;
+        i += len;
+      }
+      for (size_t from = a; from < i;) {
+        const uint8_t c = cls_at[from];
+        uint64_t h = 1469598103934665603ull;
+        uint32_t chars = 0;
+        bool digits = true;
+        size_t k = from;
+        for (; k < i && cls_at[k] == c; ++k) {
+          const unsigned char b = s[k];
+          h = (h ^ detail::kFoldAscii[b]) * 1099511628211ull;
+          chars += (b & 0xC0) != 0x80;
+          digits &= b >= '0' && b <= '9';
+        }
+        if (c == kHidden || c == kShown) {
+          std::vector<Tok>& into = c == kHidden ? hidden : shown;
+          into.push_back({text.substr(from, k - from), h, static_cast<uint32_t>(from), chars,
+                          digits, last_visible != c});
+          last_visible = c;
+        }
+        from = k;
+      }
     }
-  });
+  }
 
   // The allowed wording: released words and phrases, the writers' wording and
   // the stamp and log values of this document. The wording every document
@@ -1392,8 +1435,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     words_in.push_back(t.word);
     store_hashes.push_back(t.hash);
     TokInfo& f = info[i];
-    f.chars = cps(t.word);
-    f.digits = all_digits(t.word);
+    f.chars = t.chars;
+    f.digits = t.digits;
     f.allowed = allowed_word(t.hash);
     f.label = label_word(t.hash);
     f.own = f.label || wording_hashes.contains(t.hash) || cw.words.contains(t.hash);
