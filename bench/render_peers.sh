@@ -18,9 +18,16 @@
 # varies with the file system and its state; TMPDIR=/dev/shm (tmpfs) takes
 # most of it out, to compare the computation alone.
 #
+# A declass run over the corpus takes well under a second, PyMuPDF's over ten:
+# a stall of the host shows in a short run many times more than in a long
+# one. So each declass measurement is INNER whole runs one after the other
+# (each into a fresh directory, each its own process: start-up counted every
+# time), their CPU times summed and divided by INNER.
+#
 # Usage: bench/render_peers.sh [CORPUS_DIR] (default tests/data/corpus)
 # Env:   DECLASS (the binary, default build/bench/bin/declass), PEERS (the peer
-#        scripts, default ../shared/bench-peers), POLICY, AS_OF, REPS (default 3).
+#        scripts, default ../shared/bench-peers), POLICY, AS_OF, REPS (default 3),
+#        INNER (default 5).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:-$root/tests/data/corpus}
@@ -39,24 +46,41 @@ trap 'rm -rf "$work"' EXIT
 n=$(ls "$corpus"/*.txt | wc -l)
 echo "corpus: $n cables, $(cat "$corpus"/*.txt | wc -c) bytes"
 reps=${REPS:-3}
-# measure NAME COMMAND...: one run; appends "NAME<TAB>CPU" to $work/cpu
+inner=${INNER:-5}
+# measure NAME TIMES OUTDIR COMMAND...: TIMES runs of COMMAND, the last
+# argument of which is replaced by OUTDIR/1, OUTDIR/2, ... (@OUT@ in
+# COMMAND); prints the mean per run and appends "NAME<TAB>CPU<TAB>ROUND".
 measure() {
-  name=$1; shift
-  /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" || {
-    echo "$name failed:"; tail -5 "$work/err"; return 1; }
-  read -r user sys wall rss < "$work/time"
-  awk -v n="$n" -v u="$user" -v s="$sys" -v w="$wall" -v m="$rss" -v name="$name" 'BEGIN {
-    cpu = u + s; printf "%-34s %8.1f cables/CPU-s  %6.2f s CPU (%5.2f user %5.2f sys)  %6.2f s wall  %7d KB peak\n", name, n / cpu, cpu, u, s, w, m }'
-  printf '%s\t%s\t%s\n' "$name" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$r" >> "$work/cpu"
+  name=$1; times=$2; outdir=$3; shift 3
+  : > "$work/times"
+  i=1
+  while [ "$i" -le "$times" ]; do
+    mkdir -p "$outdir/$i"
+    cmd=""
+    for a in "$@"; do
+      [ "$a" = "@OUT@" ] && a="$outdir/$i"
+      cmd="$cmd '$a'"
+    done
+    eval "/usr/bin/time -f '%U %S %e %M' -o '$work/time' $cmd" > /dev/null 2> "$work/err" || {
+      echo "$name failed:"; tail -5 "$work/err"; return 1; }
+    cat "$work/time" >> "$work/times"
+    i=$((i + 1))
+  done
+  awk -v n="$n" -v name="$name" -v k="$times" -v round="$r" -v out="$work/cpu" '
+    { u += $1; s += $2; w += $3; if ($4 > m) m = $4 }
+    END {
+      u /= k; s /= k; w /= k; cpu = u + s
+      printf "%-34s %8.1f cables/CPU-s  %6.2f s CPU (%5.2f user %5.2f sys)  %6.2f s wall  %7d KB peak%s\n", name, n / cpu, cpu, u, s, w, m, (k > 1 ? sprintf("  (mean of %d runs)", k) : "")
+      printf "%s\t%s\t%s\n", name, cpu, round >> out
+    }' "$work/times"
 }
 r=1
 while [ "$r" -le "$reps" ]; do
   echo "round $r of $reps"
-  mkdir -p "$work/$r/fitz" "$work/$r/a" "$work/$r/b" "$work/$r/c"
-  measure "PyMuPDF (pdf-fitz.py)" $py "$peers/pdf-fitz.py" --review-date "$as_of" "$work/$r/fitz" "$corpus"/*.txt
-  measure "declass pdf, no verification" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf --no-verify -o "$work/$r/a" "$corpus"/*.txt
-  measure "declass pdf, verified" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf -o "$work/$r/b" "$corpus"/*.txt
-  measure "declass text+pdf+log, verified" "$bin" redact --policy "$policy" --as-of "$as_of" -o "$work/$r/c" "$corpus"/*.txt
+  measure "PyMuPDF (pdf-fitz.py)" 1 "$work/$r/fitz" $py "$peers/pdf-fitz.py" --review-date "$as_of" @OUT@ "$corpus"/*.txt
+  measure "declass pdf, no verification" "$inner" "$work/$r/a" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf --no-verify -o @OUT@ "$corpus"/*.txt
+  measure "declass pdf, verified" "$inner" "$work/$r/b" "$bin" redact --policy "$policy" --as-of "$as_of" --format pdf -o @OUT@ "$corpus"/*.txt
+  measure "declass text+pdf+log, verified" "$inner" "$work/$r/c" "$bin" redact --policy "$policy" --as-of "$as_of" -o @OUT@ "$corpus"/*.txt
   r=$((r + 1))
 done
 echo "over $reps rounds (cables per CPU second; x PyMuPDF at the same statistic):"
