@@ -1,6 +1,7 @@
 // declass: command-line entry point. Parsing and dispatch only; every
 // subcommand lives in declass_app (cli/include/declass/app/commands.h).
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -8,6 +9,11 @@
 
 int main(int argc, char** argv) {
   using namespace declass::app;
+  // While TZ is unset, glibc stats /etc/localtime again on every
+  // localtime(), and PoDoFo calls it for each PDF document object it makes
+  // (a date we then replace: no output depends on the clock or the zone).
+  // Naming the same zone file explicitly makes glibc read it once.
+  if (std::getenv("TZ") == nullptr) ::setenv("TZ", ":/etc/localtime", 0);
   CLI::App app{"declass: declassification review and redaction of diplomatic cables"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("declass 0.1.0"));
