@@ -1039,7 +1039,6 @@ struct Tok {
   uint64_t hash;          // folded
   uint32_t origin;
   uint32_t chars;  // code points (bytes other than UTF-8 continuation bytes)
-  bool digits;     // only digits
   bool brk;        // a break before this token
 };
 // What a needle needs of a withheld word, looked up once per word (a word
@@ -1186,20 +1185,37 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   std::vector<Tok>& shown = scratch.shown;
   hidden.clear();
   shown.clear();
-  // One pass: the words of detail::for_each_word(), each cut where its
-  // bytes change class, hashed (detail::folded_hash()), counted and tested
-  // for digits as they are read.
+  // One pass: the words of detail::for_each_word(), each hashed as it is
+  // read (detail::folded_hash()). The byte class is constant over long runs
+  // (it changes at block edges): a word inside one run is one token; a word
+  // across a change of class is cut there, piece by piece.
   uint8_t last_visible = kNone;
   {
+    // 1: an ASCII letter or digit; 0: other ASCII; 2: not ASCII (char_at()).
+    static constexpr std::array<uint8_t, 256> kScan = [] {
+      std::array<uint8_t, 256> t{};
+      for (unsigned c = 0; c < 256; ++c) t[c] = c >= 0x80 ? 2 : detail::kWordByteAscii[c] ? 1 : 0;
+      return t;
+    }();
+    constexpr uint64_t kOffset = 1469598103934665603ull;
+    constexpr uint64_t kPrime = 1099511628211ull;
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    auto push = [&](size_t from, size_t to, uint64_t h, uint32_t chars) {
+      const uint8_t c = cls_at[from];
+      if (c != kHidden && c != kShown) return;
+      (c == kHidden ? hidden : shown)
+          .push_back({std::string_view(text.data() + from, to - from), h,
+                      static_cast<uint32_t>(from), chars, last_visible != c});
+      last_visible = c;
+    };
+    size_t run_end = 0;  // cls_at[] holds one value from the last word's start up to here
     size_t i = 0;
     while (i < n) {
-      if (s[i] < 0x80) {
-        if (!detail::word_byte_ascii(s[i])) {
+      if (kScan[s[i]] != 1) {
+        if (kScan[s[i]] == 0) {
           ++i;
           continue;
         }
-      } else {
         bool word = false;
         const size_t len = detail::char_at(text, i, &word);
         if (!word) {
@@ -1207,38 +1223,44 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
           continue;
         }
       }
-      // A word starts at i: find its end, then cut it into pieces of one
-      // class each (a word is nearly always of one class: one run).
       const size_t a = i;
+      uint64_t h = kOffset;
+      bool ascii = true;
       while (i < n) {
-        if (s[i] < 0x80) {
-          if (!detail::word_byte_ascii(s[i])) break;
+        const unsigned char b = s[i];
+        if (kScan[b] == 1) {
+          h = (h ^ detail::kFoldAscii[b]) * kPrime;
           ++i;
           continue;
         }
+        if (kScan[b] == 0) break;
         bool word = false;
         const size_t len = detail::char_at(text, i, &word);
         if (!word) break;
-        i += len;
+        for (const size_t end = i + len; i < end; ++i) h = (h ^ s[i]) * kPrime;
+        ascii = false;
+      }
+      if (a >= run_end) {
+        // Eight class bytes at a time: runs are hundreds of bytes long.
+        const uint8_t c = cls_at[a];
+        const uint64_t eight = 0x0101010101010101ull * c;
+        run_end = a + 1;
+        for (uint64_t w; run_end + 8 <= n; run_end += 8) {
+          std::memcpy(&w, cls_at + run_end, 8);
+          if (w != eight) break;
+        }
+        while (run_end < n && cls_at[run_end] == c) ++run_end;
+      }
+      if (i <= run_end) {
+        push(a, i, h,
+             ascii ? static_cast<uint32_t>(i - a) : cps(std::string_view(text.data() + a, i - a)));
+        continue;
       }
       for (size_t from = a; from < i;) {
-        const uint8_t c = cls_at[from];
-        uint64_t h = 1469598103934665603ull;
-        uint32_t chars = 0;
-        bool digits = true;
         size_t k = from;
-        for (; k < i && cls_at[k] == c; ++k) {
-          const unsigned char b = s[k];
-          h = (h ^ detail::kFoldAscii[b]) * 1099511628211ull;
-          chars += (b & 0xC0) != 0x80;
-          digits &= b >= '0' && b <= '9';
-        }
-        if (c == kHidden || c == kShown) {
-          std::vector<Tok>& into = c == kHidden ? hidden : shown;
-          into.push_back({text.substr(from, k - from), h, static_cast<uint32_t>(from), chars,
-                          digits, last_visible != c});
-          last_visible = c;
-        }
+        while (k < i && cls_at[k] == cls_at[from]) ++k;
+        const std::string_view piece = text.substr(from, k - from);
+        push(from, k, detail::folded_hash(piece), cps(piece));
         from = k;
       }
     }
@@ -1436,7 +1458,7 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     store_hashes.push_back(t.hash);
     TokInfo& f = info[i];
     f.chars = t.chars;
-    f.digits = t.digits;
+    f.digits = all_digits(t.word);
     f.allowed = allowed_word(t.hash);
     f.label = label_word(t.hash);
     f.own = f.label || wording_hashes.contains(t.hash) || cw.words.contains(t.hash);

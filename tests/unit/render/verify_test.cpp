@@ -135,6 +135,32 @@ TEST(WithheldMaterial, WordsPhrasesAndTermsFollowTheDocumentedRule) {
   }
 }
 
+// A redaction can end inside a word: the word is cut where its bytes change
+// from shown to withheld, and each piece is a word of its class. Code points,
+// not bytes, decide whether a word is long enough to be a needle.
+TEST(WithheldMaterial, AWordIsCutWhereARedactionEndsInsideIt) {
+  const auto doc =
+      make_document("w.txt", "1. (U) Envoy Nagamine met Zo\xC3\xAB and \xC3\x85\xC3\xB6 today.\n",
+                    {{BlockKind::kParagraph, 1, 1, "1"}});
+  core::Decisions d = release_all(doc);
+  testing::redact(d, 0, span_of(doc, "Naga"), labels({b6()}));
+  testing::redact(d, 0, span_of(doc, "Zo\xC3\xAB"), labels({b6()}));
+  testing::redact(d, 0, span_of(doc, "\xC3\x85\xC3\xB6"), labels({b6()}));
+  const WithheldMaterial m = collect_withheld(doc, d);
+  auto word_needle = [&](const std::string& w) {
+    for (const auto& n : m.needles())
+      if (n.kind == WithheldMaterial::Needle::kWord && n.tokens.size() == 1 &&
+          detail::fold(n.tokens[0]) == w)
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(word_needle("naga"));     // the withheld piece of "Nagamine"
+  EXPECT_FALSE(has_needle(m, "mine"));  // its shown piece
+  EXPECT_FALSE(has_needle(m, "nagamine"));
+  EXPECT_TRUE(word_needle("zo\xC3\xAB"));           // 3 code points in 4 bytes
+  EXPECT_FALSE(has_needle(m, "\xC3\x85\xC3\xB6"));  // 2 code points in 4 bytes: too short
+}
+
 TEST(Verify, TheOutputsOfTheViewPassAndNeverQuoteWithheldText) {
   const auto doc = cable();
   const auto d = decide(doc);
