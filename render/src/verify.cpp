@@ -173,7 +173,9 @@ class WordMatcher {
         channel_bit_(channel_bit),
         reported_(reported),
         ring_(plan.ring_mask_ + 1, 0),
-        ring_mask_(plan.ring_mask_) {}
+        ring_mask_(plan.ring_mask_),
+        ring_data_(ring_.data()),
+        last_words_(plan.last_words_.data()) {}
 
   void byte(unsigned char c) {
     if (!in_) {
@@ -402,18 +404,21 @@ class WordMatcher {
   void record(std::vector<uint64_t>* seq) { record_ = seq; }
 
  private:
-  void end_word(uint64_t h) {
-    if (record_ != nullptr) {
-      record_->push_back(h);
-      return;
-    }
-    ring_[index_ & ring_mask_] = h;
-    if (plan_.may_end_needle(h)) {
-      check(plan_.tables_.single.find(h));
-      if (index_ > 0)
-        check(plan_.tables_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
-    }
+  // Every word of every channel comes through here: inlined into the
+  // decoding loops, with the rare work (a word that may end a needle, a
+  // summary's record) out of line.
+  [[gnu::always_inline]] void end_word(uint64_t h) {
+    if (record_ != nullptr) [[unlikely]]
+      return record_->push_back(h);
+    ring_data_[index_ & ring_mask_] = h;
+    const unsigned bit = NeedlePlan::last_word_bit(h);
+    if ((last_words_[bit >> 6] >> (bit & 63)) & 1) [[unlikely]]
+      may_end_needle(h);
     ++index_;
+  }
+  [[gnu::noinline]] void may_end_needle(uint64_t h) {
+    check(plan_.tables_.single.find(h));
+    if (index_ > 0) check(plan_.tables_.multi.find(pair_key(ring_[(index_ - 1) & ring_mask_], h)));
   }
   // The needles of one chain that end at the word just read.
   void check(uint32_t head) {
@@ -437,6 +442,8 @@ class WordMatcher {
   const std::vector<bool>& reported_;
   std::vector<uint64_t> ring_;
   size_t ring_mask_;
+  uint64_t* ring_data_;         // ring_.data()
+  const uint64_t* last_words_;  // plan_.last_words_.data()
   uint64_t h_ = 0;
   bool in_ = false;
   uint64_t index_ = 0;
