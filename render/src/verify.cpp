@@ -978,6 +978,22 @@ uint32_t cps(std::string_view s) {
   return n;
 }
 
+// A key of a whole string, eight bytes a step (rules and justifications
+// are read once per document by key: they repeat from block to block).
+uint64_t string_key(std::string_view s) {
+  uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
+  size_t i = 0;
+  for (uint64_t w; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0x94D049BB133111EBull;
+  return h ^ (h >> 32);
+}
+
 // 3-word phrase key (allowed phrases and phrase needles).
 uint64_t phrase_hash(uint64_t a, uint64_t b, uint64_t c) {
   uint64_t h = a * 0x9E3779B97F4A7C15ull;
@@ -1074,6 +1090,7 @@ struct CollectScratch {
   detail::HashSet64 seen;
   detail::HashSet64 ask_words;
   detail::HashSet64 ask_phrases;
+  std::string label_text;
 };
 
 }  // namespace
@@ -1325,9 +1342,7 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   detail::HashSet64& wording_seen = scratch.wording_seen;
   wording_seen.reset(64);
   auto allow_wording = [&](std::string_view s) {
-    if (s.empty() ||
-        !wording_seen.insert(detail::folded_hash(s) ^ (s.size() * 0x9E3779B97F4A7C15ull)))
-      return;
+    if (s.empty() || !wording_seen.insert(string_key(s))) return;
     allow_words(s, allowed_words, allowed_phrases, &wording_hashes);
   };
   for (const std::string& w : extra_wording) allow_wording(w);
@@ -1339,11 +1354,18 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   // Words of placeholder labels: "withheld", "b1", "1", "4", "d", "b3", statute words.
   detail::HashSet64& label_words = scratch.label_words;
   label_words.reset(64);
+  // Blocks mostly carry the labels of the block before: each distinct label
+  // set is read once.
+  const core::LabelSet* last_labels = nullptr;
+  std::string& label_text = scratch.label_text;
   auto allow_labels = [&](const core::LabelSet& l) {
-    if (l.empty()) return;
-    const std::string t = l.text();
-    allow_wording(t);
-    for_each_word_hash(t, [&](uint64_t h) { label_words.insert(h); });
+    if (l.empty() || (last_labels != nullptr && *last_labels == l)) return;
+    last_labels = &l;
+    label_text.clear();
+    l.append_text(label_text);
+    if (!wording_seen.insert(string_key(label_text) ^ 0x6C6162656C73ull)) return;  // "labels"
+    allow_words(label_text, allowed_words, allowed_phrases, &wording_hashes);
+    for_each_word_hash(label_text, [&](uint64_t h) { label_words.insert(h); });
   };
   allow_labels(decisions.exemptions);
   std::string state_date = "(none)";
