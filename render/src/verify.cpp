@@ -1141,12 +1141,28 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
     const Action a = action(b);
     const uint8_t c = a == Action::kOmit ? kGone : a == Action::kWithhold ? kHidden : kShown;
     const auto bi = static_cast<int32_t>(b);
-    for (const core::Span& p : doc.blocks[b].pieces)
-      for (uint32_t i = p.begin, e = std::min(p.end, n); i < e; ++i) {
+    for (const core::Span& p : doc.blocks[b].pieces) {
+      const uint32_t e = std::min(p.end, n);
+      if (p.begin >= e) continue;
+      // Pieces of blocks seldom overlap: a range not yet classed (all
+      // kNone, eight bytes a step) is filled outright.
+      uint32_t i = p.begin;
+      for (uint64_t w; i + 8 <= e; i += 8) {
+        std::memcpy(&w, cls_at + i, 8);
+        if (w != 0) break;
+      }
+      while (i < e && cls_at[i] == kNone) ++i;
+      if (i == e) {
+        std::memset(cls_at + p.begin, c, e - p.begin);
+        std::fill(owner_at + p.begin, owner_at + e, bi);
+        continue;
+      }
+      for (i = p.begin; i < e; ++i) {
         const bool up = c > cls_at[i];
         cls_at[i] = up ? c : cls_at[i];
         owner_at[i] = up ? bi : owner_at[i];
       }
+    }
   }
   // What a withheld block still shows: label, mark, a lead keyword such as "SUBJECT:".
   for (size_t b = 0; b < doc.blocks.size(); ++b) {
@@ -1479,12 +1495,12 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   std::vector<TokInfo>& info = scratch.info;
   info.resize(hidden.size());
   const auto base = static_cast<uint32_t>(words_in.size());
-  words_in.reserve(words_in.size() + hidden.size());
-  store_hashes.reserve(store_hashes.size() + hidden.size());
+  words_in.resize(base + hidden.size());
+  store_hashes.resize(base + hidden.size());
   for (size_t i = 0; i < hidden.size(); ++i) {
     const Tok& t = hidden[i];
-    words_in.push_back(t.word);
-    store_hashes.push_back(t.hash);
+    words_in[base + i] = t.word;
+    store_hashes[base + i] = t.hash;
     TokInfo& f = info[i];
     f.chars = t.chars;
     f.digits = all_digits(t.word);
@@ -1544,9 +1560,8 @@ WithheldMaterial collect_withheld(const core::Document& doc, const core::Decisio
   // text (same offsets), and the tokens point at them.
   if (!words_in.empty()) {
     store->text.assign(text);
-    const std::string_view copy = store->text;
-    for (std::string_view& w : words_in)
-      w = copy.substr(static_cast<size_t>(w.data() - text.data()), w.size());
+    const char* const copy = store->text.data();
+    for (std::string_view& w : words_in) w = {copy + (w.data() - text.data()), w.size()};
   }
   for (size_t k = 0; k < m.needles_.size(); ++k) {
     WithheldMaterial::Needle& needle = m.needles_[k];
