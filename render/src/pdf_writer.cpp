@@ -20,6 +20,9 @@
 #include <new>
 #include <sstream>
 #include <type_traits>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "flate.h"
 #include "font_subset.h"
@@ -251,37 +254,85 @@ constexpr size_t kFontCacheSize = 32;
 constexpr int kContentDeflateLevel = 1;
 constexpr int kFontDeflateLevel = 9;
 
+// Room for a number written by put_hundredths() or put_uint().
+constexpr size_t kNumberRoom = 24;
+
 // Fixed-point number for content streams from hundredths of a point: never
-// locale-dependent, at most two decimals, no trailing zeros.
-void put_hundredths(std::string& out, long long n) {
-  char buf[32];
+// locale-dependent, at most two decimals, no trailing zeros. Writes at most
+// kNumberRoom bytes at `p`; returns their end.
+char* put_hundredths(char* p, long long n) {
+  char buf[kNumberRoom];
   char* e = buf + sizeof buf;
-  char* p = e;
+  char* b = e;
   const bool negative = n < 0;
   unsigned long long m =
       negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
   const auto frac = static_cast<unsigned>(m % 100);
   m /= 100;
   if (frac != 0) {
-    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
-    *--p = static_cast<char>('0' + frac / 10);
-    *--p = '.';
+    if (frac % 10 != 0) *--b = static_cast<char>('0' + frac % 10);
+    *--b = static_cast<char>('0' + frac / 10);
+    *--b = '.';
   }
   do {
-    *--p = static_cast<char>('0' + m % 10);
+    *--b = static_cast<char>('0' + m % 10);
     m /= 10;
   } while (m != 0);
-  if (negative) *--p = '-';
-  out.append(p, static_cast<size_t>(e - p));
+  if (negative) *--b = '-';
+  const auto n_bytes = static_cast<size_t>(e - b);
+  std::memcpy(p, b, n_bytes);
+  return p + n_bytes;
 }
 
+void put_hundredths(std::string& out, long long n) {
+  char buf[kNumberRoom];
+  out.append(buf, static_cast<size_t>(put_hundredths(buf, n) - buf));
+}
+
+// std::llround(v * 100) without the library call (a few of these go into
+// every row): below 2^52 a double minus its truncation is exact, so halves
+// round away from zero exactly as llround() rounds them.
 long long hundredths(double v) {
-  return std::llround(v * 100);
+  const double x = v * 100;
+  if (!(std::fabs(x) < 4e15)) return std::llround(x);
+  const auto t = static_cast<long long>(x);
+  const double frac = x - static_cast<double>(t);
+  return frac >= 0.5 ? t + 1 : frac <= -0.5 ? t - 1 : t;
 }
 
 void num(std::string& out, double v) {
   put_hundredths(out, hundredths(v));
 }
+
+char* put_num(char* p, double v) {
+  return put_hundredths(p, hundredths(v));
+}
+
+// Copies `s` to `p`; returns the end.
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// A byte buffer written through a raw pointer, for the page content: room()
+// makes room for a piece of known largest size, the piece is written without
+// a check per byte, and commit() takes its end. The buffer keeps its size
+// from page to page, so it is zero-filled only when it grows.
+class Sink {
+ public:
+  void clear() { size_ = 0; }
+  char* room(size_t n) {
+    if (buf_.size() - size_ < n) buf_.resize(std::max(size_ + n, 2 * buf_.size()));
+    return buf_.data() + size_;
+  }
+  void commit(const char* end) { size_ = static_cast<size_t>(end - buf_.data()); }
+  void append(std::string_view s) { commit(put(room(s.size()), s)); }
+  std::string_view view() const { return {buf_.data(), size_}; }
+
+ private:
+  std::string buf_;
+  size_t size_ = 0;
+};
 
 // True if every byte of `s` is below 0x80 (8 bytes at a time: all page
 // text goes through here, twice).
@@ -298,30 +349,33 @@ bool all_ascii(std::string_view s) {
   return (any & 0x8080808080808080ull) == 0;
 }
 
+// The code point at byte `i` of `s` and, in `len`, its length: U+FFFD and 1
+// for a byte that does not start a complete, valid sequence.
+char32_t decode_one(std::string_view s, size_t i, size_t* len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  char32_t cp = 0;
+  bool ok = n > 0 && i + n <= s.size();
+  if (ok) {
+    cp = n == 1 ? c : static_cast<char32_t>(c & (0xFF >> (n + 1)));
+    for (size_t k = 1; k < n && ok; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      ok = (d & 0xC0) == 0x80;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+  }
+  if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    *len = 1;
+    return U'\uFFFD';
+  }
+  *len = n;
+  return cp;
+}
+
 std::u32string decode_utf8(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    char32_t cp = 0;
-    bool ok = len > 0 && i + len <= s.size();
-    if (ok) {
-      cp = len == 1 ? c : static_cast<char32_t>(c & (0xFF >> (len + 1)));
-      for (size_t k = 1; k < len && ok; ++k) {
-        const auto d = static_cast<unsigned char>(s[i + k]);
-        ok = (d & 0xC0) == 0x80;
-        cp = (cp << 6) | (d & 0x3F);
-      }
-    }
-    if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      out += U'\uFFFD';
-      ++i;
-      continue;
-    }
-    out += cp;
-    i += len;
-  }
+  for (size_t i = 0, n = 0; i < s.size(); i += n) out += decode_one(s, i, &n);
   return out;
 }
 
@@ -336,38 +390,44 @@ void hex4(std::string& out, uint32_t v) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 15];
 }
 
-void hex2(std::string& out, uint32_t v) {
-  static const char* kHex = "0123456789ABCDEF";
-  out += kHex[(v >> 4) & 15];
-  out += kHex[v & 15];
-}
-
 // Appends glyph code `v` as 1 or 2 bytes of a literal string, escaping what
 // a reader would not take as itself: parentheses and backslash, and CR and
-// LF (an end of line inside a literal string reads as LF).
-void literal_code(std::string& out, uint32_t v, bool one_byte) {
+// LF (an end of line inside a literal string reads as LF). At most 4 bytes.
+char* put_literal_code(char* p, uint32_t v, bool one_byte) {
   const std::array<unsigned, 2> bytes{(v >> 8) & 0xFFu, v & 0xFFu};
   for (size_t k = one_byte ? 1 : 0; k < 2; ++k) {
     const auto c = static_cast<char>(bytes[k]);
     if (c == '(' || c == ')' || c == '\\') {
-      out += '\\';
-      out += c;
+      *p++ = '\\';
+      *p++ = c;
     } else if (c == '\r') {
-      out += "\\r";
+      *p++ = '\\';
+      *p++ = 'r';
     } else if (c == '\n') {
-      out += "\\n";
+      *p++ = '\\';
+      *p++ = 'n';
     } else {
-      out += c;
+      *p++ = c;
     }
   }
+  return p;
 }
 
 // Appends glyph code `v` in hex: 2 or 4 digits.
+char* put_hex_code(char* p, uint32_t v, bool one_byte) {
+  static const char* kHex = "0123456789ABCDEF";
+  for (int shift = one_byte ? 4 : 12; shift >= 0; shift -= 4) *p++ = kHex[(v >> shift) & 15];
+  return p;
+}
+
+void literal_code(std::string& out, uint32_t v, bool one_byte) {
+  char buf[4];
+  out.append(buf, static_cast<size_t>(put_literal_code(buf, v, one_byte) - buf));
+}
+
 void hex_code(std::string& out, uint32_t v, bool one_byte) {
-  if (one_byte)
-    hex2(out, v);
-  else
-    hex4(out, v);
+  char buf[4];
+  out.append(buf, static_cast<size_t>(put_hex_code(buf, v, one_byte) - buf));
 }
 
 // Everything embedded for one character set: built once, shared by every
@@ -394,6 +454,9 @@ struct FontResources {
   std::array<uint8_t, 128> ascii_hex_size{};         // its length in bytes
   std::array<std::array<char, 4>, 128> ascii_lit{};  // escaped binary code of each, and
   std::array<uint8_t, 128> ascii_lit_size{};         // its length in bytes
+  // Every printable ASCII character but ( ) \ is its own literal code (one
+  // byte): literal page text is then copied as it is, but for those.
+  bool ascii_lit_plain = false;
   // The font objects and the shared /Resources as PoDoFo wrote them into a
   // new PdfMemDocument (see serialize_font_objects()): the same for every
   // document with this character set, so they are copied in as raw data
@@ -533,6 +596,11 @@ std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std:
     std::copy(l.begin(), l.end(), r->ascii_lit[c].begin());
     r->ascii_lit_size[c] = static_cast<uint8_t>(l.size());
   }
+  r->ascii_lit_plain = true;
+  for (char32_t c = 0x20; c < 0x7F; ++c)
+    if (c != '(' && c != ')' && c != '\\' &&
+        (r->ascii_lit_size[c] != 1 || r->ascii_lit[c][0] != static_cast<char>(c)))
+      r->ascii_lit_plain = false;
   // Subset tag from the character set (FNV-1a): the same set, the same tag.
   uint64_t h = 1469598103934665603ull;
   for (const char32_t c : r->chars) {
@@ -902,16 +970,16 @@ struct PdfWriter::Impl {
   bool raw_fonts = true;   // font objects go in as raw bodies when they can
   bool raw_pages = false;  // raw_pages_match(): pages go in as raw bodies
   std::string body;        // reused raw object body
-  std::string content;     // reused page content buffer, and its text and strike-through parts
-  std::string text_;
-  std::string strike_;
+  Sink content;            // reused page content buffer, and its text and strike-through parts
+  Sink text_;
+  Sink strike_;
 
   // Where the text of a BT ... ET block stands: font size and the start of
   // the current line, in hundredths of a point (moves are exact integers).
   class TextState {
    public:
     explicit TextState(bool literal) : literal_(literal) {}
-    void show(std::string& out, const FontResources& f, double size, double x, double y,
+    void show(Sink& out, const FontResources& f, double size, double x, double y,
               std::string_view utf8);
 
    private:
@@ -923,8 +991,8 @@ struct PdfWriter::Impl {
   };
 
   std::shared_ptr<const FontResources> resources(std::u32string chars);
-  void page_content(std::string& out, const Page& page, const FontResources& f,
-                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total);
+  void page_content(const Page& page, const FontResources& f, const std::vector<std::string>& stamp,
+                    uint32_t number, uint32_t total);
   std::string bates_content(const FontResources& f, const std::string& bates) const;
   void text(std::string& out, const FontResources& f, double size, double x, double y,
             std::string_view utf8, bool literal) const;
@@ -947,30 +1015,82 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
   return r;
 }
 
-// The glyph codes of `utf8` as the inside of a literal or hex string.
-void append_codes(std::string& out, const FontResources& f, std::string_view utf8, bool literal) {
-  if (!all_ascii(utf8)) {
-    for (const char32_t c : decode_utf8(utf8)) {
-      if (literal)
-        literal_code(out, f.cid(c), f.one_byte);
-      else
-        hex_code(out, f.cid(c), f.one_byte);
+// Room put_codes() may take for `utf8`: at most 4 bytes a code point, and a
+// code point takes at least a byte (plus what a block copy may write beyond).
+size_t codes_room(std::string_view utf8) {
+  return 4 * utf8.size() + 16;
+}
+
+// The glyph codes of `utf8` from byte `i` on, as the inside of a literal or
+// hex string, decoded a code point at a time.
+char* put_codes_decoded(char* p, const FontResources& f, std::string_view utf8, size_t i,
+                        bool literal) {
+  for (size_t n = 0; i < utf8.size(); i += n) {
+    const char32_t c = decode_one(utf8, i, &n);
+    if (c < 0x80) {
+      const auto& code = literal ? f.ascii_lit[c] : f.ascii_hex[c];
+      std::memcpy(p, code.data(), 4);
+      p += literal ? f.ascii_lit_size[c] : f.ascii_hex_size[c];
+    } else {
+      p = literal ? put_literal_code(p, f.cid(c), f.one_byte)
+                  : put_hex_code(p, f.cid(c), f.one_byte);
     }
-    return;
   }
-  // At most 4 bytes a character: room is made once, then written through a
-  // pointer (this loop is most of what drawing a page costs).
-  const size_t at = out.size();
-  out.resize(at + 4 * utf8.size());
-  char* p = out.data() + at;
+  return p;
+}
+
+// The glyph codes of `utf8` as the inside of a literal or hex string: at most
+// codes_room(utf8) bytes at `p`; returns their end. This is most of what
+// drawing a page costs: literal ASCII text whose codes are the characters
+// themselves is copied 16 bytes at a time, stopping only at what needs an
+// escape or another code.
+char* put_codes(char* p, const FontResources& f, std::string_view utf8, bool literal) {
+  size_t i = 0;
+  const size_t n = utf8.size();
+  const char* s = utf8.data();
+  if (literal && f.ascii_lit_plain) {
+#ifdef __SSE2__
+    const __m128i blank = _mm_set1_epi8(' ');
+    const __m128i del = _mm_set1_epi8(0x7F);
+    const __m128i open = _mm_set1_epi8('(');
+    const __m128i close = _mm_set1_epi8(')');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      // Signed compare: bytes from 0x80 on are negative, so below the blank.
+      const __m128i other =
+          _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, blank), _mm_cmpeq_epi8(v, del)),
+                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
+                                    _mm_cmpeq_epi8(v, backslash)));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(other));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
+      if (mask == 0) {
+        p += 16;
+        i += 16;
+        continue;
+      }
+      const auto k = static_cast<size_t>(__builtin_ctz(mask));
+      p += k;
+      i += k;
+      const auto u = static_cast<unsigned char>(s[i]);
+      if (u >= 0x80) return put_codes_decoded(p, f, utf8, i, literal);
+      std::memcpy(p, f.ascii_lit[u].data(), 4);
+      p += f.ascii_lit_size[u];
+      ++i;
+    }
+#endif
+  }
   const auto& codes = literal ? f.ascii_lit : f.ascii_hex;
   const auto& sizes = literal ? f.ascii_lit_size : f.ascii_hex_size;
-  for (const char c : utf8) {
-    const auto u = static_cast<unsigned char>(c);
+  for (; i < n; ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    // An ASCII prefix decodes the same on its own: the rest goes through
+    // the decoder from the first other byte.
+    if (u >= 0x80) return put_codes_decoded(p, f, utf8, i, literal);
     std::memcpy(p, codes[u].data(), 4);
     p += sizes[u];
   }
-  out.resize(static_cast<size_t>(p - out.data()));
+  return p;
 }
 
 // The Bates label: absolute position, hex string, "> Tj" (the form
@@ -984,7 +1104,10 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
   out += ' ';
   num(out, y);
   out += literal ? " Tm (" : " Tm <";
-  append_codes(out, f, utf8, literal);
+  const size_t at = out.size();
+  out.resize(at + codes_room(utf8));
+  char* e = put_codes(out.data() + at, f, utf8, literal);
+  out.resize(static_cast<size_t>(e - out.data()));
   out += literal ? ") Tj\n" : "> Tj\n";
 }
 
@@ -994,13 +1117,15 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
 // position from the very numbers an absolute Tm would give it (the vertical
 // moves are whole points, so their sums are exact), and the pages render to
 // the same pixels. Tf only when the size changes.
-void PdfWriter::Impl::TextState::show(std::string& out, const FontResources& f, double size,
-                                      double x, double y, std::string_view utf8) {
+void PdfWriter::Impl::TextState::show(Sink& out, const FontResources& f, double size, double x,
+                                      double y, std::string_view utf8) {
+  // "/F1 s Tf\n", "1 0 0 1 x y Tm", the string's delimiters and "Tj\n".
+  char* p = out.room(3 * kNumberRoom + 32 + codes_room(utf8));
   const long long s = hundredths(size);
   if (s != size_) {
-    out += "/F1 ";
-    put_hundredths(out, s);
-    out += " Tf\n";
+    p = put(p, "/F1 ");
+    p = put_hundredths(p, s);
+    p = put(p, " Tf\n");
     size_ = s;
   }
   const long long nx = hundredths(x);
@@ -1008,40 +1133,46 @@ void PdfWriter::Impl::TextState::show(std::string& out, const FontResources& f, 
   const bool down = started_ && nx == x_ && ny % 100 == 0 && y_ % 100 == 0;
   const bool next_line = down && ny == y_ - hundredths(kLeading);
   if (!down) {
-    out += "1 0 0 1 ";
-    put_hundredths(out, nx);
-    out += ' ';
-    put_hundredths(out, ny);
-    out += " Tm";
+    p = put(p, "1 0 0 1 ");
+    p = put_hundredths(p, nx);
+    *p++ = ' ';
+    p = put_hundredths(p, ny);
+    p = put(p, " Tm");
   } else if (!next_line) {
-    out += "0 ";
-    put_hundredths(out, ny - y_);
-    out += " Td";
+    p = put(p, "0 ");
+    p = put_hundredths(p, ny - y_);
+    p = put(p, " Td");
   }
   x_ = nx;
   y_ = ny;
   started_ = true;
-  out += literal_ ? '(' : '<';
-  append_codes(out, f, utf8, literal_);
-  out += literal_ ? ')' : '>';
-  out += next_line ? "'\n" : "Tj\n";
+  *p++ = literal_ ? '(' : '<';
+  p = put_codes(p, f, utf8, literal_);
+  *p++ = literal_ ? ')' : '>';
+  p = put(p, next_line ? std::string_view("'\n") : std::string_view("Tj\n"));
+  out.commit(p);
 }
 
-void PdfWriter::Impl::page_content(std::string& out, const Page& page, const FontResources& f,
+// The page's content into `content`: the graphics (boxes and rules), then
+// the text, then the strike-through lines over it.
+void PdfWriter::Impl::page_content(const Page& page, const FontResources& f,
                                    const std::vector<std::string>& stamp, uint32_t number,
                                    uint32_t total) {
   const double mono = char_width / kBodySize;  // advance per point of font size
   const double right = left + columns * char_width;
-  std::string& g = out;      // graphics: boxes and rules
-  std::string& t = text_;    // text
-  std::string& s = strike_;  // strike-through lines, over the text
+  Sink& g = content;  // graphics: boxes and rules
+  Sink& t = text_;    // text
+  Sink& s = strike_;  // strike-through lines, over the text
   g.clear();
   t.clear();
   s.clear();
-  g += "0 g 0 G\n";
-  t += "BT\n";
-  num(t, kLeading);
-  t += " TL\n";
+  g.append("0 g 0 G\n");
+  t.append("BT\n");
+  {
+    char* p = t.room(kNumberRoom + 8);
+    p = put_num(p, kLeading);
+    t.commit(put(p, " TL\n"));
+  }
   TextState ts(options.literal_strings);
   auto centered = [&](double size, double y, const std::string& str) {
     const double w = static_cast<double>(count_code_points(str)) * size * mono;
@@ -1049,11 +1180,15 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
   };
   // Line widths as set last: a width is only written when it changes.
   double width = -1;
-  auto set_width = [&](std::string& to, double w) {
-    if (w == width) return;
-    num(to, w);
-    to += " w ";
+  // "w " (if the width changes) and four numbers with their separators and an
+  // operator of at most 6 bytes.
+  constexpr size_t kShapeRoom = 5 * kNumberRoom + 16;
+  auto set_width = [&](char* p, double w) {
+    if (w == width) return p;
+    p = put_num(p, w);
+    p = put(p, " w ");
     width = w;
+    return p;
   };
   // Top: UNCLASSIFIED and the stamp; the disposition line is boxed.
   centered(kMarkSize, kTopMark, detail::kUnclassified);
@@ -1063,78 +1198,81 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
     const double size = std::min(kStampSize, (right - left) / std::max(1.0, n * mono));
     ts.show(t, f, size, left, y, stamp[i]);
     if (i == 1) {
-      set_width(g, 0.8);
-      num(g, left - 2);
-      g += ' ';
-      num(g, y - 2.5);
-      g += ' ';
-      num(g, n * size * mono + 4);
-      g += ' ';
-      num(g, size + 2.5);
-      g += " re S\n";
+      char* p = set_width(g.room(kShapeRoom), 0.8);
+      p = put_num(p, left - 2);
+      *p++ = ' ';
+      p = put_num(p, y - 2.5);
+      *p++ = ' ';
+      p = put_num(p, n * size * mono + 4);
+      *p++ = ' ';
+      p = put_num(p, size + 2.5);
+      g.commit(put(p, " re S\n"));
     }
   }
   auto rule = [&](double y) {
-    set_width(g, 0.5);
-    num(g, left);
-    g += ' ';
-    num(g, y);
-    g += " m ";
-    num(g, right);
-    g += ' ';
-    num(g, y);
-    g += " l S\n";
+    char* p = set_width(g.room(kShapeRoom), 0.5);
+    p = put_num(p, left);
+    *p++ = ' ';
+    p = put_num(p, y);
+    p = put(p, " m ");
+    p = put_num(p, right);
+    *p++ = ' ';
+    p = put_num(p, y);
+    g.commit(put(p, " l S\n"));
   };
   rule(kTopRule);
   rule(kBottomRule);
   // Body rows. Boxes are filled, never stroked: from here on only the
   // strike-through lines (drawn after all of `g`) set a line width.
   bool white = false;
+  auto fill = [&](bool w) {
+    if (white != w) t.append(w ? "1 g\n" : "0 g\n");
+    white = w;
+  };
   for (size_t r = 0; r < page.rows.size(); ++r) {
     const double y = kBodyTop - static_cast<double>(r) * kLeading;
     for (const RowItem& item : page.rows[r].items) {
       const double x = left + item.column * char_width;
       const double w = item.columns * char_width;
       if (item.kind == ItemKind::kBox) {
-        num(g, x);
-        g += ' ';
-        num(g, y - 3);
-        g += ' ';
-        num(g, w);
-        g += ' ';
-        num(g, kLeading);
-        g += " re f\n";
+        char* p = g.room(kShapeRoom);
+        p = put_num(p, x);
+        *p++ = ' ';
+        p = put_num(p, y - 3);
+        *p++ = ' ';
+        p = put_num(p, w);
+        *p++ = ' ';
+        p = put_num(p, kLeading);
+        g.commit(put(p, " re f\n"));
         if (!item.text.empty()) {
-          if (!white) t += "1 g\n";
-          white = true;
+          fill(true);
           ts.show(t, f, kBodySize, x, y, item.text);
         }
         continue;
       }
-      if (white) t += "0 g\n";
-      white = false;
+      fill(false);
       ts.show(t, f, kBodySize, x, y, item.text);
       if (item.kind == ItemKind::kStruck) {
-        set_width(s, 0.8);
-        num(s, x);
-        s += ' ';
-        num(s, y + 3.2);
-        s += " m ";
-        num(s, x + w);
-        s += ' ';
-        num(s, y + 3.2);
-        s += " l S\n";
+        char* p = set_width(s.room(kShapeRoom), 0.8);
+        p = put_num(p, x);
+        *p++ = ' ';
+        p = put_num(p, y + 3.2);
+        p = put(p, " m ");
+        p = put_num(p, x + w);
+        *p++ = ' ';
+        p = put_num(p, y + 3.2);
+        s.commit(put(p, " l S\n"));
       }
     }
   }
-  if (white) t += "0 g\n";
+  fill(false);
   // Footer: UNCLASSIFIED, page x of y, Bates number.
   centered(kMarkSize, kBottomMark, detail::kUnclassified);
   const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
   ts.show(t, f, kStampSize, left, kFooterLine, page_no);
-  t += "ET\n";
-  out += t;
-  out += s;
+  t.append("ET\n");
+  g.append(t.view());
+  g.append(s.view());
 }
 
 // The Bates label sits in a small uncompressed stream of its own, at a fixed
@@ -1249,8 +1387,8 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
     PdfArray kids;
     kids.reserve(total);
     for (uint32_t p = 0; p < total; ++p) {
-      m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
-      const std::string_view deflated = m.content_deflater(m.content);
+      m.page_content(out.layout.pages[p], *f, stamp, p + 1, total);
+      const std::string_view deflated = m.content_deflater(m.content.view());
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
       bytes_hint += deflated.size() + 512;
       const std::string bates =
