@@ -197,8 +197,83 @@ bool append_format(std::string& out, const char* format, va_list args) {
   return true;
 }
 
+namespace {
+
+// `v` in decimal with at least `min_digits` digits (zeros in front), as
+// printf's precision makes it.
+char* put_decimal(char* p, unsigned long long v, size_t min_digits) {
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[sizeof digits - ++n] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (; n < min_digits; ++p, --min_digits) *p = '0';
+  std::memcpy(p, digits + sizeof digits - n, n);
+  return p + n;
+}
+
+char* put_signed(char* p, long long v) {
+  if (v < 0) *p++ = '-';
+  return put_decimal(
+      p, v < 0 ? 0ull - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v), 1);
+}
+
+// PoDoFo's most frequent formats (an object's head, a reference, an xref
+// entry, a length; tokens without a conversion), written without parsing
+// them. False, with nothing read from `args`, for any other format.
+bool append_known_format(std::string& out, const char* format, va_list args) {
+  if (std::strchr(format, '%') == nullptr) {
+    out.append(format);
+    return true;
+  }
+  char buf[80];
+  char* p = buf;
+  if (std::strcmp(format, "%i %i obj") == 0) {
+    const int number = va_arg(args, int);
+    const int generation = va_arg(args, int);
+    p = put_signed(p, number);
+    *p++ = ' ';
+    p = put_signed(p, generation);
+    std::memcpy(p, " obj", 4);
+    p += 4;
+  } else if (std::strcmp(format, " %i %hi R") == 0) {
+    const int number = va_arg(args, int);
+    const auto generation = static_cast<short>(va_arg(args, int));
+    *p++ = ' ';
+    p = put_signed(p, number);
+    *p++ = ' ';
+    p = put_signed(p, generation);
+    std::memcpy(p, " R", 2);
+    p += 2;
+  } else if (std::strcmp(format, "%0.10lu %0.5hu %c \n") == 0) {
+    const unsigned long offset = va_arg(args, unsigned long);
+    const auto generation = static_cast<unsigned short>(va_arg(args, unsigned));
+    const auto kind = static_cast<char>(va_arg(args, int));
+    p = put_decimal(p, offset, 10);
+    *p++ = ' ';
+    p = put_decimal(p, generation, 5);
+    *p++ = ' ';
+    *p++ = kind;
+    *p++ = ' ';
+    *p++ = '\n';
+  } else if (std::strcmp(format, "%ld") == 0) {
+    p = put_signed(p, va_arg(args, long));
+  } else {
+    return false;
+  }
+  out.append(buf, static_cast<size_t>(p - buf));
+  return true;
+}
+
+}  // namespace
+
 void append_vformat(std::string& out, const char* format, va_list args) {
   va_list copy;
+  va_copy(copy, args);
+  const bool known = append_known_format(out, format, copy);
+  va_end(copy);
+  if (known) return;
   va_copy(copy, args);
   const bool done = append_format(out, format, copy);
   va_end(copy);

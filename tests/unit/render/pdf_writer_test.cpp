@@ -596,6 +596,27 @@ TEST(PdfWriterFormat, IntegerAndStringConversionsMatchVsnprintf) {
   }
 }
 
+// PoDoFo's most frequent formats take a shortcut past the parser: the same
+// bytes as vsnprintf() at the edges of every argument.
+TEST(PdfWriterFormat, FrequentFormatsMatchVsnprintf) {
+  for (const int a : {0, 1, 9, 10, 12345, INT_MAX, -1, INT_MIN})
+    for (const int b : {0, 7, 65535, -3}) {
+      EXPECT_EQ(formatted_any("%i %i obj", a, b), reference("%i %i obj", a, b));
+      EXPECT_EQ(formatted_any("%i %i obj\n", a, b), reference("%i %i obj\n", a, b));
+      EXPECT_EQ(formatted_any(" %i %hi R", a, b), reference(" %i %hi R", a, b));
+      EXPECT_EQ(formatted_any(" %i %hi R", a, 70000), reference(" %i %hi R", a, 70000));
+    }
+  for (const unsigned long offset : {0UL, 15UL, 9999999999UL, 12345678901UL, ULONG_MAX})
+    for (const int generation : {0, 1, 65535, 70000})
+      for (const char kind : {'n', 'f'})
+        EXPECT_EQ(formatted_any("%0.10lu %0.5hu %c \n", offset, generation, kind),
+                  reference("%0.10lu %0.5hu %c \n", offset, generation, kind));
+  for (const long v : {0L, 42L, -42L, LONG_MAX, LONG_MIN})
+    EXPECT_EQ(formatted_any("%ld", v), reference("%ld", v));
+  for (const char* f : {"<<", ">>", "\nendobj\n", "/", "", "trailer\n"})
+    EXPECT_EQ(formatted_any(f), reference(f)) << f;
+}
+
 TEST(PdfWriterFormat, HandsBackWhatItDoesNotTakeAndTheFallbackFormatsIt) {
   for (const char* f : {"%f", "%.2f", "%x", "%#d", "%*d", "%g", "%p"}) {
     bool ours = true;
