@@ -18,6 +18,7 @@
 #include <list>
 #include <map>
 #include <new>
+#include <optional>
 #include <sstream>
 #include <type_traits>
 #ifdef __SSE2__
@@ -1017,11 +1018,10 @@ bool raw_pages_match() {
 // The font objects and /Resources of a new document: copied in from f.raw
 // when they fit (the document holds just its own first objects, and writes
 // in the same mode), built otherwise. Returns the /Resources object.
-PoDoFo::PdfReference add_font_objects(PoDoFo::PdfMemDocument& doc, const FontResources& f,
-                                      const detail::TrueTypeFont& font, bool raw) {
-  PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-  if (!raw || f.raw.empty() || objects.GetObjectCount() != f.raw_first ||
-      doc.GetWriteMode() != f.raw_mode)
+PoDoFo::PdfReference add_font_objects(PoDoFo::PdfVecObjects& objects, PoDoFo::EPdfWriteMode mode,
+                                      const FontResources& f, const detail::TrueTypeFont& font,
+                                      bool raw) {
+  if (!raw || f.raw.empty() || objects.GetObjectCount() != f.raw_first || mode != f.raw_mode)
     return build_font_objects(objects, f, font);
   for (const FontResources::RawObject& r : f.raw) {
     const PdfObject* o =
@@ -1030,6 +1030,85 @@ PoDoFo::PdfReference add_font_objects(PoDoFo::PdfMemDocument& doc, const FontRes
       throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic);
   }
   return PoDoFo::PdfReference(f.resources_number, 0);
+}
+
+// A new document's objects (catalog, info, page tree root) and PoDoFo's
+// PdfWriter to write it. Either a PdfMemDocument, or (`lean`) the same three
+// objects in the same order in a PdfVecObjects of our own, written by the
+// PdfWriter PdfMemDocument::Write() uses: without the font cache, FreeType
+// library, clock-dated info and page tree PdfMemDocument sets up and takes
+// down for every document (lean_documents_match() holds the two to the
+// same bytes).
+class Skeleton {
+ public:
+  explicit Skeleton(bool lean) {
+    if (!lean) {
+      doc_.emplace();
+      info_ = doc_->GetInfo()->GetObject();
+      info_->GetDictionary().Clear();
+      pages_ = doc_->GetPagesTree()->GetObject();
+      return;
+    }
+    objects_.emplace();
+    objects_->SetAutoDelete(true);
+    catalog_ = objects_->CreateObject("Catalog");
+    info_ = objects_->CreateObject();
+    pages_ = objects_->CreateObject("Pages");
+    pages_->GetDictionary().AddKey("Kids", PdfArray());
+    pages_->GetDictionary().AddKey("Count", integer(0));
+    catalog_->GetDictionary().AddKey("Pages", pages_->Reference());
+    trailer_.GetDictionary().AddKey("Root", catalog_->Reference());
+    trailer_.GetDictionary().AddKey("Info", info_->Reference());
+  }
+  PoDoFo::PdfVecObjects& objects() { return doc_ ? doc_->GetObjects() : *objects_; }
+  PoDoFo::EPdfWriteMode mode() const {
+    return doc_ ? doc_->GetWriteMode() : PoDoFo::ePdfWriteMode_Default;
+  }
+  PdfObject* info() { return info_; }
+  PdfObject* pages() { return pages_; }
+  void write(PoDoFo::PdfOutputDevice* device) {
+    if (doc_) return doc_->Write(device);
+    PoDoFo::PdfWriter writer(&*objects_, &trailer_);
+    writer.SetPdfVersion(PoDoFo::ePdfVersion_Default);
+    writer.SetWriteMode(PoDoFo::ePdfWriteMode_Default);
+    writer.Write(device);
+  }
+
+ private:
+  std::optional<PoDoFo::PdfMemDocument> doc_;
+  std::optional<PoDoFo::PdfVecObjects> objects_;
+  PdfObject trailer_;
+  PdfObject* catalog_ = nullptr;
+  PdfObject* info_ = nullptr;
+  PdfObject* pages_ = nullptr;
+};
+
+// True if a lean Skeleton writes what a PdfMemDocument does, byte for byte,
+// for a small document of two raw pages and an info dictionary.
+bool lean_documents_match() {
+  auto write = [](bool lean) {
+    Skeleton k(lean);
+    PoDoFo::PdfVecObjects& objects = k.objects();
+    PdfArray kids;
+    for (int p = 0; p < 2; ++p) {
+      PdfObject* page = objects.CreateObject(PdfVariant(PoDoFo::PdfData("<</Type/Page>>")));
+      kids.push_back(page->Reference());
+    }
+    k.pages()->GetDictionary().AddKey("Kids", kids);
+    k.pages()->GetDictionary().AddKey("Count", integer(2));
+    PdfDictionary& info = k.info()->GetDictionary();
+    info.AddKey("Title", PdfString("A (B) \\ C"));
+    info.AddKey("CreationDate", PdfString("D:20240501000000Z"));
+    std::string out;
+    StringDevice device(out);
+    k.write(&device);
+    return out;
+  };
+  try {
+    return write(true) == write(false);
+  } catch (const PoDoFo::PdfError&) {
+    return false;
+  }
 }
 
 struct PdfWriter::Impl {
@@ -1042,10 +1121,11 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
-  bool raw_fonts = true;   // font objects go in as raw bodies when they can
-  bool raw_pages = false;  // raw_pages_match(): pages go in as raw bodies
-  std::string body;        // reused raw object body
-  Sink content;            // reused page content buffer, and its text and strike-through parts
+  bool raw_fonts = true;        // font objects go in as raw bodies when they can
+  bool raw_pages = false;       // raw_pages_match(): pages go in as raw bodies
+  bool lean_documents = false;  // lean_documents_match(): no PdfMemDocument
+  std::string body;             // reused raw object body
+  Sink content;                 // reused page content buffer, and its text and strike-through parts
   Sink text_;
   Sink strike_;
 
@@ -1366,6 +1446,11 @@ std::string PdfWriter::Impl::bates_content(const FontResources& f, const std::st
 void detail::PdfWriterTestAccess::build_objects(PdfWriter& writer) {
   writer.impl_->raw_fonts = false;
   writer.impl_->raw_pages = false;
+  writer.impl_->lean_documents = false;
+}
+
+bool detail::PdfWriterTestAccess::lean_documents(const PdfWriter& writer) {
+  return writer.impl_->lean_documents;
 }
 
 bool detail::PdfWriterTestAccess::raw_pages(const PdfWriter& writer) {
@@ -1416,6 +1501,8 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   // per process, not once per writer (each batch worker makes one).
   static const bool kRawPagesMatch = raw_pages_match();
   impl->raw_pages = kRawPagesMatch;
+  static const bool kLeanDocumentsMatch = lean_documents_match();
+  impl->lean_documents = kLeanDocumentsMatch;
   result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
   return result;
 }
@@ -1448,16 +1535,17 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   const std::shared_ptr<const FontResources> f = m.resources(std::move(chars));
 
   try {
-    PoDoFo::PdfMemDocument doc;
-    auto& objects = doc.GetObjects();
+    Skeleton doc(m.lean_documents);
+    auto& objects = doc.objects();
     // Streams plus room for the dictionaries, the xref table and the trailer.
     size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
-    const PoDoFo::PdfReference resources = add_font_objects(doc, *f, *m.font, m.raw_fonts);
+    const PoDoFo::PdfReference resources =
+        add_font_objects(objects, doc.mode(), *f, *m.font, m.raw_fonts);
     // The page tree by hand: one /Pages node whose /Kids are the pages in
     // order, without PoDoFo's page cache and per-page bookkeeping
     // (CreatePage()). Every page shares one /Resources object: the font, and
     // the /ProcSet CreatePage() gave every page.
-    PdfObject* pages_node = doc.GetPagesTree()->GetObject();
+    PdfObject* pages_node = doc.pages();
     const PoDoFo::PdfReference parent = pages_node->Reference();
     PdfArray kids;
     kids.reserve(total);
@@ -1474,8 +1562,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
     pages_node->GetDictionary().AddKey("Kids", kids);
     pages_node->GetDictionary().AddKey("Count", integer(total));
     // Info: only what the view allows; dates from the review date, never the clock.
-    PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
-    info.Clear();
+    PdfDictionary& info = doc.info()->GetDictionary();
     std::string title =
         view.stamp().document_id + " " + std::string(core::to_string(view.stamp().disposition));
     for (char& c : title)
@@ -1491,7 +1578,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
     }
     out.bytes.reserve(bytes_hint);
     StringDevice device(out.bytes);
-    doc.Write(&device);
+    doc.write(&device);
   } catch (const PoDoFo::PdfError& e) {
     core::Diagnostic d;
     d.code = "pdf-error";

@@ -279,9 +279,10 @@ TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
 }
 
 // The font objects and pages go in as raw bodies of the bytes PoDoFo writes
-// for them: the file must be the one PoDoFo writes from the objects built key
-// by key, for ASCII and Unicode text, boxes, several pages and several
-// documents in a row (a character set's raw objects are reused).
+// for them, into a lean document (no PdfMemDocument): the file must be the
+// one PoDoFo writes from a PdfMemDocument of the objects built key by key,
+// for ASCII and Unicode text, boxes, several pages and several documents in
+// a row (a character set's raw objects are reused).
 TEST(PdfWriter, RawObjectsWriteTheBytesOfTheBuiltObjects) {
   std::string text;
   std::vector<testing::BlockSpec> specs;
@@ -304,8 +305,10 @@ TEST(PdfWriter, RawObjectsWriteTheBytesOfTheBuiltObjects) {
   auto built = writer();
   ASSERT_TRUE(raw && built);
   EXPECT_TRUE(detail::PdfWriterTestAccess::raw_pages(*raw));
+  EXPECT_TRUE(detail::PdfWriterTestAccess::lean_documents(*raw));
   detail::PdfWriterTestAccess::build_objects(*built);
   EXPECT_FALSE(detail::PdfWriterTestAccess::raw_pages(*built));
+  EXPECT_FALSE(detail::PdfWriterTestAccess::lean_documents(*built));
   for (size_t i = 0; i < views.size(); ++i) {
     auto a = raw->write(views[i]);
     auto b = built->write(views[i]);
