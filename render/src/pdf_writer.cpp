@@ -1122,6 +1122,42 @@ bool lean_documents_match() {
   }
 }
 
+// An info dictionary value: `s` as a PdfString, or (`raw`, and every byte
+// printable ASCII) as raw data of the very bytes PoDoFo writes for that
+// PdfString, "(...)" with ( ) \\ escaped. PoDoFo writes the info dictionary
+// three times a document (twice to hash it into /ID, through its own
+// printf-based device, which a PdfString calls three times a character);
+// raw data is one call.
+PdfObject info_value(const std::string& s, bool raw) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+  if (!raw || !plain) return PdfObject(PdfString(s));
+  std::string lit = "(";
+  for (const char c : s) {
+    if (c == '(' || c == ')' || c == '\\') lit += '\\';
+    lit += c;
+  }
+  lit += ')';
+  return PdfObject(PdfVariant(PoDoFo::PdfData(lit.data(), lit.size())));
+}
+
+// True if info_value() writes the same bytes raw as a PdfString, for every
+// printable ASCII character.
+bool raw_info_matches() {
+  std::string all;
+  for (char c = 0x20; c < 0x7F; ++c) all += c;
+  auto write = [&](bool raw) {
+    PdfObject o;
+    o.GetDictionary().AddKey("Title", info_value(all, raw));
+    o.GetDictionary().AddKey("CreationDate", info_value("D:20240501000000Z", raw));
+    return serialized(o, PoDoFo::ePdfWriteMode_Default);
+  };
+  try {
+    return write(true) == write(false);
+  } catch (const PoDoFo::PdfError&) {
+    return false;
+  }
+}
+
 struct PdfWriter::Impl {
   PdfOptions options;
   std::optional<detail::TrueTypeFont> font;
@@ -1135,6 +1171,7 @@ struct PdfWriter::Impl {
   bool raw_fonts = true;        // font objects go in as raw bodies when they can
   bool raw_pages = false;       // raw_pages_match(): pages go in as raw bodies
   bool lean_documents = false;  // lean_documents_match(): no PdfMemDocument
+  bool raw_info = false;        // raw_info_matches(): info values as raw data
   std::string body;             // reused raw object body
   Sink content;                 // reused page content buffer, and its text and strike-through parts
   Sink text_;
@@ -1458,6 +1495,7 @@ void detail::PdfWriterTestAccess::build_objects(PdfWriter& writer) {
   writer.impl_->raw_fonts = false;
   writer.impl_->raw_pages = false;
   writer.impl_->lean_documents = false;
+  writer.impl_->raw_info = false;
 }
 
 bool detail::PdfWriterTestAccess::lean_documents(const PdfWriter& writer) {
@@ -1514,6 +1552,8 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   impl->raw_pages = kRawPagesMatch;
   static const bool kLeanDocumentsMatch = lean_documents_match();
   impl->lean_documents = kLeanDocumentsMatch;
+  static const bool kRawInfoMatches = raw_info_matches();
+  impl->raw_info = kRawInfoMatches;
   result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
   return result;
 }
@@ -1578,14 +1618,14 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
         view.stamp().document_id + " " + std::string(core::to_string(view.stamp().disposition));
     for (char& c : title)
       if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) c = '?';
-    info.AddKey("Title", PdfString(title));
-    info.AddKey("Producer", PdfString(m.options.producer));
+    info.AddKey("Title", info_value(title, m.raw_info));
+    info.AddKey("Producer", info_value(m.options.producer, m.raw_info));
     const std::string& date = view.stamp().review_date;
     if (date.size() == 10) {
       const std::string d =
           "D:" + date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2) + "000000Z";
-      info.AddKey("CreationDate", PdfString(d));
-      info.AddKey("ModDate", PdfString(d));
+      info.AddKey("CreationDate", info_value(d, m.raw_info));
+      info.AddKey("ModDate", info_value(d, m.raw_info));
     }
     out.bytes.reserve(bytes_hint);
     StringDevice device(out.bytes);

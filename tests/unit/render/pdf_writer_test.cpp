@@ -301,8 +301,10 @@ TEST(PdfWriter, RawObjectsWriteTheBytesOfTheBuiltObjects) {
       make_release_view(doc, decide(doc)), make_release_view(long_doc, release_all(long_doc)),
       make_release_view(unicode, release_all(unicode)), make_release_view(doc, release_all(doc)),
       make_release_view(doc, decide(doc))};
-  auto raw = writer();
-  auto built = writer();
+  PdfOptions options;
+  options.producer = "declass (raw) \\ test";  // escaped in the info dictionary
+  auto raw = writer(options);
+  auto built = writer(options);
   ASSERT_TRUE(raw && built);
   EXPECT_TRUE(detail::PdfWriterTestAccess::raw_pages(*raw));
   EXPECT_TRUE(detail::PdfWriterTestAccess::lean_documents(*raw));
