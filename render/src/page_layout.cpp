@@ -59,9 +59,9 @@ class Paginator {
       return;
     }
     if (ascii)
-      wrap<true>(kind, s);
+      wrap_ascii(kind, s);
     else
-      wrap<false>(kind, s);
+      wrap_utf8(kind, s);
   }
 
   void box(std::string_view label, uint32_t width, bool to_margin, int32_t placeholder) {
@@ -108,11 +108,10 @@ class Paginator {
 
  private:
   // text() for a run that does not fit on the row: it wraps at blanks (a
-  // word longer than a row is cut). kAscii: `s` is all ASCII.
-  template <bool kAscii>
-  void wrap(ItemKind kind, std::string_view s) {
-    auto blank = [&](size_t i) { return kAscii ? s[i] == ' ' : blank_at(s, i); };
-    auto next = [&](size_t i) { return kAscii ? i + 1 : cp_end(s, i); };
+  // word longer than a row is cut).
+  void wrap_utf8(ItemKind kind, std::string_view s) {
+    auto blank = [&](size_t i) { return blank_at(s, i); };
+    auto next = [&](size_t i) { return cp_end(s, i); };
     // The runs placed on one row follow each other in `s`: they are put as
     // one piece when the row ends (the item they would have merged into).
     size_t from = 0;
@@ -154,9 +153,7 @@ class Paginator {
         while (left > 0) {
           const uint32_t take = std::min(left, columns_ - col_);
           size_t e = k;
-          if constexpr (kAscii) {
-            e = k + take;
-          } else if constexpr (kFull) {
+          if constexpr (kFull) {
             for (uint32_t c = 0; c < take; ++c) e = cp_end(s, e);
           }
           place(k, e, take);
@@ -168,6 +165,47 @@ class Paginator {
       i = j;
     }
     flush();
+  }
+
+  // wrap() for an all-ASCII run, a row at a time: from the first byte that
+  // does not fit back to the start of the run that holds it (the rows and
+  // items of wrap()'s run-by-run walk, without visiting every byte).
+  void wrap_ascii(ItemKind kind, std::string_view s) {
+    const size_t n = s.size();
+    auto put_piece = [&](size_t a, size_t b) {
+      if (b > a) put(kind, s.substr(a, b - a), static_cast<uint32_t>(b - a));
+    };
+    size_t i = 0;  // start of a run (or of the rest of a cut word)
+    while (i < n) {
+      const size_t room = columns_ - col_;
+      if (n - i <= room) return put_piece(i, n);  // the rest fits
+      const size_t limit = i + room;              // the first byte that does not fit
+      if (s[limit] == ' ') {
+        // The blanks across the margin end the row and are not carried
+        // over; the runs before them fit.
+        size_t b = limit;
+        while (b > i && s[b - 1] == ' ') --b;
+        size_t e = limit;
+        while (e < n && s[e] == ' ') ++e;
+        put_piece(i, b);
+        new_row();
+        i = e;
+        continue;
+      }
+      size_t w = limit;  // start of the word across the margin
+      while (w > i && s[w - 1] != ' ') --w;
+      if (w > i) {
+        put_piece(i, w);  // the runs before the word fit; it goes to the next row
+        new_row();
+        i = w;
+      } else if (col_ > 0) {
+        new_row();  // the word goes to the next row
+      } else {
+        put_piece(i, i + columns_);  // a word longer than a row is cut
+        new_row();
+        i += columns_;
+      }
+    }
   }
 
   // True if every byte of `s` is below 0x80 (8 bytes at a time).
