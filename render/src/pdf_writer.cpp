@@ -337,27 +337,25 @@ constexpr size_t kNumberRoom = 24;
 // locale-dependent, at most two decimals, no trailing zeros. Writes at most
 // kNumberRoom bytes at `p`; returns their end.
 char* put_hundredths(char* p, long long n) {
-  char buf[kNumberRoom];
-  char* e = buf + sizeof buf;
-  char* b = e;
-  const bool negative = n < 0;
-  unsigned long long m =
-      negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+  if (n < 0) *p++ = '-';
+  const unsigned long long m =
+      n < 0 ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+  unsigned long long whole = m / 100;
   const auto frac = static_cast<unsigned>(m % 100);
-  m /= 100;
-  if (frac != 0) {
-    if (frac % 10 != 0) *--b = static_cast<char>('0' + frac % 10);
-    *--b = static_cast<char>('0' + frac / 10);
-    *--b = '.';
-  }
+  size_t digits = 1;
+  for (unsigned long long t = whole; t >= 10; t /= 10) ++digits;
+  char* q = p + digits;
+  p = q;
   do {
-    *--b = static_cast<char>('0' + m % 10);
-    m /= 10;
-  } while (m != 0);
-  if (negative) *--b = '-';
-  const auto n_bytes = static_cast<size_t>(e - b);
-  std::memcpy(p, b, n_bytes);
-  return p + n_bytes;
+    *--q = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole != 0);
+  if (frac != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + frac / 10);
+    if (frac % 10 != 0) *p++ = static_cast<char>('0' + frac % 10);
+  }
+  return p;
 }
 
 void put_hundredths(std::string& out, long long n) {
@@ -368,7 +366,7 @@ void put_hundredths(std::string& out, long long n) {
 // std::llround(v * 100) without the library call (a few of these go into
 // every row): below 2^52 a double minus its truncation is exact, so halves
 // round away from zero exactly as llround() rounds them.
-long long hundredths(double v) {
+inline long long hundredths(double v) {
   const double x = v * 100;
   if (!(std::fabs(x) < 4e15)) return std::llround(x);
   const auto t = static_cast<long long>(x);

@@ -546,8 +546,17 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
   p.label = last_label_;
   // Extent from the withheld bytes themselves.
   uint32_t last_line = 0;
+  // The spans are in byte order: each one's line is found by stepping on
+  // from the last one's (the first by a search).
+  const core::Source& src = doc_.source;
+  uint32_t line = 0;
+  bool first = true;
   for (const Span& s : spans_of(o)) {
-    const uint32_t line = doc_.source.line_of(s.begin);
+    if (first)
+      line = src.line_of(s.begin);
+    else
+      while (line < src.line_count() && src.line_start(line + 1) <= s.begin) ++line;
+    first = false;
     if (p.first_source_line == 0) p.first_source_line = line;
     p.last_source_line = line;
     if (line != last_line) ++p.withheld_lines;
