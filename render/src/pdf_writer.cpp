@@ -446,13 +446,6 @@ char32_t decode_one(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
-std::u32string decode_utf8(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (size_t i = 0, n = 0; i < s.size(); i += n) out += decode_one(s, i, &n);
-  return out;
-}
-
 // An integer object. Passing a bare integer to AddKey() can pick its
 // PdfObject* overload when the value is a constant 0.
 PdfObject integer(long long v) {
@@ -1571,8 +1564,8 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   std::u32string chars = base_repertoire();
   auto add = [&](std::string_view s) {
     if (all_ascii(s)) return;
-    for (const char32_t c : decode_utf8(s))
-      if (c >= 0x80) chars += c;
+    for (size_t i = 0, n = 0; i < s.size(); i += n)
+      if (const char32_t c = decode_one(s, i, &n); c >= 0x80) chars += c;
   };
   for (const std::string& l : stamp) add(l);
   for (const Page& p : out.layout.pages)
