@@ -1,6 +1,8 @@
 #include "declass/render/page_layout.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace declass::render {
 
@@ -48,65 +50,18 @@ class Paginator {
 
   void text(ItemKind kind, std::string_view s) {
     // Most runs fit on the row: then no blank run can wrap and the run is one
-    // item, so the code points need only counting.
-    const uint32_t n = count_cps(s);
+    // item, so the code points need only counting. Most runs are ASCII: then
+    // a byte is a code point and a blank is a ' '.
+    const bool ascii = all_ascii(s);
+    const uint32_t n = ascii ? static_cast<uint32_t>(s.size()) : count_cps(s);
     if (col_ + n <= columns_) {
       if (n > 0) put(kind, s, n);
       return;
     }
-    // The runs placed on one row follow each other in `s`: they are put as
-    // one piece when the row ends (the item they would have merged into).
-    size_t from = 0;
-    size_t to = 0;
-    uint32_t cols = 0;
-    auto place = [&](size_t a, size_t b, uint32_t len) {
-      if (cols == 0) from = a;
-      to = b;
-      cols += len;
-      col_ += len;
-    };
-    auto flush = [&] {
-      if (cols > 0) put_at(kind, s.substr(from, to - from), col_ - cols, cols);
-      cols = 0;
-    };
-    auto next_row = [&] {
-      flush();
-      new_row();
-    };
-    for (size_t i = 0; i < s.size();) {
-      const bool blank = blank_at(s, i);
-      size_t j = i;
-      uint32_t len = 0;
-      while (j < s.size() && blank_at(s, j) == blank) {
-        j = blank ? j + 1 : cp_end(s, j);
-        ++len;
-      }
-      if (blank) {
-        // Blanks that do not fit end the row and are not carried over.
-        if (col_ + len > columns_) {
-          next_row();
-        } else {
-          place(i, j, len);
-        }
-      } else {
-        if (col_ + len > columns_ && col_ > 0) next_row();
-        size_t k = i;
-        uint32_t left = len;
-        while (left > 0) {
-          const uint32_t take = std::min(left, columns_ - col_);
-          size_t e = k;
-          if constexpr (kFull) {
-            for (uint32_t c = 0; c < take; ++c) e = cp_end(s, e);
-          }
-          place(k, e, take);
-          k = e;
-          left -= take;
-          if (left > 0) next_row();
-        }
-      }
-      i = j;
-    }
-    flush();
+    if (ascii)
+      wrap_ascii(kind, s);
+    else
+      wrap_utf8(kind, s);
   }
 
   void box(std::string_view label, uint32_t width, bool to_margin, int32_t placeholder) {
@@ -152,6 +107,121 @@ class Paginator {
   }
 
  private:
+  // text() for a run that does not fit on the row: it wraps at blanks (a
+  // word longer than a row is cut).
+  void wrap_utf8(ItemKind kind, std::string_view s) {
+    auto blank = [&](size_t i) { return blank_at(s, i); };
+    auto next = [&](size_t i) { return cp_end(s, i); };
+    // The runs placed on one row follow each other in `s`: they are put as
+    // one piece when the row ends (the item they would have merged into).
+    size_t from = 0;
+    size_t to = 0;
+    uint32_t cols = 0;
+    auto place = [&](size_t a, size_t b, uint32_t len) {
+      if (cols == 0) from = a;
+      to = b;
+      cols += len;
+      col_ += len;
+    };
+    auto flush = [&] {
+      if (cols > 0) put_at(kind, s.substr(from, to - from), col_ - cols, cols);
+      cols = 0;
+    };
+    auto next_row = [&] {
+      flush();
+      new_row();
+    };
+    for (size_t i = 0; i < s.size();) {
+      const bool is_blank = blank(i);
+      size_t j = i;
+      uint32_t len = 0;
+      while (j < s.size() && blank(j) == is_blank) {
+        j = is_blank ? j + 1 : next(j);
+        ++len;
+      }
+      if (is_blank) {
+        // Blanks that do not fit end the row and are not carried over.
+        if (col_ + len > columns_) {
+          next_row();
+        } else {
+          place(i, j, len);
+        }
+      } else {
+        if (col_ + len > columns_ && col_ > 0) next_row();
+        size_t k = i;
+        uint32_t left = len;
+        while (left > 0) {
+          const uint32_t take = std::min(left, columns_ - col_);
+          size_t e = k;
+          if constexpr (kFull) {
+            for (uint32_t c = 0; c < take; ++c) e = cp_end(s, e);
+          }
+          place(k, e, take);
+          k = e;
+          left -= take;
+          if (left > 0) next_row();
+        }
+      }
+      i = j;
+    }
+    flush();
+  }
+
+  // wrap() for an all-ASCII run, a row at a time: from the first byte that
+  // does not fit back to the start of the run that holds it (the rows and
+  // items of wrap()'s run-by-run walk, without visiting every byte).
+  void wrap_ascii(ItemKind kind, std::string_view s) {
+    const size_t n = s.size();
+    auto put_piece = [&](size_t a, size_t b) {
+      if (b > a) put(kind, s.substr(a, b - a), static_cast<uint32_t>(b - a));
+    };
+    size_t i = 0;  // start of a run (or of the rest of a cut word)
+    while (i < n) {
+      const size_t room = columns_ - col_;
+      if (n - i <= room) return put_piece(i, n);  // the rest fits
+      const size_t limit = i + room;              // the first byte that does not fit
+      if (s[limit] == ' ') {
+        // The blanks across the margin end the row and are not carried
+        // over; the runs before them fit.
+        size_t b = limit;
+        while (b > i && s[b - 1] == ' ') --b;
+        size_t e = limit;
+        while (e < n && s[e] == ' ') ++e;
+        put_piece(i, b);
+        new_row();
+        i = e;
+        continue;
+      }
+      size_t w = limit;  // start of the word across the margin
+      while (w > i && s[w - 1] != ' ') --w;
+      if (w > i) {
+        put_piece(i, w);  // the runs before the word fit; it goes to the next row
+        new_row();
+        i = w;
+      } else if (col_ > 0) {
+        new_row();  // the word goes to the next row
+      } else {
+        put_piece(i, i + columns_);  // a word longer than a row is cut
+        new_row();
+        i += columns_;
+      }
+    }
+  }
+
+  // True if every byte of `s` is below 0x80 (8 bytes at a time).
+  static bool all_ascii(std::string_view s) {
+    const char* p = s.data();
+    size_t n = s.size();
+    uint64_t any = 0;
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      any |= w;
+    }
+    for (; n > 0; ++p, --n) any |= static_cast<unsigned char>(*p);
+    return (any & 0x8080808080808080ull) == 0;
+  }
+
   // The label's code points, counted as code_points() splits them.
   static uint32_t count_cps(std::string_view s) {
     if (s.empty()) return 0;

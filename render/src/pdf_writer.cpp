@@ -18,8 +18,12 @@
 #include <list>
 #include <map>
 #include <new>
+#include <optional>
 #include <sstream>
 #include <type_traits>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "flate.h"
 #include "font_subset.h"
@@ -194,8 +198,83 @@ bool append_format(std::string& out, const char* format, va_list args) {
   return true;
 }
 
+namespace {
+
+// `v` in decimal with at least `min_digits` digits (zeros in front), as
+// printf's precision makes it.
+char* put_decimal(char* p, unsigned long long v, size_t min_digits) {
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[sizeof digits - ++n] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (; n < min_digits; ++p, --min_digits) *p = '0';
+  std::memcpy(p, digits + sizeof digits - n, n);
+  return p + n;
+}
+
+char* put_signed(char* p, long long v) {
+  if (v < 0) *p++ = '-';
+  return put_decimal(
+      p, v < 0 ? 0ull - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v), 1);
+}
+
+// PoDoFo's most frequent formats (an object's head, a reference, an xref
+// entry, a length; tokens without a conversion), written without parsing
+// them. False, with nothing read from `args`, for any other format.
+bool append_known_format(std::string& out, const char* format, va_list args) {
+  if (std::strchr(format, '%') == nullptr) {
+    out.append(format);
+    return true;
+  }
+  char buf[80];
+  char* p = buf;
+  if (std::strcmp(format, "%i %i obj") == 0) {
+    const int number = va_arg(args, int);
+    const int generation = va_arg(args, int);
+    p = put_signed(p, number);
+    *p++ = ' ';
+    p = put_signed(p, generation);
+    std::memcpy(p, " obj", 4);
+    p += 4;
+  } else if (std::strcmp(format, " %i %hi R") == 0) {
+    const int number = va_arg(args, int);
+    const auto generation = static_cast<short>(va_arg(args, int));
+    *p++ = ' ';
+    p = put_signed(p, number);
+    *p++ = ' ';
+    p = put_signed(p, generation);
+    std::memcpy(p, " R", 2);
+    p += 2;
+  } else if (std::strcmp(format, "%0.10lu %0.5hu %c \n") == 0) {
+    const unsigned long offset = va_arg(args, unsigned long);
+    const auto generation = static_cast<unsigned short>(va_arg(args, unsigned));
+    const auto kind = static_cast<char>(va_arg(args, int));
+    p = put_decimal(p, offset, 10);
+    *p++ = ' ';
+    p = put_decimal(p, generation, 5);
+    *p++ = ' ';
+    *p++ = kind;
+    *p++ = ' ';
+    *p++ = '\n';
+  } else if (std::strcmp(format, "%ld") == 0) {
+    p = put_signed(p, va_arg(args, long));
+  } else {
+    return false;
+  }
+  out.append(buf, static_cast<size_t>(p - buf));
+  return true;
+}
+
+}  // namespace
+
 void append_vformat(std::string& out, const char* format, va_list args) {
   va_list copy;
+  va_copy(copy, args);
+  const bool known = append_known_format(out, format, copy);
+  va_end(copy);
+  if (known) return;
   va_copy(copy, args);
   const bool done = append_format(out, format, copy);
   va_end(copy);
@@ -251,37 +330,83 @@ constexpr size_t kFontCacheSize = 32;
 constexpr int kContentDeflateLevel = 1;
 constexpr int kFontDeflateLevel = 9;
 
+// Room for a number written by put_hundredths() or put_uint().
+constexpr size_t kNumberRoom = 24;
+
 // Fixed-point number for content streams from hundredths of a point: never
-// locale-dependent, at most two decimals, no trailing zeros.
-void put_hundredths(std::string& out, long long n) {
-  char buf[32];
-  char* e = buf + sizeof buf;
-  char* p = e;
-  const bool negative = n < 0;
-  unsigned long long m =
-      negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+// locale-dependent, at most two decimals, no trailing zeros. Writes at most
+// kNumberRoom bytes at `p`; returns their end.
+char* put_hundredths(char* p, long long n) {
+  if (n < 0) *p++ = '-';
+  const unsigned long long m =
+      n < 0 ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+  unsigned long long whole = m / 100;
   const auto frac = static_cast<unsigned>(m % 100);
-  m /= 100;
-  if (frac != 0) {
-    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
-    *--p = static_cast<char>('0' + frac / 10);
-    *--p = '.';
-  }
+  size_t digits = 1;
+  for (unsigned long long t = whole; t >= 10; t /= 10) ++digits;
+  char* q = p + digits;
+  p = q;
   do {
-    *--p = static_cast<char>('0' + m % 10);
-    m /= 10;
-  } while (m != 0);
-  if (negative) *--p = '-';
-  out.append(p, static_cast<size_t>(e - p));
+    *--q = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole != 0);
+  if (frac != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + frac / 10);
+    if (frac % 10 != 0) *p++ = static_cast<char>('0' + frac % 10);
+  }
+  return p;
 }
 
-long long hundredths(double v) {
-  return std::llround(v * 100);
+void put_hundredths(std::string& out, long long n) {
+  char buf[kNumberRoom];
+  out.append(buf, static_cast<size_t>(put_hundredths(buf, n) - buf));
+}
+
+// std::llround(v * 100) without the library call (a few of these go into
+// every row): below 2^52 a double minus its truncation is exact, so halves
+// round away from zero exactly as llround() rounds them.
+inline long long hundredths(double v) {
+  const double x = v * 100;
+  if (!(std::fabs(x) < 4e15)) return std::llround(x);
+  const auto t = static_cast<long long>(x);
+  const double frac = x - static_cast<double>(t);
+  return frac >= 0.5 ? t + 1 : frac <= -0.5 ? t - 1 : t;
 }
 
 void num(std::string& out, double v) {
   put_hundredths(out, hundredths(v));
 }
+
+char* put_num(char* p, double v) {
+  return put_hundredths(p, hundredths(v));
+}
+
+// Copies `s` to `p`; returns the end.
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// A byte buffer written through a raw pointer, for the page content: room()
+// makes room for a piece of known largest size, the piece is written without
+// a check per byte, and commit() takes its end. The buffer keeps its size
+// from page to page, so it is zero-filled only when it grows.
+class Sink {
+ public:
+  void clear() { size_ = 0; }
+  char* room(size_t n) {
+    if (buf_.size() - size_ < n) buf_.resize(std::max(size_ + n, 2 * buf_.size()));
+    return buf_.data() + size_;
+  }
+  void commit(const char* end) { size_ = static_cast<size_t>(end - buf_.data()); }
+  void append(std::string_view s) { commit(put(room(s.size()), s)); }
+  std::string_view view() const { return {buf_.data(), size_}; }
+
+ private:
+  std::string buf_;
+  size_t size_ = 0;
+};
 
 // True if every byte of `s` is below 0x80 (8 bytes at a time: all page
 // text goes through here, twice).
@@ -298,31 +423,27 @@ bool all_ascii(std::string_view s) {
   return (any & 0x8080808080808080ull) == 0;
 }
 
-std::u32string decode_utf8(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    char32_t cp = 0;
-    bool ok = len > 0 && i + len <= s.size();
-    if (ok) {
-      cp = len == 1 ? c : static_cast<char32_t>(c & (0xFF >> (len + 1)));
-      for (size_t k = 1; k < len && ok; ++k) {
-        const auto d = static_cast<unsigned char>(s[i + k]);
-        ok = (d & 0xC0) == 0x80;
-        cp = (cp << 6) | (d & 0x3F);
-      }
+// The code point at byte `i` of `s` and, in `len`, its length: U+FFFD and 1
+// for a byte that does not start a complete, valid sequence.
+char32_t decode_one(std::string_view s, size_t i, size_t* len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  char32_t cp = 0;
+  bool ok = n > 0 && i + n <= s.size();
+  if (ok) {
+    cp = n == 1 ? c : static_cast<char32_t>(c & (0xFF >> (n + 1)));
+    for (size_t k = 1; k < n && ok; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      ok = (d & 0xC0) == 0x80;
+      cp = (cp << 6) | (d & 0x3F);
     }
-    if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      out += U'\uFFFD';
-      ++i;
-      continue;
-    }
-    out += cp;
-    i += len;
   }
-  return out;
+  if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    *len = 1;
+    return U'\uFFFD';
+  }
+  *len = n;
+  return cp;
 }
 
 // An integer object. Passing a bare integer to AddKey() can pick its
@@ -336,38 +457,44 @@ void hex4(std::string& out, uint32_t v) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 15];
 }
 
-void hex2(std::string& out, uint32_t v) {
-  static const char* kHex = "0123456789ABCDEF";
-  out += kHex[(v >> 4) & 15];
-  out += kHex[v & 15];
-}
-
 // Appends glyph code `v` as 1 or 2 bytes of a literal string, escaping what
 // a reader would not take as itself: parentheses and backslash, and CR and
-// LF (an end of line inside a literal string reads as LF).
-void literal_code(std::string& out, uint32_t v, bool one_byte) {
+// LF (an end of line inside a literal string reads as LF). At most 4 bytes.
+char* put_literal_code(char* p, uint32_t v, bool one_byte) {
   const std::array<unsigned, 2> bytes{(v >> 8) & 0xFFu, v & 0xFFu};
   for (size_t k = one_byte ? 1 : 0; k < 2; ++k) {
     const auto c = static_cast<char>(bytes[k]);
     if (c == '(' || c == ')' || c == '\\') {
-      out += '\\';
-      out += c;
+      *p++ = '\\';
+      *p++ = c;
     } else if (c == '\r') {
-      out += "\\r";
+      *p++ = '\\';
+      *p++ = 'r';
     } else if (c == '\n') {
-      out += "\\n";
+      *p++ = '\\';
+      *p++ = 'n';
     } else {
-      out += c;
+      *p++ = c;
     }
   }
+  return p;
 }
 
 // Appends glyph code `v` in hex: 2 or 4 digits.
+char* put_hex_code(char* p, uint32_t v, bool one_byte) {
+  static const char* kHex = "0123456789ABCDEF";
+  for (int shift = one_byte ? 4 : 12; shift >= 0; shift -= 4) *p++ = kHex[(v >> shift) & 15];
+  return p;
+}
+
+void literal_code(std::string& out, uint32_t v, bool one_byte) {
+  char buf[4];
+  out.append(buf, static_cast<size_t>(put_literal_code(buf, v, one_byte) - buf));
+}
+
 void hex_code(std::string& out, uint32_t v, bool one_byte) {
-  if (one_byte)
-    hex2(out, v);
-  else
-    hex4(out, v);
+  char buf[4];
+  out.append(buf, static_cast<size_t>(put_hex_code(buf, v, one_byte) - buf));
 }
 
 // Everything embedded for one character set: built once, shared by every
@@ -394,6 +521,9 @@ struct FontResources {
   std::array<uint8_t, 128> ascii_hex_size{};         // its length in bytes
   std::array<std::array<char, 4>, 128> ascii_lit{};  // escaped binary code of each, and
   std::array<uint8_t, 128> ascii_lit_size{};         // its length in bytes
+  // Every printable ASCII character but ( ) \ is its own literal code (one
+  // byte): literal page text is then copied as it is, but for those.
+  bool ascii_lit_plain = false;
   // The font objects and the shared /Resources as PoDoFo wrote them into a
   // new PdfMemDocument (see serialize_font_objects()): the same for every
   // document with this character set, so they are copied in as raw data
@@ -533,6 +663,11 @@ std::shared_ptr<FontResources> build_font(const detail::TrueTypeFont& font, std:
     std::copy(l.begin(), l.end(), r->ascii_lit[c].begin());
     r->ascii_lit_size[c] = static_cast<uint8_t>(l.size());
   }
+  r->ascii_lit_plain = true;
+  for (char32_t c = 0x20; c < 0x7F; ++c)
+    if (c != '(' && c != ')' && c != '\\' &&
+        (r->ascii_lit_size[c] != 1 || r->ascii_lit[c][0] != static_cast<char>(c)))
+      r->ascii_lit_plain = false;
   // Subset tag from the character set (FNV-1a): the same set, the same tag.
   uint64_t h = 1469598103934665603ull;
   for (const char32_t c : r->chars) {
@@ -807,8 +942,20 @@ void stream_body(std::string& out, bool deflated, std::string_view data) {
   out += "\nendstream";
 }
 
-PdfObject* raw_object(PoDoFo::PdfVecObjects& objects, const std::string& body) {
-  return objects.CreateObject(PdfVariant(PoDoFo::PdfData(body.data(), body.size())));
+// Sets the raw body of `o` (a raw data object) to `body`, copied once.
+// PdfData hands out only a const view of its string, but the string itself
+// is not const: writing it through that view is sound, and spares the two
+// copies an assignment of a new PdfData makes (a font file is ~14 KB).
+void set_raw_body(PdfObject* o, std::string_view body) {
+  const_cast<std::string&>(o->GetRawData().data()).assign(body.data(), body.size());
+}
+
+// A new raw data object holding `body`, copied once (CreateObject() of a
+// PdfVariant of a PdfData copies it three times).
+PdfObject* raw_object(PoDoFo::PdfVecObjects& objects, std::string_view body) {
+  PdfObject* o = objects.CreateObject(PdfVariant(PoDoFo::PdfData("")));
+  set_raw_body(o, body);
+  return o;
 }
 
 // build_page() as raw bodies of the bytes PoDoFo writes for it (compact
@@ -818,7 +965,7 @@ PoDoFo::PdfReference add_raw_page(PoDoFo::PdfVecObjects& objects,
                                   const PoDoFo::PdfReference& parent,
                                   const PoDoFo::PdfReference& resources, std::string_view deflated,
                                   std::string_view footer_content, std::string& body) {
-  PdfObject* page = objects.CreateObject(PdfVariant(PoDoFo::PdfData("")));
+  PdfObject* page = raw_object(objects, "");
   stream_body(body, true, deflated);
   const PdfObject* main = raw_object(objects, body);
   stream_body(body, false, footer_content);
@@ -836,7 +983,7 @@ PoDoFo::PdfReference add_raw_page(PoDoFo::PdfVecObjects& objects,
   body += "/Resources";
   append_reference(body, resources);
   body += ">>";
-  page->GetRawData() = PoDoFo::PdfData(body.data(), body.size());
+  set_raw_body(page, body);
   return page->Reference();
 }
 
@@ -874,19 +1021,132 @@ bool raw_pages_match() {
 // The font objects and /Resources of a new document: copied in from f.raw
 // when they fit (the document holds just its own first objects, and writes
 // in the same mode), built otherwise. Returns the /Resources object.
-PoDoFo::PdfReference add_font_objects(PoDoFo::PdfMemDocument& doc, const FontResources& f,
-                                      const detail::TrueTypeFont& font, bool raw) {
-  PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-  if (!raw || f.raw.empty() || objects.GetObjectCount() != f.raw_first ||
-      doc.GetWriteMode() != f.raw_mode)
+PoDoFo::PdfReference add_font_objects(PoDoFo::PdfVecObjects& objects, PoDoFo::EPdfWriteMode mode,
+                                      const FontResources& f, const detail::TrueTypeFont& font,
+                                      bool raw) {
+  if (!raw || f.raw.empty() || objects.GetObjectCount() != f.raw_first || mode != f.raw_mode)
     return build_font_objects(objects, f, font);
   for (const FontResources::RawObject& r : f.raw) {
-    const PdfObject* o =
-        objects.CreateObject(PdfVariant(PoDoFo::PdfData(r.body.data(), r.body.size())));
+    const PdfObject* o = raw_object(objects, r.body);
     if (o->Reference().ObjectNumber() != r.number || o->Reference().GenerationNumber() != 0)
       throw PoDoFo::PdfError(PoDoFo::ePdfError_InternalLogic);
   }
   return PoDoFo::PdfReference(f.resources_number, 0);
+}
+
+// A new document's objects (catalog, info, page tree root) and PoDoFo's
+// PdfWriter to write it. Either a PdfMemDocument, or (`lean`) the same three
+// objects in the same order in a PdfVecObjects of our own, written by the
+// PdfWriter PdfMemDocument::Write() uses: without the font cache, FreeType
+// library, clock-dated info and page tree PdfMemDocument sets up and takes
+// down for every document (lean_documents_match() holds the two to the
+// same bytes).
+class Skeleton {
+ public:
+  explicit Skeleton(bool lean) {
+    if (!lean) {
+      doc_.emplace();
+      info_ = doc_->GetInfo()->GetObject();
+      info_->GetDictionary().Clear();
+      pages_ = doc_->GetPagesTree()->GetObject();
+      return;
+    }
+    objects_.emplace();
+    objects_->SetAutoDelete(true);
+    catalog_ = objects_->CreateObject("Catalog");
+    info_ = objects_->CreateObject();
+    pages_ = objects_->CreateObject("Pages");
+    pages_->GetDictionary().AddKey("Kids", PdfArray());
+    pages_->GetDictionary().AddKey("Count", integer(0));
+    catalog_->GetDictionary().AddKey("Pages", pages_->Reference());
+    trailer_.GetDictionary().AddKey("Root", catalog_->Reference());
+    trailer_.GetDictionary().AddKey("Info", info_->Reference());
+  }
+  PoDoFo::PdfVecObjects& objects() { return doc_ ? doc_->GetObjects() : *objects_; }
+  PoDoFo::EPdfWriteMode mode() const {
+    return doc_ ? doc_->GetWriteMode() : PoDoFo::ePdfWriteMode_Default;
+  }
+  PdfObject* info() { return info_; }
+  PdfObject* pages() { return pages_; }
+  void write(PoDoFo::PdfOutputDevice* device) {
+    if (doc_) return doc_->Write(device);
+    PoDoFo::PdfWriter writer(&*objects_, &trailer_);
+    writer.SetPdfVersion(PoDoFo::ePdfVersion_Default);
+    writer.SetWriteMode(PoDoFo::ePdfWriteMode_Default);
+    writer.Write(device);
+  }
+
+ private:
+  std::optional<PoDoFo::PdfMemDocument> doc_;
+  std::optional<PoDoFo::PdfVecObjects> objects_;
+  PdfObject trailer_;
+  PdfObject* catalog_ = nullptr;
+  PdfObject* info_ = nullptr;
+  PdfObject* pages_ = nullptr;
+};
+
+// True if a lean Skeleton writes what a PdfMemDocument does, byte for byte,
+// for a small document of two raw pages and an info dictionary.
+bool lean_documents_match() {
+  auto write = [](bool lean) {
+    Skeleton k(lean);
+    PoDoFo::PdfVecObjects& objects = k.objects();
+    PdfArray kids;
+    for (int p = 0; p < 2; ++p) {
+      PdfObject* page = objects.CreateObject(PdfVariant(PoDoFo::PdfData("<</Type/Page>>")));
+      kids.push_back(page->Reference());
+    }
+    k.pages()->GetDictionary().AddKey("Kids", kids);
+    k.pages()->GetDictionary().AddKey("Count", integer(2));
+    PdfDictionary& info = k.info()->GetDictionary();
+    info.AddKey("Title", PdfString("A (B) \\ C"));
+    info.AddKey("CreationDate", PdfString("D:20240501000000Z"));
+    std::string out;
+    StringDevice device(out);
+    k.write(&device);
+    return out;
+  };
+  try {
+    return write(true) == write(false);
+  } catch (const PoDoFo::PdfError&) {
+    return false;
+  }
+}
+
+// An info dictionary value: `s` as a PdfString, or (`raw`, and every byte
+// printable ASCII) as raw data of the very bytes PoDoFo writes for that
+// PdfString, "(...)" with ( ) \\ escaped. PoDoFo writes the info dictionary
+// three times a document (twice to hash it into /ID, through its own
+// printf-based device, which a PdfString calls three times a character);
+// raw data is one call.
+PdfObject info_value(const std::string& s, bool raw) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+  if (!raw || !plain) return PdfObject(PdfString(s));
+  std::string lit = "(";
+  for (const char c : s) {
+    if (c == '(' || c == ')' || c == '\\') lit += '\\';
+    lit += c;
+  }
+  lit += ')';
+  return PdfObject(PdfVariant(PoDoFo::PdfData(lit.data(), lit.size())));
+}
+
+// True if info_value() writes the same bytes raw as a PdfString, for every
+// printable ASCII character.
+bool raw_info_matches() {
+  std::string all;
+  for (char c = 0x20; c < 0x7F; ++c) all += c;
+  auto write = [&](bool raw) {
+    PdfObject o;
+    o.GetDictionary().AddKey("Title", info_value(all, raw));
+    o.GetDictionary().AddKey("CreationDate", info_value("D:20240501000000Z", raw));
+    return serialized(o, PoDoFo::ePdfWriteMode_Default);
+  };
+  try {
+    return write(true) == write(false);
+  } catch (const PoDoFo::PdfError&) {
+    return false;
+  }
 }
 
 struct PdfWriter::Impl {
@@ -899,19 +1159,21 @@ struct PdfWriter::Impl {
   // Least recently used first.
   std::list<std::shared_ptr<const FontResources>> cache;
   detail::Deflater content_deflater{kContentDeflateLevel};
-  bool raw_fonts = true;   // font objects go in as raw bodies when they can
-  bool raw_pages = false;  // raw_pages_match(): pages go in as raw bodies
-  std::string body;        // reused raw object body
-  std::string content;     // reused page content buffer, and its text and strike-through parts
-  std::string text_;
-  std::string strike_;
+  bool raw_fonts = true;        // font objects go in as raw bodies when they can
+  bool raw_pages = false;       // raw_pages_match(): pages go in as raw bodies
+  bool lean_documents = false;  // lean_documents_match(): no PdfMemDocument
+  bool raw_info = false;        // raw_info_matches(): info values as raw data
+  std::string body;             // reused raw object body
+  Sink content;                 // reused page content buffer, and its text and strike-through parts
+  Sink text_;
+  Sink strike_;
 
   // Where the text of a BT ... ET block stands: font size and the start of
   // the current line, in hundredths of a point (moves are exact integers).
   class TextState {
    public:
     explicit TextState(bool literal) : literal_(literal) {}
-    void show(std::string& out, const FontResources& f, double size, double x, double y,
+    void show(Sink& out, const FontResources& f, double size, double x, double y,
               std::string_view utf8);
 
    private:
@@ -923,8 +1185,8 @@ struct PdfWriter::Impl {
   };
 
   std::shared_ptr<const FontResources> resources(std::u32string chars);
-  void page_content(std::string& out, const Page& page, const FontResources& f,
-                    const std::vector<std::string>& stamp, uint32_t number, uint32_t total);
+  void page_content(const Page& page, const FontResources& f, const std::vector<std::string>& stamp,
+                    uint32_t number, uint32_t total);
   std::string bates_content(const FontResources& f, const std::string& bates) const;
   void text(std::string& out, const FontResources& f, double size, double x, double y,
             std::string_view utf8, bool literal) const;
@@ -947,30 +1209,82 @@ std::shared_ptr<const FontResources> PdfWriter::Impl::resources(std::u32string c
   return r;
 }
 
-// The glyph codes of `utf8` as the inside of a literal or hex string.
-void append_codes(std::string& out, const FontResources& f, std::string_view utf8, bool literal) {
-  if (!all_ascii(utf8)) {
-    for (const char32_t c : decode_utf8(utf8)) {
-      if (literal)
-        literal_code(out, f.cid(c), f.one_byte);
-      else
-        hex_code(out, f.cid(c), f.one_byte);
+// Room put_codes() may take for `utf8`: at most 4 bytes a code point, and a
+// code point takes at least a byte (plus what a block copy may write beyond).
+size_t codes_room(std::string_view utf8) {
+  return 4 * utf8.size() + 16;
+}
+
+// The glyph codes of `utf8` from byte `i` on, as the inside of a literal or
+// hex string, decoded a code point at a time.
+char* put_codes_decoded(char* p, const FontResources& f, std::string_view utf8, size_t i,
+                        bool literal) {
+  for (size_t n = 0; i < utf8.size(); i += n) {
+    const char32_t c = decode_one(utf8, i, &n);
+    if (c < 0x80) {
+      const auto& code = literal ? f.ascii_lit[c] : f.ascii_hex[c];
+      std::memcpy(p, code.data(), 4);
+      p += literal ? f.ascii_lit_size[c] : f.ascii_hex_size[c];
+    } else {
+      p = literal ? put_literal_code(p, f.cid(c), f.one_byte)
+                  : put_hex_code(p, f.cid(c), f.one_byte);
     }
-    return;
   }
-  // At most 4 bytes a character: room is made once, then written through a
-  // pointer (this loop is most of what drawing a page costs).
-  const size_t at = out.size();
-  out.resize(at + 4 * utf8.size());
-  char* p = out.data() + at;
+  return p;
+}
+
+// The glyph codes of `utf8` as the inside of a literal or hex string: at most
+// codes_room(utf8) bytes at `p`; returns their end. This is most of what
+// drawing a page costs: literal ASCII text whose codes are the characters
+// themselves is copied 16 bytes at a time, stopping only at what needs an
+// escape or another code.
+char* put_codes(char* p, const FontResources& f, std::string_view utf8, bool literal) {
+  size_t i = 0;
+  const size_t n = utf8.size();
+  const char* s = utf8.data();
+  if (literal && f.ascii_lit_plain) {
+#ifdef __SSE2__
+    const __m128i blank = _mm_set1_epi8(' ');
+    const __m128i del = _mm_set1_epi8(0x7F);
+    const __m128i open = _mm_set1_epi8('(');
+    const __m128i close = _mm_set1_epi8(')');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      // Signed compare: bytes from 0x80 on are negative, so below the blank.
+      const __m128i other =
+          _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, blank), _mm_cmpeq_epi8(v, del)),
+                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
+                                    _mm_cmpeq_epi8(v, backslash)));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(other));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
+      if (mask == 0) {
+        p += 16;
+        i += 16;
+        continue;
+      }
+      const auto k = static_cast<size_t>(__builtin_ctz(mask));
+      p += k;
+      i += k;
+      const auto u = static_cast<unsigned char>(s[i]);
+      if (u >= 0x80) return put_codes_decoded(p, f, utf8, i, literal);
+      std::memcpy(p, f.ascii_lit[u].data(), 4);
+      p += f.ascii_lit_size[u];
+      ++i;
+    }
+#endif
+  }
   const auto& codes = literal ? f.ascii_lit : f.ascii_hex;
   const auto& sizes = literal ? f.ascii_lit_size : f.ascii_hex_size;
-  for (const char c : utf8) {
-    const auto u = static_cast<unsigned char>(c);
+  for (; i < n; ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    // An ASCII prefix decodes the same on its own: the rest goes through
+    // the decoder from the first other byte.
+    if (u >= 0x80) return put_codes_decoded(p, f, utf8, i, literal);
     std::memcpy(p, codes[u].data(), 4);
     p += sizes[u];
   }
-  out.resize(static_cast<size_t>(p - out.data()));
+  return p;
 }
 
 // The Bates label: absolute position, hex string, "> Tj" (the form
@@ -984,7 +1298,10 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
   out += ' ';
   num(out, y);
   out += literal ? " Tm (" : " Tm <";
-  append_codes(out, f, utf8, literal);
+  const size_t at = out.size();
+  out.resize(at + codes_room(utf8));
+  char* e = put_codes(out.data() + at, f, utf8, literal);
+  out.resize(static_cast<size_t>(e - out.data()));
   out += literal ? ") Tj\n" : "> Tj\n";
 }
 
@@ -994,13 +1311,15 @@ void PdfWriter::Impl::text(std::string& out, const FontResources& f, double size
 // position from the very numbers an absolute Tm would give it (the vertical
 // moves are whole points, so their sums are exact), and the pages render to
 // the same pixels. Tf only when the size changes.
-void PdfWriter::Impl::TextState::show(std::string& out, const FontResources& f, double size,
-                                      double x, double y, std::string_view utf8) {
+void PdfWriter::Impl::TextState::show(Sink& out, const FontResources& f, double size, double x,
+                                      double y, std::string_view utf8) {
+  // "/F1 s Tf\n", "1 0 0 1 x y Tm", the string's delimiters and "Tj\n".
+  char* p = out.room(3 * kNumberRoom + 32 + codes_room(utf8));
   const long long s = hundredths(size);
   if (s != size_) {
-    out += "/F1 ";
-    put_hundredths(out, s);
-    out += " Tf\n";
+    p = put(p, "/F1 ");
+    p = put_hundredths(p, s);
+    p = put(p, " Tf\n");
     size_ = s;
   }
   const long long nx = hundredths(x);
@@ -1008,40 +1327,46 @@ void PdfWriter::Impl::TextState::show(std::string& out, const FontResources& f, 
   const bool down = started_ && nx == x_ && ny % 100 == 0 && y_ % 100 == 0;
   const bool next_line = down && ny == y_ - hundredths(kLeading);
   if (!down) {
-    out += "1 0 0 1 ";
-    put_hundredths(out, nx);
-    out += ' ';
-    put_hundredths(out, ny);
-    out += " Tm";
+    p = put(p, "1 0 0 1 ");
+    p = put_hundredths(p, nx);
+    *p++ = ' ';
+    p = put_hundredths(p, ny);
+    p = put(p, " Tm");
   } else if (!next_line) {
-    out += "0 ";
-    put_hundredths(out, ny - y_);
-    out += " Td";
+    p = put(p, "0 ");
+    p = put_hundredths(p, ny - y_);
+    p = put(p, " Td");
   }
   x_ = nx;
   y_ = ny;
   started_ = true;
-  out += literal_ ? '(' : '<';
-  append_codes(out, f, utf8, literal_);
-  out += literal_ ? ')' : '>';
-  out += next_line ? "'\n" : "Tj\n";
+  *p++ = literal_ ? '(' : '<';
+  p = put_codes(p, f, utf8, literal_);
+  *p++ = literal_ ? ')' : '>';
+  p = put(p, next_line ? std::string_view("'\n") : std::string_view("Tj\n"));
+  out.commit(p);
 }
 
-void PdfWriter::Impl::page_content(std::string& out, const Page& page, const FontResources& f,
+// The page's content into `content`: the graphics (boxes and rules), then
+// the text, then the strike-through lines over it.
+void PdfWriter::Impl::page_content(const Page& page, const FontResources& f,
                                    const std::vector<std::string>& stamp, uint32_t number,
                                    uint32_t total) {
   const double mono = char_width / kBodySize;  // advance per point of font size
   const double right = left + columns * char_width;
-  std::string& g = out;      // graphics: boxes and rules
-  std::string& t = text_;    // text
-  std::string& s = strike_;  // strike-through lines, over the text
+  Sink& g = content;  // graphics: boxes and rules
+  Sink& t = text_;    // text
+  Sink& s = strike_;  // strike-through lines, over the text
   g.clear();
   t.clear();
   s.clear();
-  g += "0 g 0 G\n";
-  t += "BT\n";
-  num(t, kLeading);
-  t += " TL\n";
+  g.append("0 g 0 G\n");
+  t.append("BT\n");
+  {
+    char* p = t.room(kNumberRoom + 8);
+    p = put_num(p, kLeading);
+    t.commit(put(p, " TL\n"));
+  }
   TextState ts(options.literal_strings);
   auto centered = [&](double size, double y, const std::string& str) {
     const double w = static_cast<double>(count_code_points(str)) * size * mono;
@@ -1049,11 +1374,15 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
   };
   // Line widths as set last: a width is only written when it changes.
   double width = -1;
-  auto set_width = [&](std::string& to, double w) {
-    if (w == width) return;
-    num(to, w);
-    to += " w ";
+  // "w " (if the width changes) and four numbers with their separators and an
+  // operator of at most 6 bytes.
+  constexpr size_t kShapeRoom = 5 * kNumberRoom + 16;
+  auto set_width = [&](char* p, double w) {
+    if (w == width) return p;
+    p = put_num(p, w);
+    p = put(p, " w ");
     width = w;
+    return p;
   };
   // Top: UNCLASSIFIED and the stamp; the disposition line is boxed.
   centered(kMarkSize, kTopMark, detail::kUnclassified);
@@ -1063,78 +1392,81 @@ void PdfWriter::Impl::page_content(std::string& out, const Page& page, const Fon
     const double size = std::min(kStampSize, (right - left) / std::max(1.0, n * mono));
     ts.show(t, f, size, left, y, stamp[i]);
     if (i == 1) {
-      set_width(g, 0.8);
-      num(g, left - 2);
-      g += ' ';
-      num(g, y - 2.5);
-      g += ' ';
-      num(g, n * size * mono + 4);
-      g += ' ';
-      num(g, size + 2.5);
-      g += " re S\n";
+      char* p = set_width(g.room(kShapeRoom), 0.8);
+      p = put_num(p, left - 2);
+      *p++ = ' ';
+      p = put_num(p, y - 2.5);
+      *p++ = ' ';
+      p = put_num(p, n * size * mono + 4);
+      *p++ = ' ';
+      p = put_num(p, size + 2.5);
+      g.commit(put(p, " re S\n"));
     }
   }
   auto rule = [&](double y) {
-    set_width(g, 0.5);
-    num(g, left);
-    g += ' ';
-    num(g, y);
-    g += " m ";
-    num(g, right);
-    g += ' ';
-    num(g, y);
-    g += " l S\n";
+    char* p = set_width(g.room(kShapeRoom), 0.5);
+    p = put_num(p, left);
+    *p++ = ' ';
+    p = put_num(p, y);
+    p = put(p, " m ");
+    p = put_num(p, right);
+    *p++ = ' ';
+    p = put_num(p, y);
+    g.commit(put(p, " l S\n"));
   };
   rule(kTopRule);
   rule(kBottomRule);
   // Body rows. Boxes are filled, never stroked: from here on only the
   // strike-through lines (drawn after all of `g`) set a line width.
   bool white = false;
+  auto fill = [&](bool w) {
+    if (white != w) t.append(w ? "1 g\n" : "0 g\n");
+    white = w;
+  };
   for (size_t r = 0; r < page.rows.size(); ++r) {
     const double y = kBodyTop - static_cast<double>(r) * kLeading;
     for (const RowItem& item : page.rows[r].items) {
       const double x = left + item.column * char_width;
       const double w = item.columns * char_width;
       if (item.kind == ItemKind::kBox) {
-        num(g, x);
-        g += ' ';
-        num(g, y - 3);
-        g += ' ';
-        num(g, w);
-        g += ' ';
-        num(g, kLeading);
-        g += " re f\n";
+        char* p = g.room(kShapeRoom);
+        p = put_num(p, x);
+        *p++ = ' ';
+        p = put_num(p, y - 3);
+        *p++ = ' ';
+        p = put_num(p, w);
+        *p++ = ' ';
+        p = put_num(p, kLeading);
+        g.commit(put(p, " re f\n"));
         if (!item.text.empty()) {
-          if (!white) t += "1 g\n";
-          white = true;
+          fill(true);
           ts.show(t, f, kBodySize, x, y, item.text);
         }
         continue;
       }
-      if (white) t += "0 g\n";
-      white = false;
+      fill(false);
       ts.show(t, f, kBodySize, x, y, item.text);
       if (item.kind == ItemKind::kStruck) {
-        set_width(s, 0.8);
-        num(s, x);
-        s += ' ';
-        num(s, y + 3.2);
-        s += " m ";
-        num(s, x + w);
-        s += ' ';
-        num(s, y + 3.2);
-        s += " l S\n";
+        char* p = set_width(s.room(kShapeRoom), 0.8);
+        p = put_num(p, x);
+        *p++ = ' ';
+        p = put_num(p, y + 3.2);
+        p = put(p, " m ");
+        p = put_num(p, x + w);
+        *p++ = ' ';
+        p = put_num(p, y + 3.2);
+        s.commit(put(p, " l S\n"));
       }
     }
   }
-  if (white) t += "0 g\n";
+  fill(false);
   // Footer: UNCLASSIFIED, page x of y, Bates number.
   centered(kMarkSize, kBottomMark, detail::kUnclassified);
   const std::string page_no = "Page " + std::to_string(number) + " of " + std::to_string(total);
   ts.show(t, f, kStampSize, left, kFooterLine, page_no);
-  t += "ET\n";
-  out += t;
-  out += s;
+  t.append("ET\n");
+  g.append(t.view());
+  g.append(s.view());
 }
 
 // The Bates label sits in a small uncompressed stream of its own, at a fixed
@@ -1153,6 +1485,12 @@ std::string PdfWriter::Impl::bates_content(const FontResources& f, const std::st
 void detail::PdfWriterTestAccess::build_objects(PdfWriter& writer) {
   writer.impl_->raw_fonts = false;
   writer.impl_->raw_pages = false;
+  writer.impl_->lean_documents = false;
+  writer.impl_->raw_info = false;
+}
+
+bool detail::PdfWriterTestAccess::lean_documents(const PdfWriter& writer) {
+  return writer.impl_->lean_documents;
 }
 
 bool detail::PdfWriterTestAccess::raw_pages(const PdfWriter& writer) {
@@ -1203,6 +1541,10 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   // per process, not once per writer (each batch worker makes one).
   static const bool kRawPagesMatch = raw_pages_match();
   impl->raw_pages = kRawPagesMatch;
+  static const bool kLeanDocumentsMatch = lean_documents_match();
+  impl->lean_documents = kLeanDocumentsMatch;
+  static const bool kRawInfoMatches = raw_info_matches();
+  impl->raw_info = kRawInfoMatches;
   result.value = std::unique_ptr<PdfWriter>(new PdfWriter(std::move(impl)));
   return result;
 }
@@ -1222,8 +1564,8 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   std::u32string chars = base_repertoire();
   auto add = [&](std::string_view s) {
     if (all_ascii(s)) return;
-    for (const char32_t c : decode_utf8(s))
-      if (c >= 0x80) chars += c;
+    for (size_t i = 0, n = 0; i < s.size(); i += n)
+      if (const char32_t c = decode_one(s, i, &n); c >= 0x80) chars += c;
   };
   for (const std::string& l : stamp) add(l);
   for (const Page& p : out.layout.pages)
@@ -1235,22 +1577,23 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   const std::shared_ptr<const FontResources> f = m.resources(std::move(chars));
 
   try {
-    PoDoFo::PdfMemDocument doc;
-    auto& objects = doc.GetObjects();
+    Skeleton doc(m.lean_documents);
+    auto& objects = doc.objects();
     // Streams plus room for the dictionaries, the xref table and the trailer.
     size_t bytes_hint = f->font_file.size() + f->cid_to_gid.size() + f->to_unicode.size() + 4096;
-    const PoDoFo::PdfReference resources = add_font_objects(doc, *f, *m.font, m.raw_fonts);
+    const PoDoFo::PdfReference resources =
+        add_font_objects(objects, doc.mode(), *f, *m.font, m.raw_fonts);
     // The page tree by hand: one /Pages node whose /Kids are the pages in
     // order, without PoDoFo's page cache and per-page bookkeeping
     // (CreatePage()). Every page shares one /Resources object: the font, and
     // the /ProcSet CreatePage() gave every page.
-    PdfObject* pages_node = doc.GetPagesTree()->GetObject();
+    PdfObject* pages_node = doc.pages();
     const PoDoFo::PdfReference parent = pages_node->Reference();
     PdfArray kids;
     kids.reserve(total);
     for (uint32_t p = 0; p < total; ++p) {
-      m.page_content(m.content, out.layout.pages[p], *f, stamp, p + 1, total);
-      const std::string_view deflated = m.content_deflater(m.content);
+      m.page_content(out.layout.pages[p], *f, stamp, p + 1, total);
+      const std::string_view deflated = m.content_deflater(m.content.view());
       if (deflated.empty()) throw PoDoFo::PdfError(PoDoFo::ePdfError_OutOfMemory);
       bytes_hint += deflated.size() + 512;
       const std::string bates =
@@ -1261,24 +1604,23 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
     pages_node->GetDictionary().AddKey("Kids", kids);
     pages_node->GetDictionary().AddKey("Count", integer(total));
     // Info: only what the view allows; dates from the review date, never the clock.
-    PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
-    info.Clear();
+    PdfDictionary& info = doc.info()->GetDictionary();
     std::string title =
         view.stamp().document_id + " " + std::string(core::to_string(view.stamp().disposition));
     for (char& c : title)
       if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) c = '?';
-    info.AddKey("Title", PdfString(title));
-    info.AddKey("Producer", PdfString(m.options.producer));
+    info.AddKey("Title", info_value(title, m.raw_info));
+    info.AddKey("Producer", info_value(m.options.producer, m.raw_info));
     const std::string& date = view.stamp().review_date;
     if (date.size() == 10) {
       const std::string d =
           "D:" + date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2) + "000000Z";
-      info.AddKey("CreationDate", PdfString(d));
-      info.AddKey("ModDate", PdfString(d));
+      info.AddKey("CreationDate", info_value(d, m.raw_info));
+      info.AddKey("ModDate", info_value(d, m.raw_info));
     }
     out.bytes.reserve(bytes_hint);
     StringDevice device(out.bytes);
-    doc.Write(&device);
+    doc.write(&device);
   } catch (const PoDoFo::PdfError& e) {
     core::Diagnostic d;
     d.code = "pdf-error";

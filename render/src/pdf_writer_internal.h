@@ -12,12 +12,17 @@ namespace declass::render::detail {
 
 /// What tests may see and switch of a PdfWriter's shortcuts. The font
 /// objects and the pages normally go into the document as raw bodies of the
-/// bytes PoDoFo writes for them; with build_objects() the writer builds them
-/// key by key instead, which must give the very same file.
+/// bytes PoDoFo writes for them, in a lean document (no PdfMemDocument),
+/// with the info values as raw data too; with build_objects() the writer
+/// builds them key by key in a PdfMemDocument instead, with PdfStrings,
+/// which must give the very same file.
 struct PdfWriterTestAccess {
   static void build_objects(PdfWriter& writer);
   /// True if the writer copies raw bodies in (the check at its creation passed).
   static bool raw_pages(const PdfWriter& writer);
+  /// True if the writer's documents are lean (no PdfMemDocument; the check
+  /// at its creation passed). build_objects() turns this off too.
+  static bool lean_documents(const PdfWriter& writer);
 };
 
 /// Appends printf(`format`, `args`) to `out` for the conversions PoDoFo's

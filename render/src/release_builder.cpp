@@ -546,8 +546,17 @@ int32_t Builder::placeholder_for(int32_t owner, std::vector<Placeholder>& placeh
   p.label = last_label_;
   // Extent from the withheld bytes themselves.
   uint32_t last_line = 0;
+  // The spans are in byte order: each one's line is found by stepping on
+  // from the last one's (the first by a search).
+  const core::Source& src = doc_.source;
+  uint32_t line = 0;
+  bool first = true;
   for (const Span& s : spans_of(o)) {
-    const uint32_t line = doc_.source.line_of(s.begin);
+    if (first)
+      line = src.line_of(s.begin);
+    else
+      while (line < src.line_count() && src.line_start(line + 1) <= s.begin) ++line;
+    first = false;
     if (p.first_source_line == 0) p.first_source_line = line;
     p.last_source_line = line;
     if (line != last_line) ++p.withheld_lines;
@@ -925,6 +934,14 @@ uint32_t count_code_points(std::string_view s) {
                     static_cast<size_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
   }
 #endif
+  // 8 bytes at a time: a continuation byte has its top bit set and the next
+  // one clear.
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t flags = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;  // 1 per such byte
+    continuation += static_cast<size_t>((flags * 0x0101010101010101ull) >> 56);
+  }
   for (; i < s.size(); ++i)
     if (is_continuation(static_cast<unsigned char>(s[i]))) ++continuation;
   return static_cast<uint32_t>(s.size() - continuation);

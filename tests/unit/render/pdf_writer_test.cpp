@@ -279,9 +279,10 @@ TEST(PdfWriter, BatesRebaseGivesTheBytesOfAFreshRendering) {
 }
 
 // The font objects and pages go in as raw bodies of the bytes PoDoFo writes
-// for them: the file must be the one PoDoFo writes from the objects built key
-// by key, for ASCII and Unicode text, boxes, several pages and several
-// documents in a row (a character set's raw objects are reused).
+// for them, into a lean document (no PdfMemDocument): the file must be the
+// one PoDoFo writes from a PdfMemDocument of the objects built key by key,
+// for ASCII and Unicode text, boxes, several pages and several documents in
+// a row (a character set's raw objects are reused).
 TEST(PdfWriter, RawObjectsWriteTheBytesOfTheBuiltObjects) {
   std::string text;
   std::vector<testing::BlockSpec> specs;
@@ -300,12 +301,16 @@ TEST(PdfWriter, RawObjectsWriteTheBytesOfTheBuiltObjects) {
       make_release_view(doc, decide(doc)), make_release_view(long_doc, release_all(long_doc)),
       make_release_view(unicode, release_all(unicode)), make_release_view(doc, release_all(doc)),
       make_release_view(doc, decide(doc))};
-  auto raw = writer();
-  auto built = writer();
+  PdfOptions options;
+  options.producer = "declass (raw) \\ test";  // escaped in the info dictionary
+  auto raw = writer(options);
+  auto built = writer(options);
   ASSERT_TRUE(raw && built);
   EXPECT_TRUE(detail::PdfWriterTestAccess::raw_pages(*raw));
+  EXPECT_TRUE(detail::PdfWriterTestAccess::lean_documents(*raw));
   detail::PdfWriterTestAccess::build_objects(*built);
   EXPECT_FALSE(detail::PdfWriterTestAccess::raw_pages(*built));
+  EXPECT_FALSE(detail::PdfWriterTestAccess::lean_documents(*built));
   for (size_t i = 0; i < views.size(); ++i) {
     auto a = raw->write(views[i]);
     auto b = built->write(views[i]);
@@ -594,6 +599,27 @@ TEST(PdfWriterFormat, IntegerAndStringConversionsMatchVsnprintf) {
     else
       EXPECT_EQ(formatted(&ours, f, 'f'), reference(f, 'f')) << f;
   }
+}
+
+// PoDoFo's most frequent formats take a shortcut past the parser: the same
+// bytes as vsnprintf() at the edges of every argument.
+TEST(PdfWriterFormat, FrequentFormatsMatchVsnprintf) {
+  for (const int a : {0, 1, 9, 10, 12345, INT_MAX, -1, INT_MIN})
+    for (const int b : {0, 7, 65535, -3}) {
+      EXPECT_EQ(formatted_any("%i %i obj", a, b), reference("%i %i obj", a, b));
+      EXPECT_EQ(formatted_any("%i %i obj\n", a, b), reference("%i %i obj\n", a, b));
+      EXPECT_EQ(formatted_any(" %i %hi R", a, b), reference(" %i %hi R", a, b));
+      EXPECT_EQ(formatted_any(" %i %hi R", a, 70000), reference(" %i %hi R", a, 70000));
+    }
+  for (const unsigned long offset : {0UL, 15UL, 9999999999UL, 12345678901UL, ULONG_MAX})
+    for (const int generation : {0, 1, 65535, 70000})
+      for (const char kind : {'n', 'f'})
+        EXPECT_EQ(formatted_any("%0.10lu %0.5hu %c \n", offset, generation, kind),
+                  reference("%0.10lu %0.5hu %c \n", offset, generation, kind));
+  for (const long v : {0L, 42L, -42L, LONG_MAX, LONG_MIN})
+    EXPECT_EQ(formatted_any("%ld", v), reference("%ld", v));
+  for (const char* f : {"<<", ">>", "\nendobj\n", "/", "", "trailer\n"})
+    EXPECT_EQ(formatted_any(f), reference(f)) << f;
 }
 
 TEST(PdfWriterFormat, HandsBackWhatItDoesNotTakeAndTheFallbackFormatsIt) {

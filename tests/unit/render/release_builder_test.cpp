@@ -278,8 +278,9 @@ TEST(ReleaseBuilder, PlaceholderLabelText) {
 }
 
 // count_code_points() counts 16 bytes at a time with per-lane counters that
-// are summed every 255 rounds: every length, every kind of byte, and texts
-// long enough to pass that limit give the byte-by-byte count.
+// are summed every 255 rounds, then 8 at a time in a word: every length,
+// every kind of byte, and texts long enough to pass that limit give the
+// byte-by-byte count.
 TEST(CountCodePoints, EqualsTheByteByByteCount) {
   auto naive = [](std::string_view s) {
     uint32_t n = 0;
