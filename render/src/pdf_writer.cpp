@@ -19,7 +19,6 @@
 #include <map>
 #include <new>
 #include <optional>
-#include <sstream>
 #include <type_traits>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -1522,12 +1521,20 @@ core::Result<std::unique_ptr<PdfWriter>> PdfWriter::create(const PdfOptions& opt
   if (!valid_bates_prefix(options.bates.prefix))
     return fail("bad-bates-prefix",
                 "the Bates prefix must be 1-32 characters of A-Z a-z 0-9 . _ -");
-  std::ifstream in(options.font_path, std::ios::binary);
+  // Read whole in one piece of its size (a stream copy grows and copies a
+  // buffer several times over this ~340 KB file, at every start).
+  std::ifstream in(options.font_path, std::ios::binary | std::ios::ate);
   if (!in) return fail("font-missing", "cannot read the font (install fonts-dejavu-core)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  const std::streamoff size = in.tellg();
+  std::string data;
+  if (size > 0) {
+    data.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    in.read(data.data(), size);
+    if (in.gcount() != size) data.clear();
+  }
   std::string error;
-  auto font = detail::TrueTypeFont::parse(ss.str(), &error);
+  auto font = detail::TrueTypeFont::parse(std::move(data), &error);
   if (!font) return fail("font-unreadable", "cannot use the font: " + error);
   auto impl = std::make_unique<Impl>();
   impl->options = options;
