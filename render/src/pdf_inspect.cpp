@@ -1114,6 +1114,7 @@ uint64_t stream_cache_hits() {
 }
 void clear_stream_cache() {
   stream_cache().clear();
+  pdf::clear_object_cache();
 }
 
 PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice) {

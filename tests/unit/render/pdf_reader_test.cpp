@@ -733,3 +733,71 @@ TEST(PdfReader, ContainersKeepTheirItemsAndSortTheirKeys) {
 
 }  // namespace
 }  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// Objects are taken from the per-thread object cache only for the very bytes
+// the parser read: a hit gives what parsing gives, one changed byte (inside
+// the object, or the byte that ends its endobj) is parsed again.
+TEST(ObjectCache, ServesOnlyTheBytesTheParserRead) {
+  const std::string dict =
+      "<< /Zeta [1 [2 (two) << /B 3 /A [4 5] >>] /n] /Alpha << /Y true /X null >> "
+      "/Mid 2.5 /Long (a string longer than any small buffer) >>";
+  auto file = [&](const std::string& third) {
+    return make_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>",
+                     third, stream("some stream data", true)});
+  };
+  const std::string pdf = file(dict);
+  detail::pdf::clear_object_cache();
+  std::string why;
+  detail::pdf::Reader first;
+  ASSERT_TRUE(first.parse(pdf, &why)) << why;
+  EXPECT_EQ(first.object_cache_hits(), 0u);
+  detail::pdf::Reader second;  // the bytes were seen: parsed and kept
+  ASSERT_TRUE(second.parse(pdf, &why)) << why;
+  detail::pdf::Reader third;  // served
+  ASSERT_TRUE(third.parse(pdf, &why)) << why;
+  EXPECT_EQ(third.object_cache_hits(), 4u);
+  for (uint32_t num = 1; num <= 4; ++num) {
+    const detail::pdf::Indirect* a = first.find(num);
+    const detail::pdf::Indirect* c = third.find(num);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(a->offset, c->offset);
+    EXPECT_EQ(a->has_stream, c->has_stream);
+    EXPECT_EQ(a->raw.data(), c->raw.data());
+    EXPECT_EQ(a->raw.size(), c->raw.size());
+    EXPECT_EQ(a->value.keys, c->value.keys);
+  }
+  EXPECT_EQ(third.find(3)->value.get("Mid")->number, 2.5);
+  EXPECT_EQ(third.find(3)->value.get("Zeta")->items[1].items[2].get("A")->items[1].int_value, 5);
+  std::string data;
+  ASSERT_TRUE(detail::pdf::Reader::decode(*third.find(4), &data));
+  EXPECT_EQ(data, "some stream data");
+
+  // One byte changed inside the object: read again, as written.
+  std::string mid = dict;
+  mid.replace(mid.find("2.5"), 3, "2.6");
+  const std::string changed = file(mid);
+  ASSERT_EQ(changed.size(), pdf.size());
+  detail::pdf::Reader r;
+  ASSERT_TRUE(r.parse(changed, &why)) << why;
+  EXPECT_EQ(r.object_cache_hits(), 3u);
+  EXPECT_EQ(r.find(3)->value.get("Mid")->number, 2.6);
+
+  // The object's bytes as cached, but its endobj glued to the next byte:
+  // the parser read that byte too, so the file is refused as before.
+  std::string glued = pdf;
+  const size_t end3 = glued.find("endobj\n", glued.find("3 0 obj"));
+  glued[end3 + 6] = 'x';
+  EXPECT_FALSE(reads(glued));
+  // A stream keyword followed by a lone CR is refused whatever was cached.
+  std::string cr = pdf;
+  const size_t kw = cr.find("stream\n", cr.find("4 0 obj"));
+  cr[kw + 6] = '\r';
+  EXPECT_FALSE(reads(cr));
+  detail::pdf::clear_object_cache();
+}
+
+}  // namespace
+}  // namespace declass::render
