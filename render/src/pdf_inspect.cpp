@@ -285,34 +285,65 @@ double number_of(std::string_view s) {
 
 using FontsByName = std::map<std::string, const FontMap*, std::less<>>;
 
+// An operator's (at most two) bytes as one number; 0 for longer ones.
+constexpr uint16_t op_code(char a, char b = 0) {
+  return static_cast<uint16_t>((static_cast<unsigned char>(a) << 8) |
+                               static_cast<unsigned char>(b));
+}
+constexpr uint16_t op_code(std::string_view op) {
+  return op.size() == 1 ? op_code(op[0]) : op.size() == 2 ? op_code(op[0], op[1]) : 0;
+}
+// What extract() does with a token outside an array: an operand (a number,
+// "<<" or ">>", or anything but an "other" token), else an operator.
+inline bool is_operand(Token::Kind kind, std::string_view v) {
+  if (kind != Token::kOther) return true;
+  return (!v.empty() &&
+          ((v[0] >= '0' && v[0] <= '9') || v[0] == '-' || v[0] == '+' || v[0] == '.')) ||
+         v == "<<" || v == ">>";
+}
 // The tokens of a content stream, lexed once for its strings and names
 // (binary_channels()) and its page text (extract()).
 struct ContentTokens {
   struct Tok {
+    std::string_view v;  // the value: in the stream (numbers, operators) or in `text`
+    uint32_t begin;      // of the value in `text`, if it is there
     Token::Kind kind;
-    uint32_t begin;  // of the value in `text`
-    uint32_t end;
+    bool in_text;
   };
   std::vector<Tok> toks;
-  std::string text;        // the values back to back
+  std::string text;        // decoded strings and names, back to back
   size_t size = 0;         // of the stream
   bool usable = true;      // as extract() would lex the stream (no inline image)
   bool truncated = false;  // the stream ends inside a string
+  bool moved = false;      // `text` grew into new room after views into it were made
 
+  // Tokens of other streams (which outlive this one) after these.
   void append(const ContentTokens& other) {
-    const auto base = static_cast<uint32_t>(text.size());
-    text += other.text;
-    for (const Tok& t : other.toks) toks.push_back({t.kind, t.begin + base, t.end + base});
+    toks.insert(toks.end(), other.toks.begin(), other.toks.end());
   }
 
+  // `t` from a lexer made with views (its numbers and operators stay views
+  // into the stream, which outlives the tokens).
   void add(const Token& t) {
+    if (t.kind == Token::kOther && !t.other.empty()) {
+      toks.push_back({t.other, 0, t.kind, false});
+      return;
+    }
     const auto begin = static_cast<uint32_t>(text.size());
-    text += t.text();
-    toks.push_back({t.kind, begin, static_cast<uint32_t>(text.size())});
+    if (text.size() + t.value.size() > text.capacity()) moved = true;
+    text += t.value;
+    toks.push_back({std::string_view(text).substr(begin), begin, t.kind, true});
   }
-  std::string_view value(const Tok& t) const {
-    return std::string_view(text).substr(t.begin, t.end - t.begin);
+  // After the last add(): if `text` moved, the views into it point into it
+  // again. (It does not when its room was made for the stream's size, as
+  // no value decodes longer than it is written.)
+  void seal() {
+    if (!moved) return;
+    for (Tok& t : toks)
+      if (t.in_text) t.v = std::string_view(text).substr(t.begin, t.v.size());
+    moved = false;
   }
+  static std::string_view value(const Tok& t) { return t.v; }
 };
 
 // The tokens extract() reads: inline image data (after BI outside an array)
@@ -333,6 +364,7 @@ void record_for_extract(std::string_view content, ContentTokens& out) {
     }
   }
   out.size = content.size();
+  out.seal();
 }
 
 // Where a content stream stops being plain syntax outside its strings: its
@@ -641,6 +673,7 @@ class Scanner {
       ends.push_back(static_cast<uint32_t>(strings.size()));
     }
     tokens.truncated = lx.truncated();
+    tokens.seal();
     if (check_names && skipped_image) {
       names(data, where);
     } else {
@@ -794,22 +827,15 @@ class Scanner {
         continue;
       }
       const std::string_view v = value(t);
-      const bool number =
-          t.kind == Token::kOther && !v.empty() &&
-          ((v[0] >= '0' && v[0] <= '9') || v[0] == '-' || v[0] == '+' || v[0] == '.');
-      if (t.kind != Token::kOther || number || v == "<<" || v == ">>") {
+      if (is_operand(t.kind, v)) {
         operands.push_back(t);
         continue;
       }
-      const std::string_view op = v;
       const size_t n = operands.size();
       // Operators by their (at most two) bytes; only text operators matter
       // here, anything else (paths, colours, states) just drops its operands.
-      constexpr auto code = [](char a, char b = 0) {
-        return static_cast<uint16_t>((static_cast<unsigned char>(a) << 8) |
-                                     static_cast<unsigned char>(b));
-      };
-      const uint16_t opc = op.size() == 1 ? code(op[0]) : op.size() == 2 ? code(op[0], op[1]) : 0;
+      constexpr auto code = [](char a, char b = 0) { return op_code(a, b); };
+      const uint16_t opc = op_code(v);
       switch (opc) {
         case code('T', 'f'):
           if (n >= 2 && operands[n - 2].kind == Token::kName) {

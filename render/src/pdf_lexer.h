@@ -24,6 +24,20 @@ constexpr std::array<uint8_t, 256> kPdfClass = [] {
     t[static_cast<unsigned char>(c)] = kDelim;
   return t;
 }();
+// Regular bytes that are printable ASCII: most of every name, number and
+// operator (a run of them needs no check for binary bytes).
+constexpr std::array<bool, 256> kPrintableRegular = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0x21; c < 0x7F; ++c) t[c] = kPdfClass[c] == 0;
+  return t;
+}();
+// The bytes for_each_name() stops at: each can start a name, a string, a
+// hex string or a comment; every other byte is stepped over.
+constexpr std::array<bool, 256> kNameScanStop = [] {
+  std::array<bool, 256> t{};
+  for (const char c : {'/', '(', '<', '%'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
 // The bytes that end a run of plain bytes in a literal string.
 constexpr std::array<bool, 256> kStringStop = [] {
   std::array<bool, 256> t{};
@@ -110,6 +124,7 @@ void for_each_name(std::string_view s, F&& f) {
       while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
     } else {
       ++i;
+      while (i < n && !kNameScanStop[static_cast<unsigned char>(s[i])]) ++i;
     }
   }
 }
@@ -151,6 +166,11 @@ class Lexer {
     }
     if (i_ >= s_.size()) return;
     const char c = s_[i_];
+    if (pdf_regular(c)) {  // a number or an operator, mostly
+      t.kind = Token::kOther;
+      set_other(t, regular_run(i_) - i_);
+      return;
+    }
     if (c == '(') {
       t.kind = Token::kString;
       ++i_;
@@ -262,22 +282,13 @@ class Lexer {
     if (c == '/') {
       ++i_;
       t.kind = Token::kName;
-      size_t j = i_;
-      while (j < s_.size() && pdf_regular(s_[j])) ++j;
-      note_binary(i_, j);
+      const size_t j = regular_run(i_);
       decode_name(s_.substr(i_, j - i_), t.value);
       i_ = j;
       return;
     }
     t.kind = Token::kOther;
-    if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
-      set_other(t, 1);
-      return;
-    }
-    size_t j = i_;
-    while (j < s_.size() && pdf_regular(s_[j])) ++j;
-    note_binary(i_, j);
-    set_other(t, j - i_);
+    set_other(t, 1);  // a stray ')' '>' '{' '}'
   }
   size_t pos() const { return i_; }
   /// Offset of the first comment (outside strings), or npos.
@@ -290,14 +301,15 @@ class Lexer {
   void skip_to(size_t i) { i_ = i; }
 
  private:
-  void note_binary(size_t from, size_t to) {
-    if (first_binary_ != std::string_view::npos) return;
-    for (size_t k = from; k < to; ++k) {
-      const auto c = static_cast<unsigned char>(s_[k]);
-      if (c < 0x20 || c >= 0x7F) {  // no blank is a regular byte
-        first_binary_ = k;
-        return;
-      }
+  // The end of the run of regular bytes from `from`, noting the first
+  // binary byte in it (no blank is a regular byte).
+  size_t regular_run(size_t from) {
+    size_t j = from;
+    for (;;) {
+      while (j < s_.size() && kPrintableRegular[static_cast<unsigned char>(s_[j])]) ++j;
+      if (j >= s_.size() || !pdf_regular(s_[j])) return j;
+      if (first_binary_ == std::string_view::npos) first_binary_ = j;
+      ++j;
     }
   }
   // The next `n` bytes as the text of kOther token `t`.

@@ -801,3 +801,51 @@ TEST(ObjectCache, ServesOnlyTheBytesTheParserRead) {
 
 }  // namespace
 }  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// The lexer notes the first byte outside strings that is neither printable
+// ASCII nor a blank, wherever in a name, number or operator it stands (it
+// reads each such run once); bytes inside strings never count.
+TEST(PdfLexer, FirstBinaryByteOutsideStrings) {
+  auto first_binary = [](std::string_view s) {
+    detail::Lexer lx(s, true);
+    detail::Token t;
+    for (lx.next(t); t.kind != detail::Token::kEnd; lx.next(t)) {
+    }
+    return lx.first_binary();
+  };
+  const size_t none = std::string_view::npos;
+  EXPECT_EQ(first_binary("BT /F1 10 Tf (\x01\x80) Tj <00FF> Tj ET"), none);
+  EXPECT_EQ(first_binary("BT 12\x80"
+                         "3 Tf ET"),
+            5u);
+  EXPECT_EQ(first_binary("q \x7fQ"), 2u);
+  EXPECT_EQ(first_binary("q Q\x01"), 3u);
+  EXPECT_EQ(first_binary("/Na\xffme /B\x02"), 3u);
+  EXPECT_EQ(first_binary("(\x01) x\x05y z\x06"), 5u);
+  // The same tokens whatever bytes they hold.
+  detail::Lexer lx(
+      "ab\x80"
+      "cd/e\x90"
+      "f)g",
+      true);
+  detail::Token t;
+  lx.next(t);
+  EXPECT_EQ(t.text(),
+            "ab\x80"
+            "cd");
+  lx.next(t);
+  EXPECT_EQ(t.kind, detail::Token::kName);
+  EXPECT_EQ(t.value,
+            "e\x90"
+            "f");
+  lx.next(t);
+  EXPECT_EQ(t.text(), ")");
+  lx.next(t);
+  EXPECT_EQ(t.text(), "g");
+}
+
+}  // namespace
+}  // namespace declass::render
