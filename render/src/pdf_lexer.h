@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace declass::render::detail {
 
@@ -84,6 +87,26 @@ inline void decode_name(std::string_view raw, std::string& out) {
   }
 }
 
+// The first byte from `j` on in `s` that kStringStop holds, or s.size().
+inline size_t string_run_end(std::string_view s, size_t j) {
+#if defined(__SSE2__)
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i open = _mm_set1_epi8('(');
+  const __m128i close = _mm_set1_epi8(')');
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; j + 16 <= s.size(); j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, open)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, close), _mm_cmpeq_epi8(v, cr)));
+    if (const int m = _mm_movemask_epi8(hit); m != 0)
+      return j + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+  }
+#endif
+  while (j < s.size() && !kStringStop[static_cast<unsigned char>(s[j])]) ++j;
+  return j;
+}
+
 // Calls f(name) for every name token the Lexer below would read in `s`
 // (decoded as its Token::value), without making the other tokens: only a
 // name, a string, a hex string or a comment changes where the next name can
@@ -98,8 +121,13 @@ void for_each_name(std::string_view s, F&& f) {
     if (c == '/') {
       size_t j = i + 1;
       while (j < n && kPdfClass[static_cast<unsigned char>(s[j])] == 0) ++j;
-      decode_name(s.substr(i + 1, j - i - 1), name);
-      f(std::string_view(name));
+      const std::string_view raw = s.substr(i + 1, j - i - 1);
+      if (raw.find('#') == std::string_view::npos) {
+        f(raw);
+      } else {
+        decode_name(raw, name);
+        f(std::string_view(name));
+      }
       i = j;
     } else if (c == '(') {
       // As the lexer reads a literal string: an escape takes the next byte.
@@ -177,8 +205,7 @@ class Lexer {
       int depth = 1;
       while (i_ < s_.size()) {
         // Copy the run up to the next special byte in one go.
-        size_t j = i_;
-        while (j < s_.size() && !kStringStop[static_cast<unsigned char>(s_[j])]) ++j;
+        const size_t j = string_run_end(s_, i_);
         t.value.append(s_.data() + i_, j - i_);
         i_ = j;
         if (i_ >= s_.size()) break;

@@ -33,6 +33,16 @@ bool parse_number(std::string_view s, Object* out) {
   }
   if (digits == 0 || dots > 1) return false;
   out->type = Object::kNumber;
+  if (dots == 0 && digits <= 15) {
+    // An integer of at most 15 digits is exact in a double: strtod()'s
+    // value, the sign of a negative zero included.
+    int64_t v = 0;
+    for (size_t k = i; k < s.size(); ++k) v = v * 10 + (s[k] - '0');
+    out->integer = true;
+    out->int_value = s[0] == '-' ? -v : v;
+    out->number = s[0] == '-' ? -static_cast<double>(v) : static_cast<double>(v);
+    return true;
+  }
   // strtod needs a terminated string; a number token is short.
   char buf[64];
   if (s.size() < sizeof buf) {

@@ -849,3 +849,46 @@ TEST(PdfLexer, FirstBinaryByteOutsideStrings) {
 
 }  // namespace
 }  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// Page text decodes shown strings by its own loop: byte for byte what
+// FontMap::decode_append() gives, for one-byte maps with one-byte, longer
+// and missing texts, for two-byte maps and for unfinished maps.
+TEST(PdfText, ShownStringsDecodeAsTheFontMapDecodes) {
+  detail::FontMap one;
+  one.code_bytes = 1;
+  for (uint32_t c = 0x20; c < 0x7F; ++c) one.to_text[c] = std::string(1, static_cast<char>(c));
+  one.to_text[0x80] = "\xE2\x82\xAC";  // a longer text
+  one.to_text[0x81] = "ffi";
+  one.to_text[0x90] = "";  // mapped to nothing
+  detail::FontMap unfinished = one;
+  one.finish();
+  detail::FontMap two;
+  two.code_bytes = 2;
+  two.to_text[0x0041] = "A";
+  two.to_text[0x0102] = "\xC3\xA9";
+  two.finish();
+  uint64_t x = 0x243F6A8885A308D3ull;
+  for (int k = 0; k < 500; ++k) {
+    std::string s;
+    const auto len = static_cast<size_t>(k % 40);
+    for (size_t i = 0; i < len; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      const unsigned r = static_cast<unsigned>(x >> 32);
+      s += static_cast<char>(r % 3 == 0 ? 0x80 + (r >> 8) % 20 : r >> 24);
+    }
+    const std::string prefix = k % 2 == 0 ? "" : "page text so far ";
+    for (const detail::FontMap* f : {&one, &unfinished, &two}) {
+      std::string want = prefix;
+      f->decode_append(want, s);
+      EXPECT_EQ(detail::pdf_shown_text(*f, prefix, s), want) << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace declass::render
