@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -165,7 +166,15 @@ std::string raw_string_text(std::string_view raw) {
 }
 
 std::string ref_name(uint32_t num, uint32_t gen) {
-  return "object " + std::to_string(num) + " " + std::to_string(gen);
+  char buf[32] = "object ";
+  char* p = std::to_chars(buf + 7, buf + 20, num).ptr;  // at most 10 digits each
+  *p++ = ' ';
+  p = std::to_chars(p, buf + sizeof buf, gen).ptr;
+  return std::string(buf, p);
+}
+// An object's number and generation as one key (as ref_name() tells them apart).
+uint64_t ref_key(uint32_t num, uint32_t gen) {
+  return (uint64_t{num} << 32) | gen;
 }
 std::string ref_name(const PdfReference& r) {
   return ref_name(r.ObjectNumber(), r.GenerationNumber());
@@ -348,11 +357,6 @@ struct ContentTokens {
   bool usable = true;      // as extract() would lex the stream (no inline image)
   bool truncated = false;  // the stream ends inside a string
   bool moved = false;      // `text` grew into new room after views into it were made
-
-  // Tokens of other streams (which outlive this one) after these.
-  void append(const ContentTokens& other) {
-    toks.insert(toks.end(), other.toks.begin(), other.toks.end());
-  }
 
   // `t` from a lexer made with views (its numbers and operators stay views
   // into the stream, which outlives the tokens).
@@ -733,18 +737,28 @@ class Scanner {
       std::array<bool, 256> present{};
       {
         // Four tables, so that no store waits for the one before it.
-        std::array<std::array<bool, 256>, 4> seen{};
+        std::array<std::array<uint8_t, 256>, 4> seen{};
         const auto* b = reinterpret_cast<const unsigned char*>(strings.data());
         size_t i = 0;
         for (; i + 4 <= strings.size(); i += 4) {
-          seen[0][b[i]] = true;
-          seen[1][b[i + 1]] = true;
-          seen[2][b[i + 2]] = true;
-          seen[3][b[i + 3]] = true;
+          seen[0][b[i]] = 1;
+          seen[1][b[i + 1]] = 1;
+          seen[2][b[i + 2]] = 1;
+          seen[3][b[i + 3]] = 1;
         }
-        for (; i < strings.size(); ++i) seen[0][b[i]] = true;
-        for (size_t c = 0; c < 256; ++c)
-          present[c] = seen[0][c] || seen[1][c] || seen[2][c] || seen[3][c];
+        for (; i < strings.size(); ++i) seen[0][b[i]] = 1;
+        // Merged eight bytes at a time (each byte 0 or 1).
+        std::array<uint8_t, 256> any{};
+        for (size_t w = 0; w < 256; w += 8) {
+          uint64_t m = 0;
+          for (const auto& table : seen) {
+            uint64_t x = 0;
+            std::memcpy(&x, table.data() + w, 8);
+            m |= x;
+          }
+          std::memcpy(any.data() + w, &m, 8);
+        }
+        for (size_t c = 0; c < 256; ++c) present[c] = any[c] != 0;
       }
       for (size_t k = 0; k < fonts.size(); ++k) {
         if (fonts[k].reads_as_cp1252(present)) continue;
@@ -809,7 +823,7 @@ class Scanner {
   std::string extract(std::string_view content, const FontsByName& fonts) {
     ContentTokens tokens;
     record_for_extract(content, tokens);
-    return extract(tokens, fonts);
+    return extract({&tokens}, fonts);
   }
   // The same from the stream's tokens as binary_channels() lexed them (for a
   // page of one content stream; nullptr if it did not, or skipped an image).
@@ -819,7 +833,8 @@ class Scanner {
         return tokens->usable ? tokens.get() : nullptr;
     return nullptr;
   }
-  std::string extract(const ContentTokens& tokens, const FontsByName& fonts) {
+  // The same from streams' tokens, read one stream after the other.
+  std::string extract(const std::vector<const ContentTokens*>& parts, const FontsByName& fonts) {
     std::string out;
     const FontMap* font = nullptr;
     std::vector<ContentTokens::Tok> operands;
@@ -839,7 +854,7 @@ class Scanner {
     double x = 0, y = 0, line_x = 0, line_y = 0;
     double last_end = 0, last_y = 0;
     bool have_last = false;
-    auto value = [&](const ContentTokens::Tok& t) { return tokens.value(t); };
+    auto value = [](const ContentTokens::Tok& t) { return ContentTokens::value(t); };
     auto num = [&](const ContentTokens::Tok& t) { return number_of(value(t)); };
     auto show = [&](std::string_view s) {
       const FontMap* f = font != nullptr ? font : &kOneByte;
@@ -858,91 +873,92 @@ class Scanner {
       x = line_x;
       y = line_y;
     };
-    for (const ContentTokens::Tok& t : tokens.toks) {
-      if (t.kind == Token::kArrayOpen) {
-        in_array = true;
-        array_items.clear();
-        continue;
-      }
-      if (t.kind == Token::kArrayClose) {
-        in_array = false;
-        continue;
-      }
-      if (in_array) {
-        array_items.push_back(t);
-        continue;
-      }
-      const std::string_view v = value(t);
-      if (is_operand(t.kind, v)) {
-        operands.push_back(t);
-        continue;
-      }
-      const size_t n = operands.size();
-      // Operators by their (at most two) bytes; only text operators matter
-      // here, anything else (paths, colours, states) just drops its operands.
-      constexpr auto code = [](char a, char b = 0) { return op_code(a, b); };
-      const uint16_t opc = op_code(v);
-      switch (opc) {
-        case code('T', 'f'):
-          if (n >= 2 && operands[n - 2].kind == Token::kName) {
-            auto it = fonts.find(value(operands[n - 2]));
-            font = it != fonts.end() ? it->second : nullptr;
-            size = num(operands[n - 1]);
-          }
-          break;
-        case code('B', 'T'):
-          x = y = line_x = line_y = 0;
-          scale = 1;
-          have_last = false;
-          break;
-        case code('T', 'm'):
-          if (n >= 6) {
-            scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
-            x = line_x = num(operands[n - 2]);
-            y = line_y = num(operands[n - 1]);
-          }
-          break;
-        case code('T', 'd'):
-        case code('T', 'D'):
-          if (n >= 2) {
-            line_x += num(operands[n - 2]) * scale;
-            line_y += num(operands[n - 1]) * scale;
-            if (opc == code('T', 'D')) leading = -num(operands[n - 1]) * scale;
-            x = line_x;
-            y = line_y;
-          }
-          break;
-        case code('T', 'L'):
-          if (n >= 1) leading = num(operands[n - 1]) * scale;
-          break;
-        case code('T', '*'):
-          next_line();
-          break;
-        case code('T', 'j'):
-          if (n >= 1 && operands[n - 1].kind == Token::kString) show(value(operands[n - 1]));
-          break;
-        case code('\''):
-        case code('"'):
-          if (n >= 1 && operands[n - 1].kind == Token::kString) {
-            next_line();
-            show(value(operands[n - 1]));
-          }
-          break;
-        case code('T', 'J'):
-          for (const ContentTokens::Tok& item : array_items) {
-            if (item.kind == Token::kString)
-              show(value(item));
-            else if (item.kind == Token::kOther)
-              x -= number_of(value(item)) / 1000 * size * scale;
-          }
+    for (const ContentTokens* part : parts)
+      for (const ContentTokens::Tok& t : part->toks) {
+        if (t.kind == Token::kArrayOpen) {
+          in_array = true;
           array_items.clear();
-          break;
-        default:
-          break;
+          continue;
+        }
+        if (t.kind == Token::kArrayClose) {
+          in_array = false;
+          continue;
+        }
+        if (in_array) {
+          array_items.push_back(t);
+          continue;
+        }
+        const std::string_view v = value(t);
+        if (is_operand(t.kind, v)) {
+          operands.push_back(t);
+          continue;
+        }
+        const size_t n = operands.size();
+        // Operators by their (at most two) bytes; only text operators matter
+        // here, anything else (paths, colours, states) just drops its operands.
+        constexpr auto code = [](char a, char b = 0) { return op_code(a, b); };
+        const uint16_t opc = op_code(v);
+        switch (opc) {
+          case code('T', 'f'):
+            if (n >= 2 && operands[n - 2].kind == Token::kName) {
+              auto it = fonts.find(value(operands[n - 2]));
+              font = it != fonts.end() ? it->second : nullptr;
+              size = num(operands[n - 1]);
+            }
+            break;
+          case code('B', 'T'):
+            x = y = line_x = line_y = 0;
+            scale = 1;
+            have_last = false;
+            break;
+          case code('T', 'm'):
+            if (n >= 6) {
+              scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
+              x = line_x = num(operands[n - 2]);
+              y = line_y = num(operands[n - 1]);
+            }
+            break;
+          case code('T', 'd'):
+          case code('T', 'D'):
+            if (n >= 2) {
+              line_x += num(operands[n - 2]) * scale;
+              line_y += num(operands[n - 1]) * scale;
+              if (opc == code('T', 'D')) leading = -num(operands[n - 1]) * scale;
+              x = line_x;
+              y = line_y;
+            }
+            break;
+          case code('T', 'L'):
+            if (n >= 1) leading = num(operands[n - 1]) * scale;
+            break;
+          case code('T', '*'):
+            next_line();
+            break;
+          case code('T', 'j'):
+            if (n >= 1 && operands[n - 1].kind == Token::kString) show(value(operands[n - 1]));
+            break;
+          case code('\''):
+          case code('"'):
+            if (n >= 1 && operands[n - 1].kind == Token::kString) {
+              next_line();
+              show(value(operands[n - 1]));
+            }
+            break;
+          case code('T', 'J'):
+            for (const ContentTokens::Tok& item : array_items) {
+              if (item.kind == Token::kString)
+                show(value(item));
+              else if (item.kind == Token::kOther)
+                x -= number_of(value(item)) / 1000 * size * scale;
+            }
+            array_items.clear();
+            break;
+          default:
+            break;
+        }
+        // BI: record_for_extract() skipped its image data.
+        operands.clear();
       }
-      // BI: record_for_extract() skipped its image data.
-      operands.clear();
-    }
     return out;
   }
 
@@ -1037,17 +1053,27 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
 
   // Fonts first: their maps decode every stream.
   std::deque<FontMap>& font_maps = out.fonts;
-  std::map<std::string, size_t> map_of_font;  // font object ref -> font_maps index
-  std::set<std::string> font_programs;        // refs of embedded font files (binary)
+  std::map<uint64_t, size_t> map_of_font;  // font object ref_key() -> font_maps index
+  std::set<uint64_t> font_programs;        // ref_key()s of embedded font files (binary)
   for (const pdf::Indirect& o : objects) {
     const pdf::Object& d = o.value;
     if (!d.is_dict()) continue;
-    for (const char* key : {"FontFile2", "FontFile", "FontFile3"})
-      if (const pdf::Object* ff = d.get(key); ff != nullptr && ff->type == pdf::Object::kRef)
-        font_programs.insert(ref_name(ff->num, ff->gen));
-    const pdf::Indirect* cm = indirect(d.get("ToUnicode"));
+    // The keys /FontFile, /FontFile2, /FontFile3 and /ToUnicode, in one
+    // pass over the keys rather than a search for each.
+    const pdf::Object* to_unicode = nullptr;
+    for (size_t k = 0; k < d.keys.size(); ++k) {
+      const std::string& key = d.keys[k];
+      const pdf::Object& v = d.items[k];
+      if (key == "ToUnicode") {
+        to_unicode = &v;
+      } else if ((key == "FontFile2" || key == "FontFile" || key == "FontFile3") &&
+                 v.type == pdf::Object::kRef) {
+        font_programs.insert(ref_key(v.num, v.gen));
+      }
+    }
+    const pdf::Indirect* cm = indirect(to_unicode);
     if (cm == nullptr || !cm->has_stream) continue;
-    map_of_font[ref_name(o.num, o.gen)] = font_maps.size();
+    map_of_font[ref_key(o.num, o.gen)] = font_maps.size();
     FontMap fm;
     if (CachedStream* e = cached[static_cast<size_t>(cm - objects.data())].get(); e != nullptr) {
       if (e->font == nullptr) {
@@ -1075,36 +1101,39 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
     font_maps.push_back(std::move(fm));
   }
   // Content streams, to be parsed rather than guessed at.
-  std::set<std::string> contents;
+  std::set<uint64_t> contents;  // ref_key()s
   for (const pdf::Object* page : pages) {
     const pdf::Object* c = page->get("Contents");
     if (c == nullptr) continue;
-    if (c->type == pdf::Object::kRef) contents.insert(ref_name(c->num, c->gen));
+    if (c->type == pdf::Object::kRef) contents.insert(ref_key(c->num, c->gen));
     if (c->type == pdf::Object::kArray)
       for (const pdf::Object& e : c->items)
-        if (e.type == pdf::Object::kRef) contents.insert(ref_name(e.num, e.gen));
+        if (e.type == pdf::Object::kRef) contents.insert(ref_key(e.num, e.gen));
   }
   for (const pdf::Indirect& o : objects) {
     const std::string where = ref_name(o.num, o.gen);
     sc.walk(o.value, where, false);
     if (!o.has_stream) continue;
     const std::string_view d = data_of(&o);
+    const uint64_t key = ref_key(o.num, o.gen);
+    const bool font_program = font_programs.count(key) > 0;
+    const std::string where_stream = where + " stream";
     // A content stream's names are checked by binary_channels() as it lexes it.
-    const bool content = contents.count(where) > 0;
+    const bool content = contents.count(key) > 0;
     std::shared_ptr<CachedStream>& e = cached[static_cast<size_t>(&o - objects.data())];
     if (e == nullptr && !content) {
       // Streams other than page contents repeat from document to document.
       e = cache.insert(pdf::Reader::filter(o), o.raw, d);
       if (e != nullptr) out.keep.push_back(e);
     }
-    if (!font_programs.count(where) && !content) {
+    if (!font_program && !content) {
       if (e != nullptr)
-        sc.names(*e, where + " stream");
+        sc.names(*e, where_stream);
       else
-        sc.names(d, where + " stream");
+        sc.names(d, where_stream);
     }
-    sc.binary_channels(d, where + " stream", font_maps, content,
-                       content && !font_programs.count(where), content ? nullptr : e.get());
+    sc.binary_channels(d, where_stream, font_maps, content, content && !font_program,
+                       content ? nullptr : e.get());
   }
   // Page text as an extractor sees it.
   for (size_t p = 0; p < pages.size(); ++p) {
@@ -1124,18 +1153,19 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
       if (fd != nullptr && fd->is_dict())
         for (size_t k = 0; k < fd->keys.size(); ++k)
           if (const pdf::Object& ref = fd->items[k]; ref.type == pdf::Object::kRef)
-            if (auto it = map_of_font.find(ref_name(ref.num, ref.gen)); it != map_of_font.end())
+            if (auto it = map_of_font.find(ref_key(ref.num, ref.gen)); it != map_of_font.end())
               fonts[fd->keys[k]] = &font_maps[it->second];
     }
     std::string content;
-    const ContentTokens* tokens = nullptr;  // the stream's, if binary_channels() kept them
+    // The streams' tokens, if binary_channels() kept them.
+    std::vector<const ContentTokens*> tokens;
+    bool lexed = false;
     const pdf::Object* c = page.get("Contents");
     const pdf::Object* resolved = rd.resolve(c);
-    ContentTokens joined;
     if (resolved != nullptr && resolved->type == pdf::Object::kArray) {
       // The streams joined by line breaks lex as the streams one by one when
-      // none ends inside a string: their tokens are kept, joined.
-      bool lexed = true;
+      // none ends inside a string: their tokens are read one after the other.
+      lexed = true;
       for (const pdf::Object& e : resolved->items)
         if (const pdf::Indirect* s = indirect(&e); s != nullptr && s->has_stream) {
           const ContentTokens* t = sc.lexed(data_of(s));
@@ -1143,9 +1173,8 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
             lexed = false;
             break;
           }
-          joined.append(*t);
+          tokens.push_back(t);
         }
-      if (lexed) tokens = &joined;
       for (const pdf::Object& e : resolved->items) {
         const pdf::Indirect* s = indirect(&e);
         if (!lexed && s != nullptr && s->has_stream) {
@@ -1154,13 +1183,17 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
         }
       }
     } else if (const pdf::Indirect* s = indirect(c); s != nullptr && s->has_stream) {
-      tokens = sc.lexed(data_of(s));
-      if (tokens == nullptr) content = data_of(s);
+      const ContentTokens* t = sc.lexed(data_of(s));
+      lexed = t != nullptr;
+      if (lexed)
+        tokens.push_back(t);
+      else
+        content = data_of(s);
     }
     PdfChannel text;
     text.where = "page " + std::to_string(p + 1) + " text";
-    text.source.bytes = out.buffers.emplace_back(tokens != nullptr ? sc.extract(*tokens, fonts)
-                                                                   : sc.extract(content, fonts));
+    text.source.bytes =
+        out.buffers.emplace_back(lexed ? sc.extract(tokens, fonts) : sc.extract(content, fonts));
     out.channels.push_back(std::move(text));
   }
   return true;
