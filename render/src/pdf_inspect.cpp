@@ -459,11 +459,15 @@ class Scanner {
     if (eofs != 1)
       out_.problems.push_back(std::to_string(eofs) +
                               " %%EOF markers; a complete rewrite has exactly 1");
-    const size_t startxrefs = count(bytes, "startxref");
+    // "startxref" counted in the same pass: each one holds an "xref" after
+    // "start", and every "xref" after "start" is one.
+    size_t startxrefs = 0;
     size_t xrefs = 0;
     for (size_t at = bytes.find("xref"); at != std::string_view::npos;
-         at = bytes.find("xref", at + 1))
+         at = bytes.find("xref", at + 1)) {
       if (at == 0 || bytes[at - 1] == '\n' || bytes[at - 1] == '\r') ++xrefs;
+      if (at >= 5 && bytes.compare(at - 5, 5, "start") == 0) ++startxrefs;
+    }
     if (xrefs != 1 || startxrefs != 1)
       out_.problems.push_back(std::to_string(xrefs) + " xref tables and " +
                               std::to_string(startxrefs) +

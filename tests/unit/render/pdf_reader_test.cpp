@@ -892,3 +892,31 @@ TEST(PdfText, ShownStringsDecodeAsTheFontMapDecodes) {
 
 }  // namespace
 }  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// The raw-bytes check counts "xref" tables (at the start of a line) and
+// "startxref"s in one pass: each count as its own search would give it.
+TEST(PdfHygiene, CountsXrefTablesAndStartxrefsApart) {
+  auto problems = [](const std::string& pdf) {
+    std::string all;
+    for (const std::string& p : scan_pdf(pdf).problems) all += p + "\n";
+    return all;
+  };
+  const std::string pdf = page_pdf("BT (x) Tj ET");
+  EXPECT_EQ(problems(pdf).find("startxref"), std::string::npos) << problems(pdf);
+  // A comment with a second startxref (not at a line start: no table).
+  std::string two = pdf;
+  two.insert(two.find("1 0 obj"), "% startxref startstartxref\n");
+  EXPECT_NE(problems(two).find("1 xref tables and 3 startxref"), std::string::npos)
+      << problems(two);
+  // "xref" at the start of a line in a comment's next line: a second table.
+  std::string tables = pdf;
+  tables.insert(tables.find("1 0 obj"), "%\nxref\n%\rxrefstart\n");
+  EXPECT_NE(problems(tables).find("3 xref tables and 1 startxref"), std::string::npos)
+      << problems(tables);
+}
+
+}  // namespace
+}  // namespace declass::render
