@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -165,7 +166,15 @@ std::string raw_string_text(std::string_view raw) {
 }
 
 std::string ref_name(uint32_t num, uint32_t gen) {
-  return "object " + std::to_string(num) + " " + std::to_string(gen);
+  char buf[32] = "object ";
+  char* p = std::to_chars(buf + 7, buf + 20, num).ptr;  // at most 10 digits each
+  *p++ = ' ';
+  p = std::to_chars(p, buf + sizeof buf, gen).ptr;
+  return std::string(buf, p);
+}
+// An object's number and generation as one key (as ref_name() tells them apart).
+uint64_t ref_key(uint32_t num, uint32_t gen) {
+  return (uint64_t{num} << 32) | gen;
 }
 std::string ref_name(const PdfReference& r) {
   return ref_name(r.ObjectNumber(), r.GenerationNumber());
@@ -283,36 +292,94 @@ double number_of(std::string_view s) {
   return s[0] == '-' ? -v : v;
 }
 
+// f.decode_append(out, s), as page text shows strings: the one-byte table
+// loop of FontMap::decode_small<1>() with the table and the output held in
+// locals (a byte store through `out` would make the compiler read the
+// map's and the string's members again for every code).
+void decode_shown(const FontMap& f, std::string& out, std::string_view s) {
+  if (f.code_bytes != 1 || f.dense.empty() || f.single.size() != f.dense.size()) {
+    f.decode_append(out, s);
+    return;
+  }
+  const char* const single = f.single.data();
+  const size_t limit = f.single.size();
+  const size_t start = out.size();
+  out.resize(start + s.size());  // one byte per code; a longer text makes room
+  char* p = out.data() + start;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto code = static_cast<unsigned char>(s[i]);
+    const char c = code < limit ? single[code] : ' ';
+    if (c != '\0') {
+      *p++ = c;
+      continue;
+    }
+    const std::string& t = f.dense[code];
+    const auto used = static_cast<size_t>(p - out.data());
+    const size_t need = used + t.size() + (s.size() - i - 1);
+    if (need > out.size()) out.resize(std::max(need, 2 * out.size()));
+    p = out.data() + used;
+    std::memcpy(p, t.data(), t.size());
+    p += t.size();
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
+}
+
 using FontsByName = std::map<std::string, const FontMap*, std::less<>>;
 
+// An operator's (at most two) bytes as one number; 0 for longer ones.
+constexpr uint16_t op_code(char a, char b = 0) {
+  return static_cast<uint16_t>((static_cast<unsigned char>(a) << 8) |
+                               static_cast<unsigned char>(b));
+}
+constexpr uint16_t op_code(std::string_view op) {
+  return op.size() == 1 ? op_code(op[0]) : op.size() == 2 ? op_code(op[0], op[1]) : 0;
+}
+// What extract() does with a token outside an array: an operand (a number,
+// "<<" or ">>", or anything but an "other" token), else an operator.
+inline bool is_operand(Token::Kind kind, std::string_view v) {
+  if (kind != Token::kOther) return true;
+  return (!v.empty() &&
+          ((v[0] >= '0' && v[0] <= '9') || v[0] == '-' || v[0] == '+' || v[0] == '.')) ||
+         v == "<<" || v == ">>";
+}
 // The tokens of a content stream, lexed once for its strings and names
 // (binary_channels()) and its page text (extract()).
 struct ContentTokens {
   struct Tok {
+    std::string_view v;  // the value: in the stream (numbers, operators) or in `text`
+    uint32_t begin;      // of the value in `text`, if it is there
     Token::Kind kind;
-    uint32_t begin;  // of the value in `text`
-    uint32_t end;
+    bool in_text;
   };
   std::vector<Tok> toks;
-  std::string text;        // the values back to back
+  std::string text;        // decoded strings and names, back to back
   size_t size = 0;         // of the stream
   bool usable = true;      // as extract() would lex the stream (no inline image)
   bool truncated = false;  // the stream ends inside a string
+  bool moved = false;      // `text` grew into new room after views into it were made
 
-  void append(const ContentTokens& other) {
-    const auto base = static_cast<uint32_t>(text.size());
-    text += other.text;
-    for (const Tok& t : other.toks) toks.push_back({t.kind, t.begin + base, t.end + base});
-  }
-
+  // `t` from a lexer made with views (its numbers and operators stay views
+  // into the stream, which outlives the tokens).
   void add(const Token& t) {
+    if (t.kind == Token::kOther && !t.other.empty()) {
+      toks.push_back({t.other, 0, t.kind, false});
+      return;
+    }
     const auto begin = static_cast<uint32_t>(text.size());
-    text += t.text();
-    toks.push_back({t.kind, begin, static_cast<uint32_t>(text.size())});
+    if (text.size() + t.value.size() > text.capacity()) moved = true;
+    text += t.value;
+    toks.push_back({std::string_view(text).substr(begin), begin, t.kind, true});
   }
-  std::string_view value(const Tok& t) const {
-    return std::string_view(text).substr(t.begin, t.end - t.begin);
+  // After the last add(): if `text` moved, the views into it point into it
+  // again. (It does not when its room was made for the stream's size, as
+  // no value decodes longer than it is written.)
+  void seal() {
+    if (!moved) return;
+    for (Tok& t : toks)
+      if (t.in_text) t.v = std::string_view(text).substr(t.begin, t.v.size());
+    moved = false;
   }
+  static std::string_view value(const Tok& t) { return t.v; }
 };
 
 // The tokens extract() reads: inline image data (after BI outside an array)
@@ -333,6 +400,7 @@ void record_for_extract(std::string_view content, ContentTokens& out) {
     }
   }
   out.size = content.size();
+  out.seal();
 }
 
 // Where a content stream stops being plain syntax outside its strings: its
@@ -391,11 +459,15 @@ class Scanner {
     if (eofs != 1)
       out_.problems.push_back(std::to_string(eofs) +
                               " %%EOF markers; a complete rewrite has exactly 1");
-    const size_t startxrefs = count(bytes, "startxref");
+    // "startxref" counted in the same pass: each one holds an "xref" after
+    // "start", and every "xref" after "start" is one.
+    size_t startxrefs = 0;
     size_t xrefs = 0;
     for (size_t at = bytes.find("xref"); at != std::string_view::npos;
-         at = bytes.find("xref", at + 1))
+         at = bytes.find("xref", at + 1)) {
       if (at == 0 || bytes[at - 1] == '\n' || bytes[at - 1] == '\r') ++xrefs;
+      if (at >= 5 && bytes.compare(at - 5, 5, "start") == 0) ++startxrefs;
+    }
     if (xrefs != 1 || startxrefs != 1)
       out_.problems.push_back(std::to_string(xrefs) + " xref tables and " +
                               std::to_string(startxrefs) +
@@ -641,6 +713,7 @@ class Scanner {
       ends.push_back(static_cast<uint32_t>(strings.size()));
     }
     tokens.truncated = lx.truncated();
+    tokens.seal();
     if (check_names && skipped_image) {
       names(data, where);
     } else {
@@ -666,7 +739,31 @@ class Scanner {
       // Windows-1252 does (our release PDFs' font, mostly) gives the very
       // text of the Windows-1252 channel: searched once.
       std::array<bool, 256> present{};
-      for (const char c : strings) present[static_cast<unsigned char>(c)] = true;
+      {
+        // Four tables, so that no store waits for the one before it.
+        std::array<std::array<uint8_t, 256>, 4> seen{};
+        const auto* b = reinterpret_cast<const unsigned char*>(strings.data());
+        size_t i = 0;
+        for (; i + 4 <= strings.size(); i += 4) {
+          seen[0][b[i]] = 1;
+          seen[1][b[i + 1]] = 1;
+          seen[2][b[i + 2]] = 1;
+          seen[3][b[i + 3]] = 1;
+        }
+        for (; i < strings.size(); ++i) seen[0][b[i]] = 1;
+        // Merged eight bytes at a time (each byte 0 or 1).
+        std::array<uint8_t, 256> any{};
+        for (size_t w = 0; w < 256; w += 8) {
+          uint64_t m = 0;
+          for (const auto& table : seen) {
+            uint64_t x = 0;
+            std::memcpy(&x, table.data() + w, 8);
+            m |= x;
+          }
+          std::memcpy(any.data() + w, &m, 8);
+        }
+        for (size_t c = 0; c < 256; ++c) present[c] = any[c] != 0;
+      }
       for (size_t k = 0; k < fonts.size(); ++k) {
         if (fonts[k].reads_as_cp1252(present)) continue;
         channel(Encoding::kGlyphs, strings, " strings as glyph codes of font ", 0,
@@ -730,7 +827,7 @@ class Scanner {
   std::string extract(std::string_view content, const FontsByName& fonts) {
     ContentTokens tokens;
     record_for_extract(content, tokens);
-    return extract(tokens, fonts);
+    return extract({&tokens}, fonts);
   }
   // The same from the stream's tokens as binary_channels() lexed them (for a
   // page of one content stream; nullptr if it did not, or skipped an image).
@@ -740,7 +837,8 @@ class Scanner {
         return tokens->usable ? tokens.get() : nullptr;
     return nullptr;
   }
-  std::string extract(const ContentTokens& tokens, const FontsByName& fonts) {
+  // The same from streams' tokens, read one stream after the other.
+  std::string extract(const std::vector<const ContentTokens*>& parts, const FontsByName& fonts) {
     std::string out;
     const FontMap* font = nullptr;
     std::vector<ContentTokens::Tok> operands;
@@ -760,7 +858,7 @@ class Scanner {
     double x = 0, y = 0, line_x = 0, line_y = 0;
     double last_end = 0, last_y = 0;
     bool have_last = false;
-    auto value = [&](const ContentTokens::Tok& t) { return tokens.value(t); };
+    auto value = [](const ContentTokens::Tok& t) { return ContentTokens::value(t); };
     auto num = [&](const ContentTokens::Tok& t) { return number_of(value(t)); };
     auto show = [&](std::string_view s) {
       const FontMap* f = font != nullptr ? font : &kOneByte;
@@ -768,7 +866,7 @@ class Scanner {
       const bool join =
           have_last && std::abs(y - last_y) < 0.5 && std::abs(x - last_end) < 0.25 * std::abs(em);
       if (!join && !out.empty()) out += ' ';
-      f->decode_append(out, s);
+      decode_shown(*f, out, s);
       x += static_cast<double>(s.size() / static_cast<size_t>(f->code_bytes)) * f->advance * em;
       last_end = x;
       last_y = y;
@@ -779,98 +877,92 @@ class Scanner {
       x = line_x;
       y = line_y;
     };
-    for (const ContentTokens::Tok& t : tokens.toks) {
-      if (t.kind == Token::kArrayOpen) {
-        in_array = true;
-        array_items.clear();
-        continue;
-      }
-      if (t.kind == Token::kArrayClose) {
-        in_array = false;
-        continue;
-      }
-      if (in_array) {
-        array_items.push_back(t);
-        continue;
-      }
-      const std::string_view v = value(t);
-      const bool number =
-          t.kind == Token::kOther && !v.empty() &&
-          ((v[0] >= '0' && v[0] <= '9') || v[0] == '-' || v[0] == '+' || v[0] == '.');
-      if (t.kind != Token::kOther || number || v == "<<" || v == ">>") {
-        operands.push_back(t);
-        continue;
-      }
-      const std::string_view op = v;
-      const size_t n = operands.size();
-      // Operators by their (at most two) bytes; only text operators matter
-      // here, anything else (paths, colours, states) just drops its operands.
-      constexpr auto code = [](char a, char b = 0) {
-        return static_cast<uint16_t>((static_cast<unsigned char>(a) << 8) |
-                                     static_cast<unsigned char>(b));
-      };
-      const uint16_t opc = op.size() == 1 ? code(op[0]) : op.size() == 2 ? code(op[0], op[1]) : 0;
-      switch (opc) {
-        case code('T', 'f'):
-          if (n >= 2 && operands[n - 2].kind == Token::kName) {
-            auto it = fonts.find(value(operands[n - 2]));
-            font = it != fonts.end() ? it->second : nullptr;
-            size = num(operands[n - 1]);
-          }
-          break;
-        case code('B', 'T'):
-          x = y = line_x = line_y = 0;
-          scale = 1;
-          have_last = false;
-          break;
-        case code('T', 'm'):
-          if (n >= 6) {
-            scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
-            x = line_x = num(operands[n - 2]);
-            y = line_y = num(operands[n - 1]);
-          }
-          break;
-        case code('T', 'd'):
-        case code('T', 'D'):
-          if (n >= 2) {
-            line_x += num(operands[n - 2]) * scale;
-            line_y += num(operands[n - 1]) * scale;
-            if (opc == code('T', 'D')) leading = -num(operands[n - 1]) * scale;
-            x = line_x;
-            y = line_y;
-          }
-          break;
-        case code('T', 'L'):
-          if (n >= 1) leading = num(operands[n - 1]) * scale;
-          break;
-        case code('T', '*'):
-          next_line();
-          break;
-        case code('T', 'j'):
-          if (n >= 1 && operands[n - 1].kind == Token::kString) show(value(operands[n - 1]));
-          break;
-        case code('\''):
-        case code('"'):
-          if (n >= 1 && operands[n - 1].kind == Token::kString) {
-            next_line();
-            show(value(operands[n - 1]));
-          }
-          break;
-        case code('T', 'J'):
-          for (const ContentTokens::Tok& item : array_items) {
-            if (item.kind == Token::kString)
-              show(value(item));
-            else if (item.kind == Token::kOther)
-              x -= number_of(value(item)) / 1000 * size * scale;
-          }
+    for (const ContentTokens* part : parts)
+      for (const ContentTokens::Tok& t : part->toks) {
+        if (t.kind == Token::kArrayOpen) {
+          in_array = true;
           array_items.clear();
-          break;
-        default:
-          break;
+          continue;
+        }
+        if (t.kind == Token::kArrayClose) {
+          in_array = false;
+          continue;
+        }
+        if (in_array) {
+          array_items.push_back(t);
+          continue;
+        }
+        const std::string_view v = value(t);
+        if (is_operand(t.kind, v)) {
+          operands.push_back(t);
+          continue;
+        }
+        const size_t n = operands.size();
+        // Operators by their (at most two) bytes; only text operators matter
+        // here, anything else (paths, colours, states) just drops its operands.
+        constexpr auto code = [](char a, char b = 0) { return op_code(a, b); };
+        const uint16_t opc = op_code(v);
+        switch (opc) {
+          case code('T', 'f'):
+            if (n >= 2 && operands[n - 2].kind == Token::kName) {
+              auto it = fonts.find(value(operands[n - 2]));
+              font = it != fonts.end() ? it->second : nullptr;
+              size = num(operands[n - 1]);
+            }
+            break;
+          case code('B', 'T'):
+            x = y = line_x = line_y = 0;
+            scale = 1;
+            have_last = false;
+            break;
+          case code('T', 'm'):
+            if (n >= 6) {
+              scale = num(operands[n - 6]) != 0 ? num(operands[n - 6]) : 1;
+              x = line_x = num(operands[n - 2]);
+              y = line_y = num(operands[n - 1]);
+            }
+            break;
+          case code('T', 'd'):
+          case code('T', 'D'):
+            if (n >= 2) {
+              line_x += num(operands[n - 2]) * scale;
+              line_y += num(operands[n - 1]) * scale;
+              if (opc == code('T', 'D')) leading = -num(operands[n - 1]) * scale;
+              x = line_x;
+              y = line_y;
+            }
+            break;
+          case code('T', 'L'):
+            if (n >= 1) leading = num(operands[n - 1]) * scale;
+            break;
+          case code('T', '*'):
+            next_line();
+            break;
+          case code('T', 'j'):
+            if (n >= 1 && operands[n - 1].kind == Token::kString) show(value(operands[n - 1]));
+            break;
+          case code('\''):
+          case code('"'):
+            if (n >= 1 && operands[n - 1].kind == Token::kString) {
+              next_line();
+              show(value(operands[n - 1]));
+            }
+            break;
+          case code('T', 'J'):
+            for (const ContentTokens::Tok& item : array_items) {
+              if (item.kind == Token::kString)
+                show(value(item));
+              else if (item.kind == Token::kOther)
+                x -= number_of(value(item)) / 1000 * size * scale;
+            }
+            array_items.clear();
+            break;
+          default:
+            break;
+        }
+        // BI: record_for_extract() skipped its image data.
+        operands.clear();
       }
-      // BI: record_for_extract() skipped its image data.
-      operands.clear();
-    }
     return out;
   }
 
@@ -965,17 +1057,27 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
 
   // Fonts first: their maps decode every stream.
   std::deque<FontMap>& font_maps = out.fonts;
-  std::map<std::string, size_t> map_of_font;  // font object ref -> font_maps index
-  std::set<std::string> font_programs;        // refs of embedded font files (binary)
+  std::map<uint64_t, size_t> map_of_font;  // font object ref_key() -> font_maps index
+  std::set<uint64_t> font_programs;        // ref_key()s of embedded font files (binary)
   for (const pdf::Indirect& o : objects) {
     const pdf::Object& d = o.value;
     if (!d.is_dict()) continue;
-    for (const char* key : {"FontFile2", "FontFile", "FontFile3"})
-      if (const pdf::Object* ff = d.get(key); ff != nullptr && ff->type == pdf::Object::kRef)
-        font_programs.insert(ref_name(ff->num, ff->gen));
-    const pdf::Indirect* cm = indirect(d.get("ToUnicode"));
+    // The keys /FontFile, /FontFile2, /FontFile3 and /ToUnicode, in one
+    // pass over the keys rather than a search for each.
+    const pdf::Object* to_unicode = nullptr;
+    for (size_t k = 0; k < d.keys.size(); ++k) {
+      const std::string& key = d.keys[k];
+      const pdf::Object& v = d.items[k];
+      if (key == "ToUnicode") {
+        to_unicode = &v;
+      } else if ((key == "FontFile2" || key == "FontFile" || key == "FontFile3") &&
+                 v.type == pdf::Object::kRef) {
+        font_programs.insert(ref_key(v.num, v.gen));
+      }
+    }
+    const pdf::Indirect* cm = indirect(to_unicode);
     if (cm == nullptr || !cm->has_stream) continue;
-    map_of_font[ref_name(o.num, o.gen)] = font_maps.size();
+    map_of_font[ref_key(o.num, o.gen)] = font_maps.size();
     FontMap fm;
     if (CachedStream* e = cached[static_cast<size_t>(cm - objects.data())].get(); e != nullptr) {
       if (e->font == nullptr) {
@@ -1003,36 +1105,39 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
     font_maps.push_back(std::move(fm));
   }
   // Content streams, to be parsed rather than guessed at.
-  std::set<std::string> contents;
+  std::set<uint64_t> contents;  // ref_key()s
   for (const pdf::Object* page : pages) {
     const pdf::Object* c = page->get("Contents");
     if (c == nullptr) continue;
-    if (c->type == pdf::Object::kRef) contents.insert(ref_name(c->num, c->gen));
+    if (c->type == pdf::Object::kRef) contents.insert(ref_key(c->num, c->gen));
     if (c->type == pdf::Object::kArray)
       for (const pdf::Object& e : c->items)
-        if (e.type == pdf::Object::kRef) contents.insert(ref_name(e.num, e.gen));
+        if (e.type == pdf::Object::kRef) contents.insert(ref_key(e.num, e.gen));
   }
   for (const pdf::Indirect& o : objects) {
     const std::string where = ref_name(o.num, o.gen);
     sc.walk(o.value, where, false);
     if (!o.has_stream) continue;
     const std::string_view d = data_of(&o);
+    const uint64_t key = ref_key(o.num, o.gen);
+    const bool font_program = font_programs.count(key) > 0;
+    const std::string where_stream = where + " stream";
     // A content stream's names are checked by binary_channels() as it lexes it.
-    const bool content = contents.count(where) > 0;
+    const bool content = contents.count(key) > 0;
     std::shared_ptr<CachedStream>& e = cached[static_cast<size_t>(&o - objects.data())];
     if (e == nullptr && !content) {
       // Streams other than page contents repeat from document to document.
       e = cache.insert(pdf::Reader::filter(o), o.raw, d);
       if (e != nullptr) out.keep.push_back(e);
     }
-    if (!font_programs.count(where) && !content) {
+    if (!font_program && !content) {
       if (e != nullptr)
-        sc.names(*e, where + " stream");
+        sc.names(*e, where_stream);
       else
-        sc.names(d, where + " stream");
+        sc.names(d, where_stream);
     }
-    sc.binary_channels(d, where + " stream", font_maps, content,
-                       content && !font_programs.count(where), content ? nullptr : e.get());
+    sc.binary_channels(d, where_stream, font_maps, content, content && !font_program,
+                       content ? nullptr : e.get());
   }
   // Page text as an extractor sees it.
   for (size_t p = 0; p < pages.size(); ++p) {
@@ -1052,18 +1157,19 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
       if (fd != nullptr && fd->is_dict())
         for (size_t k = 0; k < fd->keys.size(); ++k)
           if (const pdf::Object& ref = fd->items[k]; ref.type == pdf::Object::kRef)
-            if (auto it = map_of_font.find(ref_name(ref.num, ref.gen)); it != map_of_font.end())
+            if (auto it = map_of_font.find(ref_key(ref.num, ref.gen)); it != map_of_font.end())
               fonts[fd->keys[k]] = &font_maps[it->second];
     }
     std::string content;
-    const ContentTokens* tokens = nullptr;  // the stream's, if binary_channels() kept them
+    // The streams' tokens, if binary_channels() kept them.
+    std::vector<const ContentTokens*> tokens;
+    bool lexed = false;
     const pdf::Object* c = page.get("Contents");
     const pdf::Object* resolved = rd.resolve(c);
-    ContentTokens joined;
     if (resolved != nullptr && resolved->type == pdf::Object::kArray) {
       // The streams joined by line breaks lex as the streams one by one when
-      // none ends inside a string: their tokens are kept, joined.
-      bool lexed = true;
+      // none ends inside a string: their tokens are read one after the other.
+      lexed = true;
       for (const pdf::Object& e : resolved->items)
         if (const pdf::Indirect* s = indirect(&e); s != nullptr && s->has_stream) {
           const ContentTokens* t = sc.lexed(data_of(s));
@@ -1071,9 +1177,8 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
             lexed = false;
             break;
           }
-          joined.append(*t);
+          tokens.push_back(t);
         }
-      if (lexed) tokens = &joined;
       for (const pdf::Object& e : resolved->items) {
         const pdf::Indirect* s = indirect(&e);
         if (!lexed && s != nullptr && s->has_stream) {
@@ -1082,13 +1187,17 @@ bool scan_parsed(const pdf::Reader& rd, PdfScan& out, Scanner& sc, std::string* 
         }
       }
     } else if (const pdf::Indirect* s = indirect(c); s != nullptr && s->has_stream) {
-      tokens = sc.lexed(data_of(s));
-      if (tokens == nullptr) content = data_of(s);
+      const ContentTokens* t = sc.lexed(data_of(s));
+      lexed = t != nullptr;
+      if (lexed)
+        tokens.push_back(t);
+      else
+        content = data_of(s);
     }
     PdfChannel text;
     text.where = "page " + std::to_string(p + 1) + " text";
-    text.source.bytes = out.buffers.emplace_back(tokens != nullptr ? sc.extract(*tokens, fonts)
-                                                                   : sc.extract(content, fonts));
+    text.source.bytes =
+        out.buffers.emplace_back(lexed ? sc.extract(tokens, fonts) : sc.extract(content, fonts));
     out.channels.push_back(std::move(text));
   }
   return true;
@@ -1109,11 +1218,17 @@ double pdf_number(const std::string& token) {
   return number_of(token);
 }
 
+std::string pdf_shown_text(const FontMap& font, std::string out, std::string_view shown) {
+  decode_shown(font, out, shown);
+  return out;
+}
+
 uint64_t stream_cache_hits() {
   return stream_cache().hits();
 }
 void clear_stream_cache() {
   stream_cache().clear();
+  pdf::clear_object_cache();
 }
 
 PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice) {

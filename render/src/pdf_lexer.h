@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace declass::render::detail {
 
@@ -22,6 +25,20 @@ constexpr std::array<uint8_t, 256> kPdfClass = [] {
     t[static_cast<unsigned char>(c)] = kPdfSpace;
   for (const char c : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'})
     t[static_cast<unsigned char>(c)] = kDelim;
+  return t;
+}();
+// Regular bytes that are printable ASCII: most of every name, number and
+// operator (a run of them needs no check for binary bytes).
+constexpr std::array<bool, 256> kPrintableRegular = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0x21; c < 0x7F; ++c) t[c] = kPdfClass[c] == 0;
+  return t;
+}();
+// The bytes for_each_name() stops at: each can start a name, a string, a
+// hex string or a comment; every other byte is stepped over.
+constexpr std::array<bool, 256> kNameScanStop = [] {
+  std::array<bool, 256> t{};
+  for (const char c : {'/', '(', '<', '%'}) t[static_cast<unsigned char>(c)] = true;
   return t;
 }();
 // The bytes that end a run of plain bytes in a literal string.
@@ -70,6 +87,26 @@ inline void decode_name(std::string_view raw, std::string& out) {
   }
 }
 
+// The first byte from `j` on in `s` that kStringStop holds, or s.size().
+inline size_t string_run_end(std::string_view s, size_t j) {
+#if defined(__SSE2__)
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i open = _mm_set1_epi8('(');
+  const __m128i close = _mm_set1_epi8(')');
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; j + 16 <= s.size(); j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, open)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, close), _mm_cmpeq_epi8(v, cr)));
+    if (const int m = _mm_movemask_epi8(hit); m != 0)
+      return j + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+  }
+#endif
+  while (j < s.size() && !kStringStop[static_cast<unsigned char>(s[j])]) ++j;
+  return j;
+}
+
 // Calls f(name) for every name token the Lexer below would read in `s`
 // (decoded as its Token::value), without making the other tokens: only a
 // name, a string, a hex string or a comment changes where the next name can
@@ -84,8 +121,13 @@ void for_each_name(std::string_view s, F&& f) {
     if (c == '/') {
       size_t j = i + 1;
       while (j < n && kPdfClass[static_cast<unsigned char>(s[j])] == 0) ++j;
-      decode_name(s.substr(i + 1, j - i - 1), name);
-      f(std::string_view(name));
+      const std::string_view raw = s.substr(i + 1, j - i - 1);
+      if (raw.find('#') == std::string_view::npos) {
+        f(raw);
+      } else {
+        decode_name(raw, name);
+        f(std::string_view(name));
+      }
       i = j;
     } else if (c == '(') {
       // As the lexer reads a literal string: an escape takes the next byte.
@@ -110,6 +152,7 @@ void for_each_name(std::string_view s, F&& f) {
       while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
     } else {
       ++i;
+      while (i < n && !kNameScanStop[static_cast<unsigned char>(s[i])]) ++i;
     }
   }
 }
@@ -151,14 +194,18 @@ class Lexer {
     }
     if (i_ >= s_.size()) return;
     const char c = s_[i_];
+    if (pdf_regular(c)) {  // a number or an operator, mostly
+      t.kind = Token::kOther;
+      set_other(t, regular_run(i_) - i_);
+      return;
+    }
     if (c == '(') {
       t.kind = Token::kString;
       ++i_;
       int depth = 1;
       while (i_ < s_.size()) {
         // Copy the run up to the next special byte in one go.
-        size_t j = i_;
-        while (j < s_.size() && !kStringStop[static_cast<unsigned char>(s_[j])]) ++j;
+        const size_t j = string_run_end(s_, i_);
         t.value.append(s_.data() + i_, j - i_);
         i_ = j;
         if (i_ >= s_.size()) break;
@@ -262,22 +309,13 @@ class Lexer {
     if (c == '/') {
       ++i_;
       t.kind = Token::kName;
-      size_t j = i_;
-      while (j < s_.size() && pdf_regular(s_[j])) ++j;
-      note_binary(i_, j);
+      const size_t j = regular_run(i_);
       decode_name(s_.substr(i_, j - i_), t.value);
       i_ = j;
       return;
     }
     t.kind = Token::kOther;
-    if (pdf_delim(c)) {  // a stray ')' '>' '{' '}'
-      set_other(t, 1);
-      return;
-    }
-    size_t j = i_;
-    while (j < s_.size() && pdf_regular(s_[j])) ++j;
-    note_binary(i_, j);
-    set_other(t, j - i_);
+    set_other(t, 1);  // a stray ')' '>' '{' '}'
   }
   size_t pos() const { return i_; }
   /// Offset of the first comment (outside strings), or npos.
@@ -290,14 +328,15 @@ class Lexer {
   void skip_to(size_t i) { i_ = i; }
 
  private:
-  void note_binary(size_t from, size_t to) {
-    if (first_binary_ != std::string_view::npos) return;
-    for (size_t k = from; k < to; ++k) {
-      const auto c = static_cast<unsigned char>(s_[k]);
-      if (c < 0x20 || c >= 0x7F) {  // no blank is a regular byte
-        first_binary_ = k;
-        return;
-      }
+  // The end of the run of regular bytes from `from`, noting the first
+  // binary byte in it (no blank is a regular byte).
+  size_t regular_run(size_t from) {
+    size_t j = from;
+    for (;;) {
+      while (j < s_.size() && kPrintableRegular[static_cast<unsigned char>(s_[j])]) ++j;
+      if (j >= s_.size() || !pdf_regular(s_[j])) return j;
+      if (first_binary_ == std::string_view::npos) first_binary_ = j;
+      ++j;
     }
   }
   // The next `n` bytes as the text of kOther token `t`.

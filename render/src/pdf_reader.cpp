@@ -33,6 +33,16 @@ bool parse_number(std::string_view s, Object* out) {
   }
   if (digits == 0 || dots > 1) return false;
   out->type = Object::kNumber;
+  if (dots == 0 && digits <= 15) {
+    // An integer of at most 15 digits is exact in a double: strtod()'s
+    // value, the sign of a negative zero included.
+    int64_t v = 0;
+    for (size_t k = i; k < s.size(); ++k) v = v * 10 + (s[k] - '0');
+    out->integer = true;
+    out->int_value = s[0] == '-' ? -v : v;
+    out->number = s[0] == '-' ? -static_cast<double>(v) : static_cast<double>(v);
+    return true;
+  }
   // strtod needs a terminated string; a number token is short.
   char buf[64];
   if (s.size() < sizeof buf) {
@@ -226,6 +236,66 @@ class ValueParser {
   ParseScratch& scratch_;
 };
 
+// Objects read before, by the bytes the parser read for them: the writer
+// puts the same font dictionaries, descriptors and CMap dictionaries into
+// every release with the same character set. parse_object() is a pure
+// function of the bytes its lexer reads, [offset, offset + read), so an
+// object whose bytes at its offset equal an entry's, compared in full, reads
+// as that entry did. An entry first holds only the bytes; it is parsed into
+// the entry when the same bytes come again (most objects that differ from
+// file to file are never copied). Per thread, a few entries per object
+// number, the last used first.
+struct CachedObject {
+  uint16_t gen = 0;
+  bool parsed = false;
+  bool has_stream = false;
+  std::string bytes;  // what the parser read, from "N G obj"
+  size_t end = 0;     // endobj: where the object ends; stream: where its data starts
+  Object value;
+};
+class ObjectCache {
+ public:
+  static constexpr uint32_t kMaxNum = 1024;
+  static constexpr size_t kPerNum = 4;
+  static constexpr size_t kMaxBytes = 4096;
+
+  // The entry for these bytes at `b[offset]`, or nullptr.
+  CachedObject* find(uint32_t num, uint16_t gen, std::string_view b, size_t offset) {
+    if (num >= buckets_.size()) return nullptr;
+    std::vector<CachedObject>& bucket = buckets_[num];
+    for (size_t k = 0; k < bucket.size(); ++k) {
+      CachedObject& e = bucket[k];
+      if (e.gen != gen || e.bytes.size() > b.size() - offset ||
+          b.compare(offset, e.bytes.size(), e.bytes) != 0)
+        continue;
+      std::rotate(bucket.begin(), bucket.begin() + static_cast<std::ptrdiff_t>(k),
+                  bucket.begin() + static_cast<std::ptrdiff_t>(k + 1));
+      return &bucket.front();
+    }
+    return nullptr;
+  }
+  // A new entry of the bytes only (not parsed yet), or nullptr.
+  CachedObject* add(uint32_t num, uint16_t gen, std::string_view bytes) {
+    if (num >= kMaxNum || bytes.size() > kMaxBytes) return nullptr;
+    if (num >= buckets_.size()) buckets_.resize(num + 1);
+    std::vector<CachedObject>& bucket = buckets_[num];
+    if (bucket.size() >= kPerNum) bucket.pop_back();
+    bucket.insert(bucket.begin(), CachedObject{});
+    CachedObject& e = bucket.front();
+    e.gen = gen;
+    e.bytes.assign(bytes);
+    return &e;
+  }
+  void clear() { buckets_.clear(); }
+
+ private:
+  std::vector<std::vector<CachedObject>> buckets_;
+};
+ObjectCache& object_cache() {
+  thread_local ObjectCache cache;
+  return cache;
+}
+
 // Blanks and comments only, in [from, to).
 bool only_blanks(std::string_view b, size_t from, size_t to) {
   for (size_t i = from; i < to; ++i) {
@@ -395,8 +465,42 @@ bool Reader::parse_xref(size_t at) {
   return true;
 }
 
+void clear_object_cache() {
+  object_cache().clear();
+}
+
 bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* out) {
   std::string_view b = bytes_;
+  ObjectCache& cache = object_cache();
+  CachedObject* hit = cache.find(num, gen, b, offset);
+  if (hit != nullptr && hit->parsed) {
+    out->num = num;
+    out->gen = gen;
+    out->offset = offset;
+    out->value = hit->value;
+    if (hit->has_stream) {
+      out->has_stream = true;
+      out->raw = b.substr(offset + hit->end, 0);
+    } else {
+      spans_.emplace_back(offset, offset + hit->end);
+    }
+    ++object_cache_hits_;
+    return true;
+  }
+  // Keeps what was read: the bytes up to `read` (from `offset`; the lexer
+  // looked at the byte after its last token too).
+  auto keep = [&](size_t read, bool has_stream, size_t end) {
+    if (read > b.size() - offset) return;  // the lexer met the end of the file
+    const std::string_view bytes = b.substr(offset, read);
+    if (hit == nullptr) {
+      cache.add(num, gen, bytes);
+      return;
+    }
+    hit->parsed = true;
+    hit->has_stream = has_stream;
+    hit->end = end;
+    hit->value = out->value;
+  };
   Lexer lx(b.substr(offset), true);
   Token t;
   uint64_t v = 0;
@@ -419,11 +523,13 @@ bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* o
   lx.next(t);
   if (t.kind == Token::kOther && t.text() == "endobj") {
     spans_.emplace_back(offset, offset + lx.pos());
+    keep(lx.pos() + 1, false, lx.pos());
     return true;
   }
   if (t.kind != Token::kOther || t.text() != "stream" || !out->value.is_dict())
     return fail(offset, "an object without endobj");
-  size_t data = offset + lx.pos();
+  const size_t stream_end = lx.pos();  // of the stream keyword, from `offset`
+  size_t data = offset + stream_end;
   if (b.substr(data, 2) == "\r\n")
     data += 2;
   else if (data < b.size() && b[data] == '\n')
@@ -432,6 +538,8 @@ bool Reader::parse_object(uint32_t num, uint16_t gen, size_t offset, Indirect* o
     return fail(data, "stream not followed by a line break");
   out->has_stream = true;
   out->raw = b.substr(data, 0);  // the length is checked once every object is read
+  // The line break test read the two bytes after "stream".
+  keep(stream_end + 2, true, data - offset);
   return true;
 }
 

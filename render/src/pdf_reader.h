@@ -44,6 +44,9 @@ struct Indirect {
   std::string_view raw;  ///< the stream's bytes as stored (Length of them)
 };
 
+/// Empties this thread's cache of parsed objects (for tests).
+void clear_object_cache();
+
 class Reader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -65,6 +68,9 @@ class Reader {
   /// How decode() reads `o`: its raw bytes as they are, inflated, or not at all.
   enum class Filter : uint8_t { kNone, kFlate, kUnsupported };
   static Filter filter(const Indirect& o);
+  /// Objects this reader took from the per-thread cache of objects read
+  /// before (same bytes, compared in full), rather than parsed again.
+  size_t object_cache_hits() const { return object_cache_hits_; }
 
  private:
   bool fail(size_t offset, const std::string& what);
@@ -78,6 +84,7 @@ class Reader {
   std::vector<Indirect> objects_;
   std::vector<uint32_t> index_;  // object number -> index into objects_ + 1 (0: none)
   size_t xref_at_ = 0;
+  size_t object_cache_hits_ = 0;
   size_t trailer_end_ = 0;
   std::vector<std::pair<size_t, size_t>> spans_;  // [offset, end) of each object
 };

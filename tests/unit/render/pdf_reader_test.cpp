@@ -733,3 +733,190 @@ TEST(PdfReader, ContainersKeepTheirItemsAndSortTheirKeys) {
 
 }  // namespace
 }  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// Objects are taken from the per-thread object cache only for the very bytes
+// the parser read: a hit gives what parsing gives, one changed byte (inside
+// the object, or the byte that ends its endobj) is parsed again.
+TEST(ObjectCache, ServesOnlyTheBytesTheParserRead) {
+  const std::string dict =
+      "<< /Zeta [1 [2 (two) << /B 3 /A [4 5] >>] /n] /Alpha << /Y true /X null >> "
+      "/Mid 2.5 /Long (a string longer than any small buffer) >>";
+  auto file = [&](const std::string& third) {
+    return make_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>",
+                     third, stream("some stream data", true)});
+  };
+  const std::string pdf = file(dict);
+  detail::pdf::clear_object_cache();
+  std::string why;
+  detail::pdf::Reader first;
+  ASSERT_TRUE(first.parse(pdf, &why)) << why;
+  EXPECT_EQ(first.object_cache_hits(), 0u);
+  detail::pdf::Reader second;  // the bytes were seen: parsed and kept
+  ASSERT_TRUE(second.parse(pdf, &why)) << why;
+  detail::pdf::Reader third;  // served
+  ASSERT_TRUE(third.parse(pdf, &why)) << why;
+  EXPECT_EQ(third.object_cache_hits(), 4u);
+  for (uint32_t num = 1; num <= 4; ++num) {
+    const detail::pdf::Indirect* a = first.find(num);
+    const detail::pdf::Indirect* c = third.find(num);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(a->offset, c->offset);
+    EXPECT_EQ(a->has_stream, c->has_stream);
+    EXPECT_EQ(a->raw.data(), c->raw.data());
+    EXPECT_EQ(a->raw.size(), c->raw.size());
+    EXPECT_EQ(a->value.keys, c->value.keys);
+  }
+  EXPECT_EQ(third.find(3)->value.get("Mid")->number, 2.5);
+  EXPECT_EQ(third.find(3)->value.get("Zeta")->items[1].items[2].get("A")->items[1].int_value, 5);
+  std::string data;
+  ASSERT_TRUE(detail::pdf::Reader::decode(*third.find(4), &data));
+  EXPECT_EQ(data, "some stream data");
+
+  // One byte changed inside the object: read again, as written.
+  std::string mid = dict;
+  mid.replace(mid.find("2.5"), 3, "2.6");
+  const std::string changed = file(mid);
+  ASSERT_EQ(changed.size(), pdf.size());
+  detail::pdf::Reader r;
+  ASSERT_TRUE(r.parse(changed, &why)) << why;
+  EXPECT_EQ(r.object_cache_hits(), 3u);
+  EXPECT_EQ(r.find(3)->value.get("Mid")->number, 2.6);
+
+  // The object's bytes as cached, but its endobj glued to the next byte:
+  // the parser read that byte too, so the file is refused as before.
+  std::string glued = pdf;
+  const size_t end3 = glued.find("endobj\n", glued.find("3 0 obj"));
+  glued[end3 + 6] = 'x';
+  EXPECT_FALSE(reads(glued));
+  // A stream keyword followed by a lone CR is refused whatever was cached.
+  std::string cr = pdf;
+  const size_t kw = cr.find("stream\n", cr.find("4 0 obj"));
+  cr[kw + 6] = '\r';
+  EXPECT_FALSE(reads(cr));
+  detail::pdf::clear_object_cache();
+}
+
+}  // namespace
+}  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// The lexer notes the first byte outside strings that is neither printable
+// ASCII nor a blank, wherever in a name, number or operator it stands (it
+// reads each such run once); bytes inside strings never count.
+TEST(PdfLexer, FirstBinaryByteOutsideStrings) {
+  auto first_binary = [](std::string_view s) {
+    detail::Lexer lx(s, true);
+    detail::Token t;
+    for (lx.next(t); t.kind != detail::Token::kEnd; lx.next(t)) {
+    }
+    return lx.first_binary();
+  };
+  const size_t none = std::string_view::npos;
+  EXPECT_EQ(first_binary("BT /F1 10 Tf (\x01\x80) Tj <00FF> Tj ET"), none);
+  EXPECT_EQ(first_binary("BT 12\x80"
+                         "3 Tf ET"),
+            5u);
+  EXPECT_EQ(first_binary("q \x7fQ"), 2u);
+  EXPECT_EQ(first_binary("q Q\x01"), 3u);
+  EXPECT_EQ(first_binary("/Na\xffme /B\x02"), 3u);
+  EXPECT_EQ(first_binary("(\x01) x\x05y z\x06"), 5u);
+  // The same tokens whatever bytes they hold.
+  detail::Lexer lx(
+      "ab\x80"
+      "cd/e\x90"
+      "f)g",
+      true);
+  detail::Token t;
+  lx.next(t);
+  EXPECT_EQ(t.text(),
+            "ab\x80"
+            "cd");
+  lx.next(t);
+  EXPECT_EQ(t.kind, detail::Token::kName);
+  EXPECT_EQ(t.value,
+            "e\x90"
+            "f");
+  lx.next(t);
+  EXPECT_EQ(t.text(), ")");
+  lx.next(t);
+  EXPECT_EQ(t.text(), "g");
+}
+
+}  // namespace
+}  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// Page text decodes shown strings by its own loop: byte for byte what
+// FontMap::decode_append() gives, for one-byte maps with one-byte, longer
+// and missing texts, for two-byte maps and for unfinished maps.
+TEST(PdfText, ShownStringsDecodeAsTheFontMapDecodes) {
+  detail::FontMap one;
+  one.code_bytes = 1;
+  for (uint32_t c = 0x20; c < 0x7F; ++c) one.to_text[c] = std::string(1, static_cast<char>(c));
+  one.to_text[0x80] = "\xE2\x82\xAC";  // a longer text
+  one.to_text[0x81] = "ffi";
+  one.to_text[0x90] = "";  // mapped to nothing
+  detail::FontMap unfinished = one;
+  one.finish();
+  detail::FontMap two;
+  two.code_bytes = 2;
+  two.to_text[0x0041] = "A";
+  two.to_text[0x0102] = "\xC3\xA9";
+  two.finish();
+  uint64_t x = 0x243F6A8885A308D3ull;
+  for (int k = 0; k < 500; ++k) {
+    std::string s;
+    const auto len = static_cast<size_t>(k % 40);
+    for (size_t i = 0; i < len; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      const unsigned r = static_cast<unsigned>(x >> 32);
+      s += static_cast<char>(r % 3 == 0 ? 0x80 + (r >> 8) % 20 : r >> 24);
+    }
+    const std::string prefix = k % 2 == 0 ? "" : "page text so far ";
+    for (const detail::FontMap* f : {&one, &unfinished, &two}) {
+      std::string want = prefix;
+      f->decode_append(want, s);
+      EXPECT_EQ(detail::pdf_shown_text(*f, prefix, s), want) << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace declass::render
+
+namespace declass::render {
+namespace {
+
+// The raw-bytes check counts "xref" tables (at the start of a line) and
+// "startxref"s in one pass: each count as its own search would give it.
+TEST(PdfHygiene, CountsXrefTablesAndStartxrefsApart) {
+  auto problems = [](const std::string& pdf) {
+    std::string all;
+    for (const std::string& p : scan_pdf(pdf).problems) all += p + "\n";
+    return all;
+  };
+  const std::string pdf = page_pdf("BT (x) Tj ET");
+  EXPECT_EQ(problems(pdf).find("startxref"), std::string::npos) << problems(pdf);
+  // A comment with a second startxref (not at a line start: no table).
+  std::string two = pdf;
+  two.insert(two.find("1 0 obj"), "% startxref startstartxref\n");
+  EXPECT_NE(problems(two).find("1 xref tables and 3 startxref"), std::string::npos)
+      << problems(two);
+  // "xref" at the start of a line in a comment's next line: a second table.
+  std::string tables = pdf;
+  tables.insert(tables.find("1 0 obj"), "%\nxref\n%\rxrefstart\n");
+  EXPECT_NE(problems(tables).find("3 xref tables and 1 startxref"), std::string::npos)
+      << problems(tables);
+}
+
+}  // namespace
+}  // namespace declass::render
