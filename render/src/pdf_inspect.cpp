@@ -292,38 +292,6 @@ double number_of(std::string_view s) {
   return s[0] == '-' ? -v : v;
 }
 
-// f.decode_append(out, s), as page text shows strings: the one-byte table
-// loop of FontMap::decode_small<1>() with the table and the output held in
-// locals (a byte store through `out` would make the compiler read the
-// map's and the string's members again for every code).
-void decode_shown(const FontMap& f, std::string& out, std::string_view s) {
-  if (f.code_bytes != 1 || f.dense.empty() || f.single.size() != f.dense.size()) {
-    f.decode_append(out, s);
-    return;
-  }
-  const char* const single = f.single.data();
-  const size_t limit = f.single.size();
-  const size_t start = out.size();
-  out.resize(start + s.size());  // one byte per code; a longer text makes room
-  char* p = out.data() + start;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto code = static_cast<unsigned char>(s[i]);
-    const char c = code < limit ? single[code] : ' ';
-    if (c != '\0') {
-      *p++ = c;
-      continue;
-    }
-    const std::string& t = f.dense[code];
-    const auto used = static_cast<size_t>(p - out.data());
-    const size_t need = used + t.size() + (s.size() - i - 1);
-    if (need > out.size()) out.resize(std::max(need, 2 * out.size()));
-    p = out.data() + used;
-    std::memcpy(p, t.data(), t.size());
-    p += t.size();
-  }
-  out.resize(static_cast<size_t>(p - out.data()));
-}
-
 using FontsByName = std::map<std::string, const FontMap*, std::less<>>;
 
 // An operator's (at most two) bytes as one number; 0 for longer ones.
@@ -866,7 +834,7 @@ class Scanner {
       const bool join =
           have_last && std::abs(y - last_y) < 0.5 && std::abs(x - last_end) < 0.25 * std::abs(em);
       if (!join && !out.empty()) out += ' ';
-      decode_shown(*f, out, s);
+      f->decode_append(out, s);
       x += static_cast<double>(s.size() / static_cast<size_t>(f->code_bytes)) * f->advance * em;
       last_end = x;
       last_y = y;
@@ -1216,11 +1184,6 @@ std::string filtered(const PdfObject* o) {
 
 double pdf_number(const std::string& token) {
   return number_of(token);
-}
-
-std::string pdf_shown_text(const FontMap& font, std::string out, std::string_view shown) {
-  decode_shown(font, out, shown);
-  return out;
 }
 
 uint64_t stream_cache_hits() {

@@ -64,9 +64,6 @@ uint64_t stream_cache_hits();
 /// A number token of a content stream as strtod() reads it (C locale).
 double pdf_number(const std::string& token);
 void clear_stream_cache();
-/// `out` with `shown` (a string a page shows in `font`) appended as the page
-/// text decodes it: font.decode_append(out, shown), by a faster loop.
-std::string pdf_shown_text(const FontMap& font, std::string out, std::string_view shown);
 
 /// Scans `bytes`. Never throws: PoDoFo errors end up in `error` / `problems`.
 PdfScan scan_pdf(std::string_view bytes, PdfReaderChoice choice = PdfReaderChoice::kStrictFirst);

@@ -200,27 +200,33 @@ struct FontMap {
  private:
   // decode_append() of N-byte codes through the table. Page text is nearly
   // all one-byte texts: room is made for one byte per code and they are
-  // written through an index; a longer text grows the room geometrically
-  // (linear overall).
+  // written through a pointer (the table and the output held in locals: a
+  // store through a char pointer would make the compiler reload members); a
+  // longer text grows the room geometrically (linear overall).
   template <size_t N>
   void decode_small(std::string& out, std::string_view bytes, size_t offset) const {
-    size_t o = out.size();
-    out.resize(o + (bytes.size() - std::min(offset, bytes.size())) / N);
+    const size_t start = out.size();
+    out.resize(start + (bytes.size() - std::min(offset, bytes.size())) / N);
+    const char* const table = single.data();
+    const size_t limit = single.size();
+    char* p = out.data() + start;
     for (size_t i = offset; i + N <= bytes.size(); i += N) {
       uint32_t code = static_cast<unsigned char>(bytes[i]);
       if constexpr (N == 2) code = (code << 8) | static_cast<unsigned char>(bytes[i + 1]);
-      const char c = code < single.size() ? single[code] : ' ';
+      const char c = code < limit ? table[code] : ' ';
       if (c != '\0') {
-        out[o++] = c;
+        *p++ = c;
         continue;
       }
       const std::string& t = dense[code];
-      const size_t need = o + t.size() + (bytes.size() - i - N) / N;
+      const auto used = static_cast<size_t>(p - out.data());
+      const size_t need = used + t.size() + (bytes.size() - i - N) / N;
       if (need > out.size()) out.resize(std::max(need, 2 * out.size()));
-      std::memcpy(out.data() + o, t.data(), t.size());
-      o += t.size();
+      p = out.data() + used;
+      std::memcpy(p, t.data(), t.size());
+      p += t.size();
     }
-    out.resize(o);
+    out.resize(static_cast<size_t>(p - out.data()));
   }
 };
 

@@ -853,10 +853,12 @@ TEST(PdfLexer, FirstBinaryByteOutsideStrings) {
 namespace declass::render {
 namespace {
 
-// Page text decodes shown strings by its own loop: byte for byte what
-// FontMap::decode_append() gives, for one-byte maps with one-byte, longer
-// and missing texts, for two-byte maps and for unfinished maps.
-TEST(PdfText, ShownStringsDecodeAsTheFontMapDecodes) {
+// Page text decodes shown strings through the finished map's table (one
+// byte written per code, longer texts making room): byte for byte what
+// looking each code up in the map's tree gives (a blank for no text or an
+// empty one), for one-byte maps with one-byte, longer, empty and missing
+// texts and for two-byte maps.
+TEST(PdfText, ShownStringsDecodeThroughTheTableAsThroughTheTree) {
   detail::FontMap one;
   one.code_bytes = 1;
   for (uint32_t c = 0x20; c < 0x7F; ++c) one.to_text[c] = std::string(1, static_cast<char>(c));
@@ -869,7 +871,11 @@ TEST(PdfText, ShownStringsDecodeAsTheFontMapDecodes) {
   two.code_bytes = 2;
   two.to_text[0x0041] = "A";
   two.to_text[0x0102] = "\xC3\xA9";
+  const detail::FontMap two_tree = two;
   two.finish();
+  ASSERT_FALSE(one.dense.empty());
+  ASSERT_FALSE(two.dense.empty());
+  ASSERT_TRUE(unfinished.dense.empty());
   uint64_t x = 0x243F6A8885A308D3ull;
   for (int k = 0; k < 500; ++k) {
     std::string s;
@@ -882,10 +888,20 @@ TEST(PdfText, ShownStringsDecodeAsTheFontMapDecodes) {
       s += static_cast<char>(r % 3 == 0 ? 0x80 + (r >> 8) % 20 : r >> 24);
     }
     const std::string prefix = k % 2 == 0 ? "" : "page text so far ";
-    for (const detail::FontMap* f : {&one, &unfinished, &two}) {
+    using Pair = std::pair<const detail::FontMap*, const detail::FontMap*>;
+    for (const auto& [table, tree] : {Pair{&one, &unfinished}, Pair{&two, &two_tree}}) {
+      // Each code looked up in the tree; no text, or an empty one, a blank.
       std::string want = prefix;
-      f->decode_append(want, s);
-      EXPECT_EQ(detail::pdf_shown_text(*f, prefix, s), want) << k;
+      const auto n = static_cast<size_t>(tree->code_bytes);
+      for (size_t i = 0; i + n <= s.size(); i += n) {
+        uint32_t code = static_cast<unsigned char>(s[i]);
+        if (n == 2) code = (code << 8) | static_cast<unsigned char>(s[i + 1]);
+        const std::string* t = tree->lookup(code);
+        want += t != nullptr && !t->empty() ? *t : std::string(" ");
+      }
+      std::string got = prefix;
+      table->decode_append(got, s);
+      EXPECT_EQ(got, want) << k;
     }
   }
 }
