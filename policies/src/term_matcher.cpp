@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace declass::policies {
 
@@ -51,6 +54,11 @@ bool is_word_cp(uint32_t cp) {
 }
 
 constexpr uint32_t kDenseBudgetBytes = 4u << 20;
+
+// At most this many stop byte values (a letter counting once for both cases)
+// for the skipping scan: each costs one compare per 16 bytes. With more, few
+// bytes are skipped and the interleaved scan is faster.
+constexpr size_t kMaxStopValues = 16;
 
 }  // namespace
 
@@ -280,6 +288,29 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
   for (uint32_t& v : dense_) enc(v);
   for (uint32_t& v : child_state_) enc(v);
   for (uint32_t& v : fail_) enc(v);
+
+  // Stop bytes (see the header). Root is dense row 0, and it never reports,
+  // so a transition that keeps the root is encoded 0.
+  bool starts[256] = {};
+  for (int b = 0; b < 256; ++b) starts[b] = dense_[classes_[b]] != 0;
+  for (int b = 0; b < 256; ++b) stop_[b] = starts[b];
+  for (uint32_t lead = 0xC3; lead <= 0xD0; ++lead) {
+    for (uint32_t cont = 0x80; cont <= 0xBF; ++cont) {
+      const uint32_t f = fold_cp(((lead & 0x1Fu) << 6) | (cont & 0x3Fu));
+      if (starts[0xC0u | (f >> 6)] || starts[0x80u | (f & 0x3Fu)]) stop_[lead] = true;
+    }
+  }
+  stop_letters_.clear();
+  stop_others_.clear();
+  for (int b = 0; b < 256; ++b) {
+    if (!stop_[b] || (b >= 'A' && b <= 'Z')) continue;
+    // An upper-case ASCII letter has its small letter's class, so both stop.
+    if (b >= 'a' && b <= 'z')
+      stop_letters_.push_back(static_cast<uint8_t>(b));
+    else
+      stop_others_.push_back(static_cast<uint8_t>(b));
+  }
+  skip_ = !specs_.empty() && stop_letters_.size() + stop_others_.size() <= kMaxStopValues;
 }
 
 uint32_t TermMatcher::encode(uint32_t id, bool reports) const {
@@ -361,8 +392,77 @@ void TermMatcher::scan_one_stream(std::string_view text, std::vector<Hit>& hits)
   }
 }
 
+// The first position from i on where the automaton, in the root, may leave
+// it. A continuation byte whose lead folds with it is stepped from its lead.
+size_t TermMatcher::next_stop(const unsigned char* bytes, size_t i, size_t n) const {
+  size_t p = i;
+#ifdef __SSE2__
+  __m128i letters[kMaxStopValues], others[kMaxStopValues];
+  const size_t nl = stop_letters_.size(), no = stop_others_.size();
+  for (size_t k = 0; k < nl; ++k) letters[k] = _mm_set1_epi8(static_cast<char>(stop_letters_[k]));
+  for (size_t k = 0; k < no; ++k) others[k] = _mm_set1_epi8(static_cast<char>(stop_others_[k]));
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  unsigned mask = 0;
+  for (; p + 16 <= n; p += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + p));
+    // x | 0x20 is a small letter exactly when x is a letter of either case.
+    const __m128i lower = _mm_or_si128(x, case_bit);
+    __m128i hit = _mm_setzero_si128();
+    for (size_t k = 0; k < nl; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lower, letters[k]));
+    for (size_t k = 0; k < no; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, others[k]));
+    mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (mask != 0) break;
+  }
+  if (mask != 0)
+    p += static_cast<size_t>(__builtin_ctz(mask));
+  else
+#endif
+    while (p < n && !stop_[bytes[p]]) ++p;
+  if (p > i && p < n && (bytes[p] & 0xC0) == 0x80 && folds_pair(bytes, p - 1, n)) --p;
+  return p;
+}
+
+// As scan_one_stream(), but bytes that keep the root are skipped, many at a
+// time: the same states are visited at every byte that is stepped, so the
+// hits and their order are the same.
+void TermMatcher::scan_skipping(std::string_view text, std::vector<Hit>& hits) const {
+  const uint32_t* dense = dense_.data();
+  const uint8_t* cls = classes_;
+  uint32_t v = 0;
+  auto step = [&](uint8_t c) {
+    v = (v & kSparse) == 0 ? dense[(v & kValueMask) + c] : sparse_step(v, c);
+  };
+  const size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (true) {
+    if (v == 0) {
+      i = next_stop(bytes, i, n);
+      if (i >= n) break;
+    }
+    const unsigned char b = bytes[i];
+    if (folds_pair(bytes, i, n)) {
+      const uint32_t f = fold_cp(((b & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu));
+      step(cls[0xC0u | (f >> 6)]);
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i + 1), text, hits);
+      step(cls[0x80u | (f & 0x3Fu)]);
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i + 2), text, hits);
+      i += 2;
+    } else {
+      step(cls[b]);
+      ++i;
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i), text, hits);
+    }
+    if (i >= n) break;
+  }
+}
+
 void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
   if (specs_.empty() || text.empty()) return;
+  if (skip_) {
+    scan_skipping(text, hits);
+    return;
+  }
   const size_t n = text.size();
   if (n < kInterleaveMin || n < 4 * size_t{max_len_}) {
     scan_one_stream(text, hits);
