@@ -398,5 +398,38 @@ TEST(FastNormalize, IdenticalToCoreNormalizeOnRandomPieces) {
   }
 }
 
+// The text-only variant gives the same text and hyphen count, and no origin,
+// even when the output held a longer text with its map before.
+TEST(FastNormalize, TextOnlyVariantGivesTheSameText) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> atoms = {"a",    "b",  "Z",   "7",  " ",
+                                          "  ",   "\n", "\t",  "\v", "\xC2\xA0",
+                                          "\xC2", "-",  "-\n", "é",  "abcdefghij"};
+  core::NormalizedText full, text_only;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const size_t len = rng() % 300;
+    while (text.size() < len) text += atoms[rng() % atoms.size()];
+    const core::Source src = core::Source::from_utf8("r.txt", text);
+    const auto size = static_cast<uint32_t>(src.text().size());
+    std::vector<core::Span> pieces;
+    uint32_t at = static_cast<uint32_t>(rng() % 4);
+    while (at < size && pieces.size() < 6) {
+      const uint32_t b = at;
+      const uint32_t e = b + 1 + static_cast<uint32_t>(rng() % 80);
+      pieces.push_back({b, std::min<uint32_t>(e, size)});
+      at = e + static_cast<uint32_t>(rng() % 3);
+    }
+    for (const bool drop : {false, true}) {
+      size_t joins_full = 0, joins_text = 0;
+      fast_normalize(src, pieces, {drop}, full, &joins_full);
+      fast_normalize_text(src, pieces, {drop}, text_only, &joins_text);
+      ASSERT_EQ(text_only.text, full.text) << "round " << round << " drop " << drop;
+      ASSERT_EQ(joins_text, joins_full) << "round " << round << " drop " << drop;
+      ASSERT_TRUE(text_only.origin.empty());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace declass::policies
