@@ -60,6 +60,24 @@ constexpr uint32_t kDenseBudgetBytes = 4u << 20;
 // bytes are skipped and the interleaved scan is faster.
 constexpr size_t kMaxStopValues = 16;
 
+// Rough share (percent) of each byte in cable text, to tell whether the stop
+// bytes are rare enough for skipping to pay: each stop costs a call and a
+// restart, so bytes as common as a few frequent letters make it slower than
+// the interleaved scan.
+double text_percent(int b) {
+  static constexpr double kLetters[26] = {7, 1.5, 3, 4,   10, 2, 2, 5, 6, 0.2, 0.7, 4, 2.5,
+                                          6, 7,   2, 0.1, 6,  6, 7, 3, 1, 2,   0.2, 2, 0.1};
+  if (b == ' ') return 16;
+  if (b >= 'a' && b <= 'z') return kLetters[b - 'a'];
+  if (b >= 'A' && b <= 'Z') return kLetters[b - 'A'] / 4;
+  if (b >= '0' && b <= '9') return 1;
+  if (b == '.' || b == ',' || b == '\n') return 1;
+  return 0.3;
+}
+
+// Skipping is used while the stop bytes make up at most this share of text.
+constexpr double kMaxStopPercent = 6;
+
 }  // namespace
 
 void fold_case(std::string_view in, std::string& out) {
@@ -310,7 +328,11 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
     else
       stop_others_.push_back(static_cast<uint8_t>(b));
   }
-  skip_ = !specs_.empty() && stop_letters_.size() + stop_others_.size() <= kMaxStopValues;
+  double percent = 0;
+  for (int b = 0; b < 256; ++b)
+    if (stop_[b]) percent += text_percent(b);
+  skip_ = !specs_.empty() && stop_letters_.size() + stop_others_.size() <= kMaxStopValues &&
+          percent <= kMaxStopPercent;
 }
 
 uint32_t TermMatcher::encode(uint32_t id, bool reports) const {
@@ -392,35 +414,57 @@ void TermMatcher::scan_one_stream(std::string_view text, std::vector<Hit>& hits)
   }
 }
 
-// The first position from i on where the automaton, in the root, may leave
-// it. A continuation byte whose lead folds with it is stepped from its lead.
-size_t TermMatcher::next_stop(const unsigned char* bytes, size_t i, size_t n) const {
-  size_t p = i;
+namespace {
+
+// Finds the stop bytes of a matcher: the compare vectors are set up once per
+// scan, not once per stop.
+struct StopFinder {
+  const bool* stop;
 #ifdef __SSE2__
-  __m128i letters[kMaxStopValues], others[kMaxStopValues];
-  const size_t nl = stop_letters_.size(), no = stop_others_.size();
-  for (size_t k = 0; k < nl; ++k) letters[k] = _mm_set1_epi8(static_cast<char>(stop_letters_[k]));
-  for (size_t k = 0; k < no; ++k) others[k] = _mm_set1_epi8(static_cast<char>(stop_others_[k]));
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  unsigned mask = 0;
-  for (; p + 16 <= n; p += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + p));
-    // x | 0x20 is a small letter exactly when x is a letter of either case.
-    const __m128i lower = _mm_or_si128(x, case_bit);
-    __m128i hit = _mm_setzero_si128();
-    for (size_t k = 0; k < nl; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lower, letters[k]));
-    for (size_t k = 0; k < no; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, others[k]));
-    mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-    if (mask != 0) break;
-  }
-  if (mask != 0)
-    p += static_cast<size_t>(__builtin_ctz(mask));
-  else
+  __m128i letters[kMaxStopValues];
+  __m128i others[kMaxStopValues];
+  size_t nl = 0, no = 0;
 #endif
-    while (p < n && !stop_[bytes[p]]) ++p;
-  if (p > i && p < n && (bytes[p] & 0xC0) == 0x80 && folds_pair(bytes, p - 1, n)) --p;
-  return p;
-}
+
+  StopFinder(const bool* stop_table, const std::vector<uint8_t>& stop_letters,
+             const std::vector<uint8_t>& stop_others)
+      : stop(stop_table) {
+#ifdef __SSE2__
+    nl = stop_letters.size();
+    no = stop_others.size();
+    for (size_t k = 0; k < nl; ++k) letters[k] = _mm_set1_epi8(static_cast<char>(stop_letters[k]));
+    for (size_t k = 0; k < no; ++k) others[k] = _mm_set1_epi8(static_cast<char>(stop_others[k]));
+#else
+    (void)stop_letters;
+    (void)stop_others;
+#endif
+  }
+
+  // The first position from i on that holds a stop byte, or n. The next 4
+  // bytes are looked at one by one (a stop is often near), then 16 at a time.
+  size_t next(const unsigned char* bytes, size_t i, size_t n) const {
+    const size_t near_end = std::min(n, i + 4);
+    for (; i < near_end; ++i)
+      if (stop[bytes[i]]) return i;
+#ifdef __SSE2__
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+      // x | 0x20 is a small letter exactly when x is a letter of either case.
+      const __m128i lower = _mm_or_si128(x, case_bit);
+      __m128i hit = _mm_setzero_si128();
+      for (size_t k = 0; k < nl; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lower, letters[k]));
+      for (size_t k = 0; k < no; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, others[k]));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+#endif
+    while (i < n && !stop[bytes[i]]) ++i;
+    return i;
+  }
+};
+
+}  // namespace
 
 // As scan_one_stream(), but bytes that keep the root are skipped, many at a
 // time: the same states are visited at every byte that is stepped, so the
@@ -428,6 +472,7 @@ size_t TermMatcher::next_stop(const unsigned char* bytes, size_t i, size_t n) co
 void TermMatcher::scan_skipping(std::string_view text, std::vector<Hit>& hits) const {
   const uint32_t* dense = dense_.data();
   const uint8_t* cls = classes_;
+  const StopFinder finder(stop_, stop_letters_, stop_others_);
   uint32_t v = 0;
   auto step = [&](uint8_t c) {
     v = (v & kSparse) == 0 ? dense[(v & kValueMask) + c] : sparse_step(v, c);
@@ -437,8 +482,12 @@ void TermMatcher::scan_skipping(std::string_view text, std::vector<Hit>& hits) c
   size_t i = 0;
   while (true) {
     if (v == 0) {
-      i = next_stop(bytes, i, n);
-      if (i >= n) break;
+      const size_t p = finder.next(bytes, i, n);
+      if (p >= n) break;
+      // A continuation byte whose lead folds with it is stepped from its lead
+      // (the lead was skipped in the root, as the one-stream scan would
+      // have stepped it: both bytes of a folded pair go in one step).
+      i = (p > i && (bytes[p] & 0xC0) == 0x80 && folds_pair(bytes, p - 1, n)) ? p - 1 : p;
     }
     const unsigned char b = bytes[i];
     if (folds_pair(bytes, i, n)) {

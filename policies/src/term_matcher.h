@@ -52,7 +52,7 @@ class TermMatcher {
   /// Every occurrence (overlapping ones included) of every term in `text`,
   /// checked for case and word boundaries. Case is folded on the fly.
   /// Hits come in order of `end`, then as the automaton reports them. When
-  /// few byte values can start a term (skips()), the bytes between them are
+  /// few byte values, rare in text, can start a term (skips()), the bytes between them are
   /// skipped 16 at a time; otherwise a long text is scanned as two
   /// interleaved streams (see scan_interleaved()).
   void scan(std::string_view text, std::vector<Hit>& hits) const;
@@ -65,7 +65,8 @@ class TermMatcher {
   size_t size() const { return specs_.size(); }
   size_t state_count() const { return fail_.size(); }
   bool empty() const { return specs_.empty(); }
-  /// True if scan() skips the bytes that cannot start a term (few start bytes).
+  /// True if scan() skips the bytes that cannot start a term (few start
+  /// bytes, and rare ones in text).
   bool skips() const { return skip_; }
 
  private:
@@ -87,13 +88,13 @@ class TermMatcher {
   void scan_interleaved(std::string_view text, size_t mid, size_t restart,
                         std::vector<Hit>& hits) const;
   void scan_skipping(std::string_view text, std::vector<Hit>& hits) const;
-  size_t next_stop(const unsigned char* bytes, size_t i, size_t n) const;
 
   // Bytes at which the automaton, in the root, can leave the root: a byte
   // that starts a term, or the lead of a two-byte letter whose folded form
   // does. Every other byte keeps the root, so the scan may skip it. When few
   // byte values stop (stop_letters_ as lower case, matching either case,
-  // plus stop_others_), scan() looks for them 16 bytes at a time.
+  // plus stop_others_) and they are rare in text, scan() looks for them 16
+  // bytes at a time (skip_).
   bool stop_[256] = {};
   bool skip_ = false;
   std::vector<uint8_t> stop_letters_;
