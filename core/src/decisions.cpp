@@ -53,7 +53,10 @@ void LabelSet::add(const ExemptionLabel& label) {
   for (auto& l : labels_) {
     if (l.code != label.code) continue;
     if (label.code == Exemption::kB3 && l.statute != label.statute) continue;
-    if (label.code == Exemption::kB1) {
+    // l.reasons is sorted and unique: reasons it already has change nothing
+    // (the usual case: every block of a cable carries the cable's reasons).
+    if (label.code == Exemption::kB1 &&
+        label.reasons.find_first_not_of(l.reasons) != std::string::npos) {
       std::string merged = l.reasons + label.reasons;
       std::sort(merged.begin(), merged.end());
       merged.erase(std::unique(merged.begin(), merged.end()), merged.end());

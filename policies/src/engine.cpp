@@ -58,18 +58,24 @@ void note_unknown(BlockState& st, const char* what) {
   st.unknowns.emplace_back(what);
 }
 
-void scan_text(BlockState& st, const core::NormalizedText& nt, Scratch& scratch) {
+// The text was normalized without its origin map (fast_normalize_text): most
+// blocks match nothing, and only a match needs to be mapped back to the
+// source. Then the same text is normalized again, with the map.
+void scan_text(BlockState& st, const std::vector<core::Span>& pieces,
+               core::NormalizeOptions options, core::NormalizedText& nt, Scratch& scratch) {
   const CompiledPolicy& p = st.policy;
   const core::Source& src = st.doc.source;
+  scratch.hits.clear();
+  p.terms.scan(nt.text, scratch.hits);
+  scratch.pattern_hits.clear();
+  find_patterns(p, nt.text, true, scratch.patterns, scratch.pattern_hits);
+  if (scratch.hits.empty() && scratch.pattern_hits.empty()) return;
+  fast_normalize(src, pieces, options, nt);
   auto add = [&](uint32_t list, uint32_t b, uint32_t e) {
     st.list_hit[list] = 1;
     for (const core::Span& s : nt.source_spans(src, b, e)) st.found.push_back({list, s});
   };
-  scratch.hits.clear();
-  p.terms.scan(nt.text, scratch.hits);
   for (const auto& h : scratch.hits) add(p.terms.spec(h.term).list, h.begin, h.end);
-  scratch.pattern_hits.clear();
-  find_patterns(p, nt.text, true, scratch.patterns, scratch.pattern_hits);
   for (const PatternHit& h : scratch.pattern_hits) add(h.list, h.begin, h.end);
 }
 
@@ -84,11 +90,11 @@ void scan_block(BlockState& st, Scratch& scratch) {
   // "gov-\nernment" is "government". The second pass runs only if some
   // hyphen joined two lines.
   size_t joins = 0;
-  fast_normalize(st.doc.source, pieces, {false}, scratch.kept, &joins);
-  scan_text(st, scratch.kept, scratch);
+  fast_normalize_text(st.doc.source, pieces, {false}, scratch.kept, &joins);
+  scan_text(st, pieces, {false}, scratch.kept, scratch);
   if (joins > 0) {
-    fast_normalize(st.doc.source, pieces, {true}, scratch.dropped);
-    scan_text(st, scratch.dropped, scratch);
+    fast_normalize_text(st.doc.source, pieces, {true}, scratch.dropped);
+    scan_text(st, pieces, {true}, scratch.dropped, scratch);
   }
 }
 

@@ -34,7 +34,11 @@ inline bool is_word_byte(unsigned char c) {
 
 }  // namespace
 
-void fast_normalize(const core::Source& source, const std::vector<core::Span>& pieces,
+namespace {
+
+// kOrigin false: the text only; out.origin is left empty (no stores to it).
+template <bool kOrigin>
+void normalize_impl(const core::Source& source, const std::vector<core::Span>& pieces,
                     core::NormalizeOptions options, core::NormalizedText& out,
                     size_t* hyphen_joins) {
   const std::string_view text = source.text();
@@ -43,9 +47,12 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
   // Written through raw pointers into buffers sized for the worst case, then
   // trimmed: no per-byte capacity checks.
   out.text.resize(total + 16);
-  out.origin.resize(total + 1 + 16);
+  if constexpr (kOrigin)
+    out.origin.resize(total + 1 + 16);
+  else
+    out.origin.clear();
   char* t = out.text.data();
-  uint32_t* o = out.origin.data();
+  [[maybe_unused]] uint32_t* o = out.origin.data();
   size_t n = 0;
   size_t joins = 0;
   bool pending_space = false;
@@ -80,7 +87,7 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
           if (options.drop_line_end_hyphens) --n;
         } else {
           t[n] = ' ';
-          o[n] = space_origin;
+          if constexpr (kOrigin) o[n] = space_origin;
           ++n;
         }
         pending_space = false;
@@ -114,18 +121,20 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
           const unsigned mask = stops & ~lone;
           const size_t k = mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
           _mm_storeu_si128(reinterpret_cast<__m128i*>(t + n), v);
-          const __m128i base =
-              _mm_add_epi32(_mm_set1_epi32(static_cast<int>(j)), _mm_setr_epi32(0, 1, 2, 3));
-          for (int q = 0; q < 4; ++q)
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n + 4 * static_cast<size_t>(q)),
-                             _mm_add_epi32(base, _mm_set1_epi32(4 * q)));
+          if constexpr (kOrigin) {
+            const __m128i base =
+                _mm_add_epi32(_mm_set1_epi32(static_cast<int>(j)), _mm_setr_epi32(0, 1, 2, 3));
+            for (int q = 0; q < 4; ++q)
+              _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n + 4 * static_cast<size_t>(q)),
+                               _mm_add_epi32(base, _mm_set1_epi32(4 * q)));
+          }
           n += k;
           j += k;
           if (k == 16) continue;
           if (j >= end || blank_width(text, j) != 0) break;
           // 0xC2 without 0xA0: an ordinary byte.
           t[n] = text[j];
-          o[n] = static_cast<uint32_t>(j);
+          if constexpr (kOrigin) o[n] = static_cast<uint32_t>(j);
           ++n;
           ++j;
           continue;
@@ -135,7 +144,7 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
             (kStop[static_cast<unsigned char>(text[j])] != 0 && blank_width(text, j) != 0))
           break;
         t[n] = text[j];
-        o[n] = static_cast<uint32_t>(j);
+        if constexpr (kOrigin) o[n] = static_cast<uint32_t>(j);
         ++n;
         ++j;
       }
@@ -143,10 +152,26 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
       i = j;
     }
   }
-  o[n] = last_end;
   out.text.resize(n);
-  out.origin.resize(n + 1);
+  if constexpr (kOrigin) {
+    o[n] = last_end;
+    out.origin.resize(n + 1);
+  }
   if (hyphen_joins != nullptr) *hyphen_joins = joins;
+}
+
+}  // namespace
+
+void fast_normalize(const core::Source& source, const std::vector<core::Span>& pieces,
+                    core::NormalizeOptions options, core::NormalizedText& out,
+                    size_t* hyphen_joins) {
+  normalize_impl<true>(source, pieces, options, out, hyphen_joins);
+}
+
+void fast_normalize_text(const core::Source& source, const std::vector<core::Span>& pieces,
+                         core::NormalizeOptions options, core::NormalizedText& out,
+                         size_t* hyphen_joins) {
+  normalize_impl<false>(source, pieces, options, out, hyphen_joins);
 }
 
 }  // namespace declass::policies

@@ -21,4 +21,10 @@ void fast_normalize(const core::Source& source, const std::vector<core::Span>& p
                     core::NormalizeOptions options, core::NormalizedText& out,
                     size_t* hyphen_joins = nullptr);
 
+/// As fast_normalize(), but only out.text is computed; out.origin is left
+/// empty. For scans that need the origin map only when something matched.
+void fast_normalize_text(const core::Source& source, const std::vector<core::Span>& pieces,
+                         core::NormalizeOptions options, core::NormalizedText& out,
+                         size_t* hyphen_joins = nullptr);
+
 }  // namespace declass::policies

@@ -69,7 +69,11 @@ class PatternPrefilter {
     std::array<uint8_t, 256> rare{};
     uint64_t after_rare = 0;
     uint32_t reach = 0;
+    // The rare bytes as ranges [first, last] (all ASCII), when few enough to
+    // look for them 16 bytes at a time; empty: byte by byte through `rare`.
+    std::vector<std::pair<uint8_t, uint8_t>> rare_ranges;
   };
+
   size_t finish(const std::vector<uint64_t>& seen, std::vector<uint8_t>& out) const;
   std::vector<Word> words_;
   std::vector<uint8_t> always_;  // patterns without a chain

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace declass::policies {
 
@@ -51,6 +54,29 @@ bool is_word_cp(uint32_t cp) {
 }
 
 constexpr uint32_t kDenseBudgetBytes = 4u << 20;
+
+// At most this many stop byte values (a letter counting once for both cases)
+// for the skipping scan: each costs one compare per 16 bytes. With more, few
+// bytes are skipped and the interleaved scan is faster.
+constexpr size_t kMaxStopValues = 16;
+
+// Rough share (percent) of each byte in cable text, to tell whether the stop
+// bytes are rare enough for skipping to pay: each stop costs a call and a
+// restart, so bytes as common as a few frequent letters make it slower than
+// the interleaved scan.
+double text_percent(int b) {
+  static constexpr double kLetters[26] = {7, 1.5, 3, 4,   10, 2, 2, 5, 6, 0.2, 0.7, 4, 2.5,
+                                          6, 7,   2, 0.1, 6,  6, 7, 3, 1, 2,   0.2, 2, 0.1};
+  if (b == ' ') return 16;
+  if (b >= 'a' && b <= 'z') return kLetters[b - 'a'];
+  if (b >= 'A' && b <= 'Z') return kLetters[b - 'A'] / 4;
+  if (b >= '0' && b <= '9') return 1;
+  if (b == '.' || b == ',' || b == '\n') return 1;
+  return 0.3;
+}
+
+// Skipping is used while the stop bytes make up at most this share of text.
+constexpr double kMaxStopPercent = 6;
 
 }  // namespace
 
@@ -280,6 +306,33 @@ void TermMatcher::build(const std::vector<TermSpec>& specs) {
   for (uint32_t& v : dense_) enc(v);
   for (uint32_t& v : child_state_) enc(v);
   for (uint32_t& v : fail_) enc(v);
+
+  // Stop bytes (see the header). Root is dense row 0, and it never reports,
+  // so a transition that keeps the root is encoded 0.
+  bool starts[256] = {};
+  for (int b = 0; b < 256; ++b) starts[b] = dense_[classes_[b]] != 0;
+  for (int b = 0; b < 256; ++b) stop_[b] = starts[b];
+  for (uint32_t lead = 0xC3; lead <= 0xD0; ++lead) {
+    for (uint32_t cont = 0x80; cont <= 0xBF; ++cont) {
+      const uint32_t f = fold_cp(((lead & 0x1Fu) << 6) | (cont & 0x3Fu));
+      if (starts[0xC0u | (f >> 6)] || starts[0x80u | (f & 0x3Fu)]) stop_[lead] = true;
+    }
+  }
+  stop_letters_.clear();
+  stop_others_.clear();
+  for (int b = 0; b < 256; ++b) {
+    if (!stop_[b] || (b >= 'A' && b <= 'Z')) continue;
+    // An upper-case ASCII letter has its small letter's class, so both stop.
+    if (b >= 'a' && b <= 'z')
+      stop_letters_.push_back(static_cast<uint8_t>(b));
+    else
+      stop_others_.push_back(static_cast<uint8_t>(b));
+  }
+  double percent = 0;
+  for (int b = 0; b < 256; ++b)
+    if (stop_[b]) percent += text_percent(b);
+  skip_ = !specs_.empty() && stop_letters_.size() + stop_others_.size() <= kMaxStopValues &&
+          percent <= kMaxStopPercent;
 }
 
 uint32_t TermMatcher::encode(uint32_t id, bool reports) const {
@@ -361,8 +414,104 @@ void TermMatcher::scan_one_stream(std::string_view text, std::vector<Hit>& hits)
   }
 }
 
+namespace {
+
+// Finds the stop bytes of a matcher: the compare vectors are set up once per
+// scan, not once per stop.
+struct StopFinder {
+  const bool* stop;
+#ifdef __SSE2__
+  __m128i letters[kMaxStopValues];
+  __m128i others[kMaxStopValues];
+  size_t nl = 0, no = 0;
+#endif
+
+  StopFinder(const bool* stop_table, const std::vector<uint8_t>& stop_letters,
+             const std::vector<uint8_t>& stop_others)
+      : stop(stop_table) {
+#ifdef __SSE2__
+    nl = stop_letters.size();
+    no = stop_others.size();
+    for (size_t k = 0; k < nl; ++k) letters[k] = _mm_set1_epi8(static_cast<char>(stop_letters[k]));
+    for (size_t k = 0; k < no; ++k) others[k] = _mm_set1_epi8(static_cast<char>(stop_others[k]));
+#else
+    (void)stop_letters;
+    (void)stop_others;
+#endif
+  }
+
+  // The first position from i on that holds a stop byte, or n. The next 4
+  // bytes are looked at one by one (a stop is often near), then 16 at a time.
+  size_t next(const unsigned char* bytes, size_t i, size_t n) const {
+    const size_t near_end = std::min(n, i + 4);
+    for (; i < near_end; ++i)
+      if (stop[bytes[i]]) return i;
+#ifdef __SSE2__
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+      // x | 0x20 is a small letter exactly when x is a letter of either case.
+      const __m128i lower = _mm_or_si128(x, case_bit);
+      __m128i hit = _mm_setzero_si128();
+      for (size_t k = 0; k < nl; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lower, letters[k]));
+      for (size_t k = 0; k < no; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, others[k]));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+#endif
+    while (i < n && !stop[bytes[i]]) ++i;
+    return i;
+  }
+};
+
+}  // namespace
+
+// As scan_one_stream(), but bytes that keep the root are skipped, many at a
+// time: the same states are visited at every byte that is stepped, so the
+// hits and their order are the same.
+void TermMatcher::scan_skipping(std::string_view text, std::vector<Hit>& hits) const {
+  const uint32_t* dense = dense_.data();
+  const uint8_t* cls = classes_;
+  const StopFinder finder(stop_, stop_letters_, stop_others_);
+  uint32_t v = 0;
+  auto step = [&](uint8_t c) {
+    v = (v & kSparse) == 0 ? dense[(v & kValueMask) + c] : sparse_step(v, c);
+  };
+  const size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (true) {
+    if (v == 0) {
+      const size_t p = finder.next(bytes, i, n);
+      if (p >= n) break;
+      // A continuation byte whose lead folds with it is stepped from its lead
+      // (the lead was skipped in the root, as the one-stream scan would
+      // have stepped it: both bytes of a folded pair go in one step).
+      i = (p > i && (bytes[p] & 0xC0) == 0x80 && folds_pair(bytes, p - 1, n)) ? p - 1 : p;
+    }
+    const unsigned char b = bytes[i];
+    if (folds_pair(bytes, i, n)) {
+      const uint32_t f = fold_cp(((b & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu));
+      step(cls[0xC0u | (f >> 6)]);
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i + 1), text, hits);
+      step(cls[0x80u | (f & 0x3Fu)]);
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i + 2), text, hits);
+      i += 2;
+    } else {
+      step(cls[b]);
+      ++i;
+      if ((v & kReport) != 0) report(decode(v), static_cast<uint32_t>(i), text, hits);
+    }
+    if (i >= n) break;
+  }
+}
+
 void TermMatcher::scan(std::string_view text, std::vector<Hit>& hits) const {
   if (specs_.empty() || text.empty()) return;
+  if (skip_) {
+    scan_skipping(text, hits);
+    return;
+  }
   const size_t n = text.size();
   if (n < kInterleaveMin || n < 4 * size_t{max_len_}) {
     scan_one_stream(text, hits);

@@ -51,8 +51,10 @@ class TermMatcher {
 
   /// Every occurrence (overlapping ones included) of every term in `text`,
   /// checked for case and word boundaries. Case is folded on the fly.
-  /// Hits come in order of `end`, then as the automaton reports them. A long
-  /// text is scanned as two interleaved streams (see scan_interleaved()).
+  /// Hits come in order of `end`, then as the automaton reports them. When
+  /// few byte values, rare in text, can start a term (skips()), the bytes between them are
+  /// skipped 16 at a time; otherwise a long text is scanned as two
+  /// interleaved streams (see scan_interleaved()).
   void scan(std::string_view text, std::vector<Hit>& hits) const;
 
   /// The same hits in the same order as scan(), one byte at a time in one
@@ -63,6 +65,9 @@ class TermMatcher {
   size_t size() const { return specs_.size(); }
   size_t state_count() const { return fail_.size(); }
   bool empty() const { return specs_.empty(); }
+  /// True if scan() skips the bytes that cannot start a term (few start
+  /// bytes, and rare ones in text).
+  bool skips() const { return skip_; }
 
  private:
   std::vector<TermSpec> specs_;
@@ -82,6 +87,18 @@ class TermMatcher {
   void report(uint32_t state, uint32_t end, std::string_view text, std::vector<Hit>& hits) const;
   void scan_interleaved(std::string_view text, size_t mid, size_t restart,
                         std::vector<Hit>& hits) const;
+  void scan_skipping(std::string_view text, std::vector<Hit>& hits) const;
+
+  // Bytes at which the automaton, in the root, can leave the root: a byte
+  // that starts a term, or the lead of a two-byte letter whose folded form
+  // does. Every other byte keeps the root, so the scan may skip it. When few
+  // byte values stop (stop_letters_ as lower case, matching either case,
+  // plus stop_others_) and they are rare in text, scan() looks for them 16
+  // bytes at a time (skip_).
+  bool stop_[256] = {};
+  bool skip_ = false;
+  std::vector<uint8_t> stop_letters_;
+  std::vector<uint8_t> stop_others_;
 
   uint32_t max_len_ = 0;  // bytes of the longest term
 

@@ -14,6 +14,17 @@ TEST(Labels, B1ReasonsUnionAndStateStyleText) {
   EXPECT_EQ(s.text(), "B1 1.4(B), 1.4(D), B6");
 }
 
+TEST(Labels, B1ReasonsAlreadyPresentChangeNothing) {
+  LabelSet s;
+  s.add({Exemption::kB1, "db", ""});
+  s.add({Exemption::kB1, "d", ""});
+  s.add({Exemption::kB1, "bdb", ""});
+  s.add({Exemption::kB1, "", ""});
+  EXPECT_EQ(s.text(), "B1 1.4(B), 1.4(D)");
+  s.add({Exemption::kB1, "ca", ""});
+  EXPECT_EQ(s.text(), "B1 1.4(A), 1.4(B), 1.4(C), 1.4(D)");
+}
+
 TEST(Labels, B3KeepsOneEntryPerStatute) {
   LabelSet s;
   s.add({Exemption::kB3, "", "INA 222(F)"});

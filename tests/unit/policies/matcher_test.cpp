@@ -175,6 +175,118 @@ TEST(TermMatcher, InterleavedScanFindsTermsAcrossTheSplitAndAtTheEnds) {
                                            "ÉLYSÉE PALACE MEETING", "müller"}));
 }
 
+// With few start bytes scan() skips the bytes that cannot start a term. It
+// must stop at a capital whose lead byte differs from its small letter's
+// (Ѐ D0 80 -> ѐ D1 90, Ρ CE A1 -> ρ CF 81, Р D0 A0 -> р D1 80), and at a
+// continuation byte only through its lead.
+TEST(TermMatcher, SkippingScanEqualsOneStreamInOrder) {
+  std::mt19937 rng(31);
+  const std::vector<std::string> pieces = {"q", "x", " ", "-", "Ѐ", "ѐ",  "Ρ",    "ρ",   "Р",
+                                           "р", "É", "é", "K", "k", "东", "\x80", "\xD0"};
+  int skipped = 0;
+  for (int round = 0; round < 400; ++round) {
+    auto random_text = [&](size_t len) {
+      std::string s;
+      while (s.size() < len) s += pieces[rng() % pieces.size()];
+      return s;
+    };
+    std::vector<TermSpec> specs;
+    std::set<std::string> seen;
+    const int nterms = 1 + static_cast<int>(rng() % 6);
+    for (int i = 0; i < nterms; ++i) {
+      std::string t = random_text(1 + rng() % 5);
+      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+      if (t.empty() || !seen.insert(t).second) continue;
+      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
+    }
+    if (specs.empty()) continue;
+    TermMatcher m;
+    m.build(specs);
+    skipped += m.skips() ? 1 : 0;
+    const std::string text = random_text(rng() % 300);
+    std::vector<TermMatcher::Hit> one, two;
+    m.scan_one_stream(text, one);
+    m.scan(text, two);
+    ASSERT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
+    auto sorted = as_tuples(two);
+    std::sort(sorted.begin(), sorted.end());
+    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
+  }
+  EXPECT_GT(skipped, 300);
+}
+
+TEST(TermMatcher, SkippingScanStopsAtFoldedCapitalsOnly) {
+  TermMatcher m;
+  m.build({{"ѐx", 0, false, false}, {"ρ", 0, false, true}, {"kaye lee", 0, false, true}});
+  ASSERT_TRUE(m.skips());
+  const std::string text =
+      std::string(40, 'z') + " ЀX ΡΣ Ρ " + std::string(33, '.') + "KAYE LEE, Kaye Leeé kaye lee";
+  std::vector<TermMatcher::Hit> one, two;
+  m.scan_one_stream(text, one);
+  m.scan(text, two);
+  EXPECT_EQ(as_tuples(two), as_tuples(one));
+  std::vector<std::string> got;
+  for (const auto& h : two) got.push_back(text.substr(h.begin, h.end - h.begin));
+  EXPECT_EQ(got, (std::vector<std::string>{"ЀX", "Ρ", "KAYE LEE", "kaye lee"}));
+}
+
+// Start bytes as common in text as "t", "a" and "s": stepping the automaton
+// costs less than stopping so often, so scan() does not skip.
+TEST(TermMatcher, CommonStartLettersDoNotSkip) {
+  TermMatcher common;
+  common.build(
+      {{"the embassy", 0, false, true}, {"Ambassador", 0, false, true}, {"said", 0, false, true}});
+  EXPECT_FALSE(common.skips());
+  TermMatcher rare;
+  rare.build({{"Kaye Lee", 0, false, true}});
+  EXPECT_TRUE(rare.skips());
+  const std::string text = "The Ambassador said the embassy would call Kaye Lee.";
+  std::vector<TermMatcher::Hit> one, two;
+  common.scan_one_stream(text, one);
+  common.scan(text, two);
+  EXPECT_EQ(as_tuples(two), as_tuples(one));
+  EXPECT_EQ(two.size(), 3u);
+}
+
+// Many start bytes: scan() runs the interleaved streams, which must still
+// give the one-stream hits in order.
+TEST(TermMatcher, InterleavedScanEqualsOneStreamWithManyStartBytes) {
+  std::mt19937 rng(37);
+  const std::vector<std::string> pieces = {"a", "b", "A", " ", "-", "é", "É", "ж", "Ж", "ab", "东"};
+  for (int round = 0; round < 300; ++round) {
+    auto random_text = [&](size_t len) {
+      std::string s;
+      while (s.size() < len) s += pieces[rng() % pieces.size()];
+      return s;
+    };
+    std::vector<TermSpec> specs;
+    std::set<std::string> seen;
+    // Terms starting with 20 other bytes, so that scan() does not skip.
+    for (char c = 'c'; c < 'w'; ++c) specs.push_back({std::string(1, c) + "q", 1, false, false});
+    for (auto& s : specs) seen.insert(s.text);
+    const int nterms = 1 + static_cast<int>(rng() % 20);
+    for (int i = 0; i < nterms; ++i) {
+      std::string t = random_text(1 + rng() % (round % 4 == 0 ? 40 : 6));
+      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+      if (t.empty() || !seen.insert(t).second) continue;
+      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
+    }
+    TermMatcher m;
+    m.build(specs);
+    ASSERT_FALSE(m.skips());
+    const std::string text = random_text(60 + rng() % 600);
+    std::vector<TermMatcher::Hit> one, two;
+    m.scan_one_stream(text, one);
+    m.scan(text, two);
+    ASSERT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
+    auto sorted = as_tuples(two);
+    std::sort(sorted.begin(), sorted.end());
+    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
+  }
+}
+
 // The whole corpus with a large list that matches: the interleaved scan and
 // the one-stream reference agree hit for hit, block text by block text.
 TEST(TermMatcher, InterleavedScanEqualsOneStreamOnTheCorpus) {
@@ -300,6 +412,39 @@ TEST(FastNormalize, IdenticalToCoreNormalizeOnRandomPieces) {
       fast_normalize(src, pieces, {drop}, fast);
       ASSERT_EQ(fast.text, slow.text) << "round " << round << " drop " << drop;
       ASSERT_EQ(fast.origin, slow.origin) << "round " << round << " drop " << drop;
+    }
+  }
+}
+
+// The text-only variant gives the same text and hyphen count, and no origin,
+// even when the output held a longer text with its map before.
+TEST(FastNormalize, TextOnlyVariantGivesTheSameText) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> atoms = {"a",    "b",  "Z",   "7",  " ",
+                                          "  ",   "\n", "\t",  "\v", "\xC2\xA0",
+                                          "\xC2", "-",  "-\n", "é",  "abcdefghij"};
+  core::NormalizedText full, text_only;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const size_t len = rng() % 300;
+    while (text.size() < len) text += atoms[rng() % atoms.size()];
+    const core::Source src = core::Source::from_utf8("r.txt", text);
+    const auto size = static_cast<uint32_t>(src.text().size());
+    std::vector<core::Span> pieces;
+    uint32_t at = static_cast<uint32_t>(rng() % 4);
+    while (at < size && pieces.size() < 6) {
+      const uint32_t b = at;
+      const uint32_t e = b + 1 + static_cast<uint32_t>(rng() % 80);
+      pieces.push_back({b, std::min<uint32_t>(e, size)});
+      at = e + static_cast<uint32_t>(rng() % 3);
+    }
+    for (const bool drop : {false, true}) {
+      size_t joins_full = 0, joins_text = 0;
+      fast_normalize(src, pieces, {drop}, full, &joins_full);
+      fast_normalize_text(src, pieces, {drop}, text_only, &joins_text);
+      ASSERT_EQ(text_only.text, full.text) << "round " << round << " drop " << drop;
+      ASSERT_EQ(joins_text, joins_full) << "round " << round << " drop " << drop;
+      ASSERT_TRUE(text_only.origin.empty());
     }
   }
 }
