@@ -16,7 +16,10 @@
 # Outputs go to a temporary directory under $TMPDIR (default /tmp): about a
 # third of declass's CPU time can be the kernel's file-system work, which
 # varies with the file system and its state; TMPDIR=/dev/shm (tmpfs) takes
-# most of it out, to compare the computation alone.
+# most of it out, to compare the computation alone. On ext4, run the bench a
+# few minutes after any mass deletion there (this bench's own cleanup
+# included): for up to three minutes ext4 skips recently deleted inodes when
+# it allocates one, and scanning past them can double declass's system time.
 #
 # A declass run over the corpus takes well under a second, PyMuPDF's over ten:
 # a stall of the host shows in a short run many times more than in a long
