@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ascii.h"
+
 namespace declass::render {
 
 namespace {
@@ -52,7 +54,7 @@ class Paginator {
     // Most runs fit on the row: then no blank run can wrap and the run is one
     // item, so the code points need only counting. Most runs are ASCII: then
     // a byte is a code point and a blank is a ' '.
-    const bool ascii = all_ascii(s);
+    const bool ascii = detail::all_ascii(s);
     const uint32_t n = ascii ? static_cast<uint32_t>(s.size()) : count_cps(s);
     if (col_ + n <= columns_) {
       if (n > 0) put(kind, s, n);
@@ -206,20 +208,6 @@ class Paginator {
         i += columns_;
       }
     }
-  }
-
-  // True if every byte of `s` is below 0x80 (8 bytes at a time).
-  static bool all_ascii(std::string_view s) {
-    const char* p = s.data();
-    size_t n = s.size();
-    uint64_t any = 0;
-    for (; n >= 8; p += 8, n -= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      any |= w;
-    }
-    for (; n > 0; ++p, --n) any |= static_cast<unsigned char>(*p);
-    return (any & 0x8080808080808080ull) == 0;
   }
 
   // The label's code points, counted as code_points() splits them.

@@ -24,6 +24,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "ascii.h"
 #include "flate.h"
 #include "font_subset.h"
 #include "pdf_writer_internal.h"
@@ -406,21 +407,6 @@ class Sink {
   std::string buf_;
   size_t size_ = 0;
 };
-
-// True if every byte of `s` is below 0x80 (8 bytes at a time: all page
-// text goes through here, twice).
-bool all_ascii(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  uint64_t any = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    any |= w;
-  }
-  for (; n > 0; ++p, --n) any |= static_cast<unsigned char>(*p);
-  return (any & 0x8080808080808080ull) == 0;
-}
 
 // The code point at byte `i` of `s` and, in `len`, its length: U+FFFD and 1
 // for a byte that does not start a complete, valid sequence.
@@ -1570,7 +1556,7 @@ core::Result<PdfOutput> PdfWriter::write(const ReleaseView& view) {
   // ASCII is in the base set: only other characters need collecting.
   std::u32string chars = base_repertoire();
   auto add = [&](std::string_view s) {
-    if (all_ascii(s)) return;
+    if (detail::all_ascii(s)) return;
     for (size_t i = 0, n = 0; i < s.size(); i += n)
       if (const char32_t c = decode_one(s, i, &n); c >= 0x80) chars += c;
   };
