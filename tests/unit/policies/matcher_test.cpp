@@ -117,41 +117,69 @@ std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> as_tuples(
   return out;
 }
 
+// Random term lists and texts from `alphabet` (terms of 1 to `term_len`
+// bytes, or to `long_term_len` every fourth round; texts of `text_min` plus
+// up to `text_spread` bytes; `base` terms in every list): scan() gives the
+// one-stream hits in order and the brute-force hits. Returns how many
+// rounds' matchers skip.
+struct RandomScans {
+  unsigned seed;
+  std::vector<std::string> alphabet;
+  int rounds;
+  int max_terms;
+  size_t term_len;
+  size_t long_term_len;
+  size_t text_min;
+  size_t text_spread;
+  std::vector<TermSpec> base;
+
+  int check() const {
+    std::mt19937 rng(seed);
+    int skipping = 0;
+    for (int round = 0; round < rounds; ++round) {
+      auto random_text = [&](size_t len) {
+        std::string s;
+        while (s.size() < len) s += alphabet[rng() % alphabet.size()];
+        return s;
+      };
+      std::vector<TermSpec> specs = base;
+      std::set<std::string> seen;
+      for (const TermSpec& b : base) seen.insert(b.text);
+      const int nterms = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_terms));
+      for (int i = 0; i < nterms; ++i) {
+        std::string t = random_text(
+            1 + rng() % (round % 4 == 0 && long_term_len > 0 ? long_term_len : term_len));
+        while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+        while (!t.empty() && t.back() == ' ') t.pop_back();
+        if (t.empty() || !seen.insert(t).second) continue;
+        specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
+      }
+      if (specs.empty()) continue;
+      TermMatcher m;
+      m.build(specs);
+      skipping += m.skips() ? 1 : 0;
+      const std::string text = random_text(text_min + rng() % text_spread);
+      std::vector<TermMatcher::Hit> one, two;
+      m.scan_one_stream(text, one);
+      m.scan(text, two);
+      EXPECT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
+      auto sorted = as_tuples(two);
+      std::sort(sorted.begin(), sorted.end());
+      EXPECT_EQ(sorted, brute_force(specs, text)) << "round " << round;
+      if (::testing::Test::HasFailure()) break;
+    }
+    return skipping;
+  }
+};
+
 // scan() splits a long text into two interleaved streams; it must give the
 // one-stream hits in the same order (not only the same set), for terms that
 // overlap, straddle the split point, end the text or hold folded two-byte
 // letters at the split.
 TEST(TermMatcher, InterleavedScanEqualsOneStreamInOrder) {
-  std::mt19937 rng(23);
-  const std::vector<std::string> pieces = {"a", "b", "A", " ", "-", "é", "É", "ж", "Ж", "ab", "东"};
-  for (int round = 0; round < 400; ++round) {
-    auto random_text = [&](size_t len) {
-      std::string s;
-      while (s.size() < len) s += pieces[rng() % pieces.size()];
-      return s;
-    };
-    std::vector<TermSpec> specs;
-    std::set<std::string> seen;
-    const int nterms = 1 + static_cast<int>(rng() % 20);
-    for (int i = 0; i < nterms; ++i) {
-      std::string t = random_text(1 + rng() % (round % 4 == 0 ? 40 : 6));
-      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
-      while (!t.empty() && t.back() == ' ') t.pop_back();
-      if (t.empty() || !seen.insert(t).second) continue;
-      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
-    }
-    if (specs.empty()) continue;
-    TermMatcher m;
-    m.build(specs);
-    const std::string text = random_text(60 + rng() % 600);
-    std::vector<TermMatcher::Hit> one, two;
-    m.scan_one_stream(text, one);
-    m.scan(text, two);
-    ASSERT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
-    auto sorted = as_tuples(two);
-    std::sort(sorted.begin(), sorted.end());
-    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
-  }
+  RandomScans{
+      23, {"a", "b", "A", " ", "-", "é", "É", "ж", "Ж", "ab", "东"}, 400, 20, 6, 40, 60, 600, {}}
+      .check();
 }
 
 TEST(TermMatcher, InterleavedScanFindsTermsAcrossTheSplitAndAtTheEnds) {
@@ -180,40 +208,17 @@ TEST(TermMatcher, InterleavedScanFindsTermsAcrossTheSplitAndAtTheEnds) {
 // (Ѐ D0 80 -> ѐ D1 90, Ρ CE A1 -> ρ CF 81, Р D0 A0 -> р D1 80), and at a
 // continuation byte only through its lead.
 TEST(TermMatcher, SkippingScanEqualsOneStreamInOrder) {
-  std::mt19937 rng(31);
-  const std::vector<std::string> pieces = {"q", "x", " ", "-", "Ѐ", "ѐ",  "Ρ",    "ρ",   "Р",
-                                           "р", "É", "é", "K", "k", "东", "\x80", "\xD0"};
-  int skipped = 0;
-  for (int round = 0; round < 400; ++round) {
-    auto random_text = [&](size_t len) {
-      std::string s;
-      while (s.size() < len) s += pieces[rng() % pieces.size()];
-      return s;
-    };
-    std::vector<TermSpec> specs;
-    std::set<std::string> seen;
-    const int nterms = 1 + static_cast<int>(rng() % 6);
-    for (int i = 0; i < nterms; ++i) {
-      std::string t = random_text(1 + rng() % 5);
-      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
-      while (!t.empty() && t.back() == ' ') t.pop_back();
-      if (t.empty() || !seen.insert(t).second) continue;
-      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
-    }
-    if (specs.empty()) continue;
-    TermMatcher m;
-    m.build(specs);
-    skipped += m.skips() ? 1 : 0;
-    const std::string text = random_text(rng() % 300);
-    std::vector<TermMatcher::Hit> one, two;
-    m.scan_one_stream(text, one);
-    m.scan(text, two);
-    ASSERT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
-    auto sorted = as_tuples(two);
-    std::sort(sorted.begin(), sorted.end());
-    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
-  }
-  EXPECT_GT(skipped, 300);
+  const int skipping = RandomScans{
+      31,
+      {"q", "x", " ", "-", "Ѐ", "ѐ", "Ρ", "ρ", "Р", "р", "É", "é", "K", "k", "东", "\x80", "\xD0"},
+      400,
+      6,
+      5,
+      0,
+      0,
+      300,
+      {}}.check();
+  EXPECT_GT(skipping, 300);
 }
 
 TEST(TermMatcher, SkippingScanStopsAtFoldedCapitalsOnly) {
@@ -252,39 +257,15 @@ TEST(TermMatcher, CommonStartLettersDoNotSkip) {
 // Many start bytes: scan() runs the interleaved streams, which must still
 // give the one-stream hits in order.
 TEST(TermMatcher, InterleavedScanEqualsOneStreamWithManyStartBytes) {
-  std::mt19937 rng(37);
-  const std::vector<std::string> pieces = {"a", "b", "A", " ", "-", "é", "É", "ж", "Ж", "ab", "东"};
-  for (int round = 0; round < 300; ++round) {
-    auto random_text = [&](size_t len) {
-      std::string s;
-      while (s.size() < len) s += pieces[rng() % pieces.size()];
-      return s;
-    };
-    std::vector<TermSpec> specs;
-    std::set<std::string> seen;
-    // Terms starting with 20 other bytes, so that scan() does not skip.
-    for (char c = 'c'; c < 'w'; ++c) specs.push_back({std::string(1, c) + "q", 1, false, false});
-    for (auto& s : specs) seen.insert(s.text);
-    const int nterms = 1 + static_cast<int>(rng() % 20);
-    for (int i = 0; i < nterms; ++i) {
-      std::string t = random_text(1 + rng() % (round % 4 == 0 ? 40 : 6));
-      while (!t.empty() && t.front() == ' ') t.erase(0, 1);
-      while (!t.empty() && t.back() == ' ') t.pop_back();
-      if (t.empty() || !seen.insert(t).second) continue;
-      specs.push_back({t, 0, (rng() % 4) == 0, (rng() % 2) == 0});
-    }
-    TermMatcher m;
-    m.build(specs);
-    ASSERT_FALSE(m.skips());
-    const std::string text = random_text(60 + rng() % 600);
-    std::vector<TermMatcher::Hit> one, two;
-    m.scan_one_stream(text, one);
-    m.scan(text, two);
-    ASSERT_EQ(as_tuples(two), as_tuples(one)) << "round " << round << " text " << text;
-    auto sorted = as_tuples(two);
-    std::sort(sorted.begin(), sorted.end());
-    ASSERT_EQ(sorted, brute_force(specs, text)) << "round " << round;
-  }
+  // Terms starting with 20 other bytes, so that scan() does not skip.
+  std::vector<TermSpec> base;
+  for (char c = 'c'; c < 'w'; ++c) base.push_back({std::string(1, c) + "q", 1, false, false});
+  const int skipping =
+      RandomScans{
+          37,  {"a", "b", "A", " ", "-", "é", "É", "ж", "Ж", "ab", "东"}, 300, 20, 6, 40, 60, 600,
+          base}
+          .check();
+  EXPECT_EQ(skipping, 0);
 }
 
 // The whole corpus with a large list that matches: the interleaved scan and
@@ -386,13 +367,14 @@ TEST(FastNormalize, IdenticalToCoreNormalizeOnEveryCorpusBlock) {
 // Random texts and pieces (adjacent, overlapping the text end, ending on a
 // blank, lone spaces next to piece ends and line-end hyphens): the 16-byte
 // copy, which takes lone spaces along and may look past a piece's end, gives
-// core::normalize()'s text and origins in both hyphen modes.
+// core::normalize()'s text and origins in both hyphen modes, and the
+// text-only variant its text.
 TEST(FastNormalize, IdenticalToCoreNormalizeOnRandomPieces) {
   std::mt19937 rng(5);
   const std::vector<std::string> atoms = {"a",    "b",  "Z",   "7",  " ",  " ",
                                           "  ",   "\n", "\t",  "\f", "\v", "\xC2\xA0",
                                           "\xC2", "-",  "-\n", "é",  ".",  "abcdefghij"};
-  core::NormalizedText fast;
+  core::NormalizedText fast, text_only;
   for (int round = 0; round < 3000; ++round) {
     std::string text;
     const size_t len = rng() % 120;
@@ -409,42 +391,18 @@ TEST(FastNormalize, IdenticalToCoreNormalizeOnRandomPieces) {
     }
     for (const bool drop : {false, true}) {
       const core::NormalizedText slow = core::normalize(src, pieces, {drop});
-      fast_normalize(src, pieces, {drop}, fast);
+      size_t joins = 0;
+      fast_normalize(src, pieces, {drop}, fast, &joins);
       ASSERT_EQ(fast.text, slow.text) << "round " << round << " drop " << drop;
       ASSERT_EQ(fast.origin, slow.origin) << "round " << round << " drop " << drop;
-    }
-  }
-}
-
-// The text-only variant gives the same text and hyphen count, and no origin,
-// even when the output held a longer text with its map before.
-TEST(FastNormalize, TextOnlyVariantGivesTheSameText) {
-  std::mt19937 rng(7);
-  const std::vector<std::string> atoms = {"a",    "b",  "Z",   "7",  " ",
-                                          "  ",   "\n", "\t",  "\v", "\xC2\xA0",
-                                          "\xC2", "-",  "-\n", "é",  "abcdefghij"};
-  core::NormalizedText full, text_only;
-  for (int round = 0; round < 2000; ++round) {
-    std::string text;
-    const size_t len = rng() % 300;
-    while (text.size() < len) text += atoms[rng() % atoms.size()];
-    const core::Source src = core::Source::from_utf8("r.txt", text);
-    const auto size = static_cast<uint32_t>(src.text().size());
-    std::vector<core::Span> pieces;
-    uint32_t at = static_cast<uint32_t>(rng() % 4);
-    while (at < size && pieces.size() < 6) {
-      const uint32_t b = at;
-      const uint32_t e = b + 1 + static_cast<uint32_t>(rng() % 80);
-      pieces.push_back({b, std::min<uint32_t>(e, size)});
-      at = e + static_cast<uint32_t>(rng() % 3);
-    }
-    for (const bool drop : {false, true}) {
-      size_t joins_full = 0, joins_text = 0;
-      fast_normalize(src, pieces, {drop}, full, &joins_full);
-      fast_normalize_text(src, pieces, {drop}, text_only, &joins_text);
-      ASSERT_EQ(text_only.text, full.text) << "round " << round << " drop " << drop;
-      ASSERT_EQ(joins_text, joins_full) << "round " << round << " drop " << drop;
+      // The text-only variant: the same text and hyphen count, and no origin,
+      // though its output held a longer text with its map in an earlier round.
+      size_t text_joins = 0;
+      fast_normalize_text(src, pieces, {drop}, text_only, &text_joins);
+      ASSERT_EQ(text_only.text, slow.text) << "round " << round << " drop " << drop;
+      ASSERT_EQ(text_joins, joins) << "round " << round << " drop " << drop;
       ASSERT_TRUE(text_only.origin.empty());
+      if (round % 2 == 0) fast_normalize(src, pieces, {drop}, text_only);  // a map to clear
     }
   }
 }
