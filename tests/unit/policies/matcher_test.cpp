@@ -221,6 +221,21 @@ TEST(TermMatcher, SkippingScanEqualsOneStreamInOrder) {
   EXPECT_GT(skipping, 300);
 }
 
+// A stop at a continuation byte whose lead was skipped (no letter under that
+// lead folds to a start byte) but folds with it: "À" (C3 80) folds to "à"
+// (C3 A0), so a term starting with the raw byte 0x80 must not match there;
+// the scan steps the pair from its lead, as the one-stream scan does.
+TEST(TermMatcher, SkippingScanStepsAFoldedPairFromItsLead) {
+  TermMatcher m;
+  m.build({{"\x80", 0, true, false}});
+  ASSERT_TRUE(m.skips());
+  const std::string text = std::string(40, 'z') + " \xC3\x80 " + std::string(20, 'z');
+  std::vector<TermMatcher::Hit> one, two;
+  m.scan_one_stream(text, one);
+  m.scan(text, two);
+  EXPECT_EQ(as_tuples(two), as_tuples(one));
+}
+
 TEST(TermMatcher, SkippingScanStopsAtFoldedCapitalsOnly) {
   TermMatcher m;
   m.build({{"ѐx", 0, false, false}, {"ρ", 0, false, true}, {"kaye lee", 0, false, true}});
